@@ -1,0 +1,3 @@
+from soap_mturk.cli import main
+
+raise SystemExit(main())

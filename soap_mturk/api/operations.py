@@ -1,0 +1,230 @@
+"""The operation table: for each operation, which domain call answers a request and
+which element carries its result. Requests and results are dicts keyed by the
+vendor's element names; values are Python values (str, int, bool, datetime)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from soap_mturk.domain import Page, Qualification, QualificationRequest, QualificationService
+from soap_mturk.domain.model import QualificationType
+
+Request = Mapping[str, Any]
+Result = dict[str, Any]
+Handler = Callable[[QualificationService, str, Request], Result]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    result_element: str  # the element each request's result is written in
+    result_type: str  # its type in api.schema
+    handler: Handler
+
+    @property
+    def request_type(self) -> str:
+        return self.name + "Request"
+
+
+# --- domain entities as the vendor's structures -------------------------------------
+
+
+def qualification_type_fields(qtype: QualificationType, caller: str) -> Result:
+    return {
+        "QualificationTypeId": qtype.id,
+        "CreationTime": qtype.creation_time,
+        "Name": qtype.name,
+        "Description": qtype.description,
+        "Keywords": qtype.keywords,
+        "QualificationTypeStatus": qtype.status,
+        "Test": qtype.test,
+        "TestDurationInSeconds": qtype.test_duration,
+        # The answer key is the owner's secret.
+        "AnswerKey": qtype.answer_key if qtype.owner == caller else None,
+        "RetryDelayInSeconds": qtype.retry_delay,
+        "IsRequestable": qtype.is_requestable,
+        "AutoGranted": qtype.auto_granted,
+        "AutoGrantedValue": qtype.auto_granted_value,
+    }
+
+
+def qualification_fields(q: Qualification) -> Result:
+    locale = None
+    if q.locale is not None:
+        locale = {"Country": q.locale.country, "Subdivision": q.locale.subdivision}
+    return {
+        "QualificationTypeId": q.type_id,
+        "SubjectId": q.subject_id,
+        "GrantTime": q.grant_time,
+        "IntegerValue": q.integer_value,
+        "LocaleValue": locale,
+        "Status": q.status,
+    }
+
+
+def request_fields(r: QualificationRequest) -> Result:
+    return {
+        "QualificationRequestId": r.id,
+        "QualificationTypeId": r.type_id,
+        "SubjectId": r.subject_id,
+        "Test": r.test,
+        "Answer": r.answer,
+        "SubmitTime": r.submit_time,
+    }
+
+
+def page_fields(page: Page, element: str, items: list[Result]) -> Result:
+    return {
+        "NumResults": len(page.items),
+        "TotalNumResults": page.total,
+        "PageNumber": page.number,
+        element: items,
+    }
+
+
+# --- handlers ------------------------------------------------------------------------
+
+
+def _create_type(d: QualificationService, caller: str, r: Request) -> Result:
+    qtype = d.create_type(
+        caller,
+        name=r.get("Name"),
+        description=r.get("Description"),
+        status=r.get("QualificationTypeStatus"),
+        keywords=r.get("Keywords"),
+        retry_delay=r.get("RetryDelayInSeconds"),
+        test=r.get("Test"),
+        answer_key=r.get("AnswerKey"),
+        test_duration=r.get("TestDurationInSeconds"),
+        auto_granted=r.get("AutoGranted"),
+        auto_granted_value=r.get("AutoGrantedValue"),
+    )
+    return qualification_type_fields(qtype, caller)
+
+
+def _get_type(d: QualificationService, caller: str, r: Request) -> Result:
+    return qualification_type_fields(d.get_type(caller, r.get("QualificationTypeId")), caller)
+
+
+def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
+    qtype = d.update_type(
+        caller,
+        r.get("QualificationTypeId"),
+        description=r.get("Description"),
+        status=r.get("QualificationTypeStatus"),
+        test=r.get("Test"),
+        answer_key=r.get("AnswerKey"),
+        test_duration=r.get("TestDurationInSeconds"),
+        retry_delay=r.get("RetryDelayInSeconds"),
+        auto_granted=r.get("AutoGranted"),
+        auto_granted_value=r.get("AutoGrantedValue"),
+    )
+    return qualification_type_fields(qtype, caller)
+
+
+def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.search_types(
+        caller,
+        must_be_requestable=r.get("MustBeRequestable"),
+        query=r.get("Query"),
+        must_be_owned_by_caller=r.get("MustBeOwnedByCaller"),
+        sort_property=r.get("SortProperty"),
+        sort_direction=r.get("SortDirection"),
+        page_number=r.get("PageNumber"),
+        page_size=r.get("PageSize"),
+    )
+    items = [qualification_type_fields(t, caller) for t in page.items]
+    return page_fields(page, "QualificationType", items)
+
+
+def _dispose_type(d: QualificationService, caller: str, r: Request) -> Result:
+    d.dispose_type(caller, r.get("QualificationTypeId"))
+    return {}
+
+
+def _assign(d: QualificationService, caller: str, r: Request) -> Result:
+    d.assign(
+        caller,
+        r.get("QualificationTypeId"),
+        r.get("WorkerId"),
+        r.get("IntegerValue"),
+        r.get("SendNotification"),
+    )
+    return {}
+
+
+def _revoke(d: QualificationService, caller: str, r: Request) -> Result:
+    d.revoke(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("Reason"))
+    return {}
+
+
+def _get_score(d: QualificationService, caller: str, r: Request) -> Result:
+    return qualification_fields(d.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId")))
+
+
+def _update_score(d: QualificationService, caller: str, r: Request) -> Result:
+    d.update_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("IntegerValue"))
+    return {}
+
+
+def _list_qualifications(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.list_qualifications(
+        caller,
+        r.get("QualificationTypeId"),
+        r.get("Status"),
+        r.get("PageNumber"),
+        r.get("PageSize"),
+    )
+    return page_fields(page, "Qualification", [qualification_fields(q) for q in page.items])
+
+
+def _list_requests(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.list_requests(
+        caller,
+        r.get("QualificationTypeId"),
+        r.get("SortProperty"),
+        r.get("SortDirection"),
+        r.get("PageNumber"),
+        r.get("PageSize"),
+    )
+    return page_fields(page, "QualificationRequest", [request_fields(q) for q in page.items])
+
+
+def _grant(d: QualificationService, caller: str, r: Request) -> Result:
+    d.grant_request(caller, r.get("QualificationRequestId"), r.get("IntegerValue"))
+    return {}
+
+
+def _reject(d: QualificationService, caller: str, r: Request) -> Result:
+    d.reject_request(caller, r.get("QualificationRequestId"), r.get("Reason"))
+    return {}
+
+
+def _result(name: str) -> tuple[str, str]:
+    return name + "Result", name + "Result"
+
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in (
+        Operation("CreateQualificationType", "QualificationType", "QualificationType", _create_type),
+        Operation("GetQualificationType", "QualificationType", "QualificationType", _get_type),
+        Operation("UpdateQualificationType", "QualificationType", "QualificationType", _update_type),
+        Operation("SearchQualificationTypes", *_result("SearchQualificationTypes"), _search_types),
+        Operation("DisposeQualificationType", *_result("DisposeQualificationType"), _dispose_type),
+        Operation("AssignQualification", *_result("AssignQualification"), _assign),
+        Operation("RevokeQualification", *_result("RevokeQualification"), _revoke),
+        Operation("GetQualificationScore", "Qualification", "Qualification", _get_score),
+        Operation("UpdateQualificationScore", *_result("UpdateQualificationScore"), _update_score),
+        Operation(
+            "GetQualificationsForQualificationType",
+            *_result("GetQualificationsForQualificationType"),
+            _list_qualifications,
+        ),
+        Operation("GetQualificationRequests", *_result("GetQualificationRequests"), _list_requests),
+        Operation("GrantQualification", *_result("GrantQualification"), _grant),
+        Operation("RejectQualificationRequest", *_result("RejectQualificationRequest"), _reject),
+    )
+}

@@ -1,0 +1,39 @@
+"""Who is calling. Every protocol gathers the caller's claims and asks one
+`Authenticator`, before any operation runs; failures of the call as a whole are
+answered in `OperationRequest/Errors` with no results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from soap_mturk.domain import Code, MTurkError
+
+SERVICE = "AWSMechanicalTurkRequester"
+
+
+@dataclass(frozen=True)
+class Claims:
+    operation: str
+    access_key: str | None
+    timestamp: str | None  # exactly as received: signatures are computed over this text
+    signature: str | None
+    # REST only: every parameter as received, for AWS signature versions 1 and 2.
+    parameters: Mapping[str, str] = field(default_factory=dict)
+
+
+class Authenticator(Protocol):
+    def authenticate(self, claims: Claims) -> str:
+        """The caller's identity (its access key id), or raise MTurkError."""
+
+
+class AccessKeyIdentity:
+    """Takes the access key as the caller's identity without checking a signature."""
+
+    def authenticate(self, claims: Claims) -> str:
+        if not claims.access_key:
+            raise MTurkError(
+                Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId."
+            )
+        return claims.access_key

@@ -1,0 +1,78 @@
+"""The `soap-mturk` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from soap_mturk import __version__
+from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from soap_mturk.server.app import EmulatorApp
+    from soap_mturk.server.run import serve, start
+    from soap_mturk.store import open_store
+
+    store = open_store(args.db)
+    app = EmulatorApp(store, max_body=args.max_body)
+    try:
+        running = start(app, args.host, args.port, threads=args.threads)
+    except OSError as error:
+        store.close()
+        print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    serve(running)
+    return 0
+
+
+def _wsdl(args: argparse.Namespace) -> int:
+    from soap_mturk.protocol.soap.wsdl import SHIPPED_ADDRESS, build_wsdl, with_address
+    from soap_mturk.versions import VERSIONS
+
+    for version in VERSIONS:
+        target = Path(args.out) / version.date / "AWSMechanicalTurkRequester.wsdl"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
+        print(f"wrote {target}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="soap-mturk",
+        description="Local emulator of the legacy Mechanical Turk Requester API.",
+    )
+    top.add_argument("--version", action="version", version=f"soap-mturk {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the SOAP API and its WSDL")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    serve.add_argument(
+        "--db",
+        default="soap-mturk.sqlite3",
+        help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        help=f"largest request body accepted, in bytes (default {DEFAULT_MAX_BODY})",
+    )
+    serve.set_defaults(run=_serve)
+
+    wsdl = commands.add_parser("wsdl", help="write the WSDL of every served version")
+    wsdl.add_argument("--out", default="wsdl", help="folder to write into (default wsdl/)")
+    wsdl.add_argument("--address", help="soap:address to write (default http://localhost:8080/...)")
+    wsdl.set_defaults(run=_wsdl)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,22 @@
+"""The qualification domain: entities, rules and error codes. No wire formats here."""
+
+from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.model import (
+    Locale,
+    Page,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
+from soap_mturk.domain.qualifications import QualificationService
+
+__all__ = [
+    "Code",
+    "Locale",
+    "MTurkError",
+    "Page",
+    "Qualification",
+    "QualificationRequest",
+    "QualificationService",
+    "QualificationType",
+]

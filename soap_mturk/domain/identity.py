@@ -1,0 +1,30 @@
+"""Identifiers and the clock, shaped like the vendor's."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import datetime, timedelta, timezone
+
+_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_id(length: int = 30) -> str:
+    """An id like the vendor's: upper-case letters and digits."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, at the millisecond precision the vendor reported times with."""
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def later_than(previous: datetime | None, now: datetime) -> datetime:
+    """`now`, or a millisecond after `previous` if the clock has not moved past it.
+
+    A re-grant must carry a new GrantTime even when it lands in the same millisecond.
+    """
+    if previous is not None and now <= previous:
+        return previous + timedelta(milliseconds=1)
+    return now

@@ -1,0 +1,450 @@
+"""The rules of the qualification system.
+
+Every operation takes the caller (the requester's access key id, as established by
+the protocol layer) and plain values, and either returns entities or raises
+`MTurkError` with the vendor's code. Each call runs in one store transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml import etree
+
+from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.identity import later_than, new_id, utc_now
+from soap_mturk.domain.model import (
+    ACTIVE,
+    GRANTED,
+    INACTIVE,
+    PENDING,
+    REJECTED,
+    REVOKED,
+    Page,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
+from soap_mturk.store.base import Session, Store
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LONG_MAX = 2**63 - 1
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
+MAX_NAME, MAX_DESCRIPTION, MAX_KEYWORDS = 128, 2000, 1000
+MAX_TEST_DURATION = 3 * 60 * 60 * 24 * 365  # generous: the vendor only required a positive value
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def require(**values: object) -> None:
+    missing = [name for name, value in values.items() if value is None or value == ""]
+    if missing:
+        raise MTurkError.missing(*missing)
+
+
+def check_int(name: str, value: int | None, low: int = INT_MIN, high: int = INT_MAX) -> None:
+    if value is not None and not low <= value <= high:
+        raise MTurkError.out_of_range(name, value, low, high)
+
+
+def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise MTurkError.invalid(name, value, "expected one of " + ", ".join(choices))
+
+
+def check_xml(name: str, text: str | None) -> None:
+    """Test and AnswerKey are XML documents carried as strings; refuse ones that don't parse."""
+    if text is None:
+        return
+    try:
+        root = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
+    except etree.XMLSyntaxError as error:
+        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
+
+
+def paging(page_number: int | None, page_size: int | None) -> tuple[int, int, int]:
+    """(page number, offset, limit) with the vendor's defaults and bounds."""
+    number = 1 if page_number is None else page_number
+    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    check_int("PageNumber", number, 1, INT_MAX)
+    check_int("PageSize", size, 1, MAX_PAGE_SIZE)
+    return number, (number - 1) * size, size
+
+
+def is_descending(direction: str | None) -> bool:
+    check_choice("SortDirection", direction, ("Ascending", "Descending"))
+    return direction == "Descending"
+
+
+class QualificationService:
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- lookups shared by the operations -------------------------------------------
+
+    @staticmethod
+    def _type(session: Session, type_id: str) -> QualificationType:
+        qtype = session.get_type(type_id)
+        if qtype is None:
+            raise MTurkError.no_such_type(type_id)
+        return qtype
+
+    def _owned_type(self, session: Session, caller: str, type_id: str) -> QualificationType:
+        qtype = self._type(session, type_id)
+        if qtype.owner != caller:
+            raise MTurkError.not_owner(type_id)
+        return qtype
+
+    @staticmethod
+    def _pending_request(session: Session, caller: str, request_id: str) -> QualificationRequest:
+        request = session.get_request(request_id)
+        owner_type = session.get_type(request.type_id) if request else None
+        if request is None or owner_type is None:
+            raise MTurkError(
+                Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST,
+                f"Qualification request {request_id} does not exist.",
+            )
+        if owner_type.owner != caller:
+            raise MTurkError(
+                Code.PERMISSION_DENIED,
+                f"You do not own the qualification type of request {request_id}.",
+            )
+        if request.status != PENDING:
+            raise MTurkError(
+                Code.INVALID_QUALIFICATION_REQUEST_STATE,
+                f"Qualification request {request_id} is {request.status}, not pending.",
+            )
+        return request
+
+    @staticmethod
+    def _validate_type(qtype: QualificationType) -> None:
+        check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
+        check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
+        check_int("AutoGrantedValue", qtype.auto_granted_value)
+        check_xml("Test", qtype.test)
+        check_xml("AnswerKey", qtype.answer_key)
+        if qtype.test is not None and qtype.auto_granted:
+            raise MTurkError.invalid(
+                "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"
+            )
+        if qtype.test is not None and qtype.test_duration is None:
+            raise MTurkError.missing("TestDurationInSeconds")
+        if qtype.answer_key is not None and qtype.test is None:
+            raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
+
+    @staticmethod
+    def _grant(
+        session: Session, type_id: str, subject_id: str, value: int | None, at: datetime
+    ) -> Qualification:
+        """Grant anew, or grant again a revoked qualification with a fresh GrantTime."""
+        previous = session.get_qualification(type_id, subject_id)
+        qualification = Qualification(
+            type_id=type_id,
+            subject_id=subject_id,
+            grant_time=later_than(previous.grant_time if previous else None, at),
+            integer_value=value,
+            locale=previous.locale if previous else None,
+            status=GRANTED,
+        )
+        session.put_qualification(qualification)
+        return qualification
+
+    # --- qualification types --------------------------------------------------------
+
+    def create_type(
+        self,
+        caller: str,
+        *,
+        name: str | None,
+        description: str | None,
+        status: str | None,
+        keywords: str | None = None,
+        retry_delay: int | None = None,
+        test: str | None = None,
+        answer_key: str | None = None,
+        test_duration: int | None = None,
+        auto_granted: bool | None = None,
+        auto_granted_value: int | None = None,
+    ) -> QualificationType:
+        require(Name=name, Description=description, QualificationTypeStatus=status)
+        check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
+        if len(name) > MAX_NAME:
+            raise MTurkError.invalid("Name", name, f"at most {MAX_NAME} characters")
+        if len(description) > MAX_DESCRIPTION:
+            raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+        if keywords is not None and len(keywords) > MAX_KEYWORDS:
+            raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
+        qtype = QualificationType(
+            id=new_id(),
+            owner=caller,
+            name=name,
+            creation_time=utc_now(),
+            description=description,
+            keywords=keywords,
+            status=status,
+            test=test,
+            test_duration=test_duration,
+            answer_key=answer_key,
+            retry_delay=retry_delay,
+            auto_granted=bool(auto_granted),
+            auto_granted_value=auto_granted_value if auto_granted else None,
+        )
+        self._validate_type(qtype)
+        if auto_granted and qtype.auto_granted_value is None:
+            qtype.auto_granted_value = 1
+        with self.store.write() as session:
+            if session.find_type_by_name(caller, name) is not None:
+                raise MTurkError(
+                    Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                    f"You have already created a qualification type named {name!r}.",
+                )
+            session.put_type(qtype)
+        return qtype
+
+    def get_type(self, caller: str, type_id: str | None) -> QualificationType:
+        require(QualificationTypeId=type_id)
+        with self.store.read() as session:
+            return self._type(session, type_id)
+
+    def update_type(
+        self,
+        caller: str,
+        type_id: str | None,
+        *,
+        description: str | None = None,
+        status: str | None = None,
+        test: str | None = None,
+        answer_key: str | None = None,
+        test_duration: int | None = None,
+        retry_delay: int | None = None,
+        auto_granted: bool | None = None,
+        auto_granted_value: int | None = None,
+    ) -> QualificationType:
+        require(QualificationTypeId=type_id)
+        check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
+        if description is not None and len(description) > MAX_DESCRIPTION:
+            raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+        if test is None and (answer_key is not None or test_duration is not None):
+            # The vendor took Test, its duration and its key as one description of the test.
+            raise MTurkError.missing("Test")
+        with self.store.write() as session:
+            qtype = self._owned_type(session, caller, type_id)
+            if test is not None:
+                qtype.answer_key = None  # a new test without a key is graded by hand
+            changes = {
+                "description": description,
+                "status": status,
+                "test": test,
+                "answer_key": answer_key,
+                "test_duration": test_duration,
+                "retry_delay": retry_delay,
+                "auto_granted": auto_granted,
+                "auto_granted_value": auto_granted_value,
+            }
+            for attribute, value in changes.items():
+                if value is not None:
+                    setattr(qtype, attribute, value)
+            if auto_granted is False:
+                qtype.auto_granted_value = None
+            elif qtype.auto_granted and qtype.auto_granted_value is None:
+                qtype.auto_granted_value = 1
+            self._validate_type(qtype)
+            session.put_type(qtype)
+        return qtype
+
+    def search_types(
+        self,
+        caller: str,
+        *,
+        must_be_requestable: bool | None,
+        query: str | None = None,
+        must_be_owned_by_caller: bool | None = None,
+        sort_property: str | None = None,
+        sort_direction: str | None = None,
+        page_number: int | None = None,
+        page_size: int | None = None,
+    ) -> Page[QualificationType]:
+        require(MustBeRequestable=must_be_requestable)
+        check_choice("SortProperty", sort_property, ("Name",))
+        # The vendor listed types by name, descending, unless asked otherwise.
+        descending = is_descending(sort_direction or "Descending")
+        number, offset, limit = paging(page_number, page_size)
+        with self.store.read() as session:
+            items, total = session.search_types(
+                caller=caller,
+                query=query,
+                requestable_only=must_be_requestable,
+                owned_only=bool(must_be_owned_by_caller),
+                descending=descending,
+                offset=offset,
+                limit=limit,
+            )
+        return Page(items, total, number)
+
+    def dispose_type(self, caller: str, type_id: str | None) -> None:
+        """Remove the type; its pending requests are rejected, as the vendor did."""
+        require(QualificationTypeId=type_id)
+        with self.store.write() as session:
+            self._owned_type(session, caller, type_id)
+            while True:
+                pending, _ = session.list_requests(
+                    owner=caller,
+                    type_id=type_id,
+                    status=PENDING,
+                    sort_by="SubmitTime",
+                    descending=False,
+                    offset=0,
+                    limit=MAX_PAGE_SIZE,
+                )
+                if not pending:
+                    break
+                for request in pending:
+                    request.status = REJECTED
+                    request.reason = "The qualification type was disposed."
+                    session.put_request(request)
+            session.delete_type(type_id)
+
+    # --- qualifications -------------------------------------------------------------
+
+    def assign(
+        self,
+        caller: str,
+        type_id: str | None,
+        worker_id: str | None,
+        integer_value: int | None = None,
+        send_notification: bool | None = None,
+    ) -> Qualification:
+        require(QualificationTypeId=type_id, WorkerId=worker_id)
+        value = 1 if integer_value is None else integer_value
+        check_int("IntegerValue", value)
+        with self.store.write() as session:
+            self._owned_type(session, caller, type_id)
+            held = session.get_qualification(type_id, worker_id)
+            if held is not None and held.status == GRANTED:
+                raise MTurkError(
+                    Code.QUALIFICATION_ALREADY_EXISTS,
+                    f"Worker {worker_id} already holds qualification type {type_id}.",
+                )
+            return self._grant(session, type_id, worker_id, value, utc_now())
+
+    def revoke(
+        self, caller: str, type_id: str | None, subject_id: str | None, reason: str | None = None
+    ) -> Qualification:
+        require(SubjectId=subject_id, QualificationTypeId=type_id)
+        with self.store.write() as session:
+            self._owned_type(session, caller, type_id)
+            held = session.get_qualification(type_id, subject_id)
+            if held is None:
+                raise self._no_qualification(type_id, subject_id)
+            if held.status == REVOKED:
+                raise MTurkError(
+                    Code.INVALID_QUALIFICATION_STATE,
+                    f"Worker {subject_id}'s qualification of type {type_id} is already revoked.",
+                )
+            held.status = REVOKED
+            session.put_qualification(held)
+            return held
+
+    @staticmethod
+    def _no_qualification(type_id: str, subject_id: str) -> MTurkError:
+        return MTurkError(
+            Code.QUALIFICATION_DOES_NOT_EXIST,
+            f"Worker {subject_id} has no qualification of type {type_id}.",
+        )
+
+    def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
+        """Anyone who knows both ids may read a score (seed 001)."""
+        require(QualificationTypeId=type_id, SubjectId=subject_id)
+        with self.store.read() as session:
+            self._type(session, type_id)
+            held = session.get_qualification(type_id, subject_id)
+        if held is None:
+            raise self._no_qualification(type_id, subject_id)
+        return held
+
+    def update_score(
+        self, caller: str, type_id: str | None, subject_id: str | None, integer_value: int | None
+    ) -> Qualification:
+        """Only the owner, and only for a worker who holds the qualification (seed 000)."""
+        require(QualificationTypeId=type_id, SubjectId=subject_id, IntegerValue=integer_value)
+        check_int("IntegerValue", integer_value)
+        with self.store.write() as session:
+            self._owned_type(session, caller, type_id)
+            held = session.get_qualification(type_id, subject_id)
+            if held is None:
+                raise self._no_qualification(type_id, subject_id)
+            if held.status != GRANTED:
+                raise MTurkError(
+                    Code.INVALID_QUALIFICATION_STATE,
+                    f"Worker {subject_id}'s qualification of type {type_id} is revoked;"
+                    " grant it again before updating its score.",
+                )
+            held.integer_value = integer_value
+            session.put_qualification(held)
+            return held
+
+    def list_qualifications(
+        self,
+        caller: str,
+        type_id: str | None,
+        status: str | None = None,
+        page_number: int | None = None,
+        page_size: int | None = None,
+    ) -> Page[Qualification]:
+        require(QualificationTypeId=type_id)
+        check_choice("Status", status, (GRANTED, REVOKED))
+        number, offset, limit = paging(page_number, page_size)
+        with self.store.read() as session:
+            self._owned_type(session, caller, type_id)
+            items, total = session.list_qualifications(type_id, status or GRANTED, offset, limit)
+        return Page(items, total, number)
+
+    # --- qualification requests -----------------------------------------------------
+
+    def list_requests(
+        self,
+        caller: str,
+        type_id: str | None = None,
+        sort_property: str | None = None,
+        sort_direction: str | None = None,
+        page_number: int | None = None,
+        page_size: int | None = None,
+    ) -> Page[QualificationRequest]:
+        check_choice("SortProperty", sort_property, ("QualificationTypeId", "SubmitTime"))
+        descending = is_descending(sort_direction)
+        number, offset, limit = paging(page_number, page_size)
+        with self.store.read() as session:
+            if type_id is not None:
+                self._owned_type(session, caller, type_id)
+            items, total = session.list_requests(
+                owner=caller,
+                type_id=type_id,
+                status=PENDING,
+                sort_by=sort_property or "SubmitTime",
+                descending=descending,
+                offset=offset,
+                limit=limit,
+            )
+        return Page(items, total, number)
+
+    def grant_request(
+        self, caller: str, request_id: str | None, integer_value: int | None = None
+    ) -> Qualification:
+        require(QualificationRequestId=request_id)
+        value = 1 if integer_value is None else integer_value
+        check_int("IntegerValue", value)
+        with self.store.write() as session:
+            request = self._pending_request(session, caller, request_id)
+            request.status = GRANTED
+            session.put_request(request)
+            return self._grant(session, request.type_id, request.subject_id, value, utc_now())
+
+    def reject_request(self, caller: str, request_id: str | None, reason: str | None = None) -> None:
+        require(QualificationRequestId=request_id)
+        with self.store.write() as session:
+            request = self._pending_request(session, caller, request_id)
+            request.status = REJECTED
+            request.reason = reason
+            session.put_request(request)

@@ -1,0 +1,1 @@
+"""Wire formats. Each translates between its messages and the api layer."""

@@ -1,0 +1,1 @@
+"""SOAP 1.1, document/literal, through spyne."""

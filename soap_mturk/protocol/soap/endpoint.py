@@ -1,0 +1,109 @@
+"""The SOAP endpoint: refuses what must not be parsed, finds the version and the
+operation, authenticates the call, and hands the message to that version's spyne
+application."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+
+from lxml import etree
+
+from soap_mturk.api.operations import OPERATIONS
+from soap_mturk.auth import Authenticator, Claims
+from soap_mturk.domain import MTurkError, QualificationService
+from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
+from soap_mturk.protocol.soap.service import CALLER_KEY, build_wsgi
+from soap_mturk.protocol.xmlguard import BodyTooLarge, RefusedXml, parse_untrusted, read_body
+from soap_mturk.versions import BY_NAMESPACE, VERSIONS
+
+StartResponse = Callable[..., object]
+
+_ENVELOPE = etree.QName(SOAP11_ENV, "Envelope").text
+_BODY = etree.QName(SOAP11_ENV, "Body").text
+
+
+class SoapFault(Exception):
+    def __init__(self, code: str, message: str, status: str = "500 Internal Server Error"):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def _child_text(element: etree._Element, namespace: str, name: str) -> str | None:
+    child = element.find(f"{{{namespace}}}{name}")
+    return child.text if child is not None else None
+
+
+class SoapEndpoint:
+    def __init__(
+        self,
+        domain: QualificationService,
+        authenticator: Authenticator,
+        max_body: int,
+    ):
+        self.authenticator = authenticator
+        self.max_body = max_body
+        self._apps = {v.namespace: build_wsgi(v, domain) for v in VERSIONS}
+
+    def _operation_element(self, data: bytes) -> etree._Element:
+        try:
+            root = parse_untrusted(data)
+        except BodyTooLarge as error:
+            raise SoapFault("Client", str(error), "413 Request Entity Too Large") from None
+        except RefusedXml as error:
+            raise SoapFault("Client", str(error)) from None
+        if root.tag == f"{{{SOAP12_ENV}}}Envelope":
+            raise SoapFault("VersionMismatch", "This service speaks SOAP 1.1 only.")
+        if root.tag != _ENVELOPE:
+            raise SoapFault("Client", f"Expected a SOAP 1.1 Envelope, not {root.tag}.")
+        body = root.find(_BODY)
+        entries = [] if body is None else [c for c in body if isinstance(c.tag, str)]
+        if len(entries) != 1:
+            raise SoapFault("Client", "The SOAP Body must hold exactly one operation element.")
+        return entries[0]
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            data = read_body(environ, self.max_body)
+            element = self._operation_element(data)
+            qname = etree.QName(element)
+            app = self._apps.get(qname.namespace)
+            if app is None:
+                known = ", ".join(v.namespace for v in VERSIONS)
+                raise SoapFault(
+                    "Client",
+                    f"Unknown namespace {qname.namespace!r} for {qname.localname}; "
+                    f"this service speaks {known}.",
+                )
+            if qname.localname not in OPERATIONS:
+                raise SoapFault(
+                    "Client", f"Unknown operation {qname.localname!r} in {qname.namespace}."
+                )
+        except BodyTooLarge as error:
+            return self._fault(start_response, SoapFault("Client", str(error), "413 Request Entity Too Large"))
+        except SoapFault as fault:
+            return self._fault(start_response, fault)
+
+        ns = qname.namespace
+        claims = Claims(
+            operation=qname.localname,
+            access_key=_child_text(element, ns, "AWSAccessKeyId"),
+            timestamp=_child_text(element, ns, "Timestamp"),
+            signature=_child_text(element, ns, "Signature"),
+        )
+        try:
+            environ[CALLER_KEY] = self.authenticator.authenticate(claims)
+        except MTurkError as error:
+            environ[CALLER_KEY] = error
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        return app(environ, start_response)
+
+    @staticmethod
+    def _fault(start_response: StartResponse, fault: SoapFault) -> list[bytes]:
+        body = fault_document(fault.code, fault.message)
+        start_response(
+            fault.status,
+            [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))],
+        )
+        return [body]

@@ -1,0 +1,1 @@
+"""The WSGI application (routing between endpoints) and the process that serves it."""

@@ -1,0 +1,95 @@
+"""The emulator as one WSGI application: routes requests to the SOAP endpoint and
+serves each version's WSDL with the address the client used."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from soap_mturk.auth import AccessKeyIdentity, Authenticator
+from soap_mturk.domain import QualificationService
+from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
+from soap_mturk.protocol.soap.faults import CONTENT_TYPE
+from soap_mturk.protocol.soap.wsdl import build_wsdl, with_address
+from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.store import Store
+from soap_mturk.versions import BY_DATE, LATEST, VERSIONS
+
+SOAP_PATHS = ("/", "/onca/soap")
+WSDL_PATH = re.compile(r"^/AWSMechanicalTurk/(?:(?P<version>[0-9]{4}-[0-9]{2}-[0-9]{2})/)?AWSMechanicalTurkRequester\.wsdl$")
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+def _plain(start_response: StartResponse, status: str, text: str, extra=()) -> list[bytes]:
+    body = text.encode("utf-8")
+    start_response(
+        status,
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *extra],
+    )
+    return [body]
+
+
+def base_url(environ: dict) -> str:
+    """The scheme, host and port the client used to reach us."""
+    host = environ.get("HTTP_HOST", "")
+    if not _HOST.match(host):
+        host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+
+
+class EmulatorApp:
+    def __init__(
+        self,
+        store: Store,
+        authenticator: Authenticator | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+    ):
+        self.store = store
+        self.domain = QualificationService(store)
+        self.authenticator = authenticator or AccessKeyIdentity()
+        self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
+        self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
+
+    def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
+        address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
+        body = with_address(self._wsdl[date], address)
+        start_response(
+            "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/") or "/"
+        query = environ.get("QUERY_STRING", "")
+
+        if method in ("GET", "HEAD"):
+            match = WSDL_PATH.match(path)
+            if match:
+                date = match.group("version") or LATEST.date
+                if date not in BY_DATE:
+                    served = ", ".join(BY_DATE)
+                    return _plain(start_response, "404 Not Found", f"No API version {date}; served: {served}.\n")
+                return self.wsdl(environ, start_response, date)
+            if path in SOAP_PATHS and query.lower() == "wsdl":
+                return self.wsdl(environ, start_response, LATEST.date)
+            if path == "/" and not query:
+                return _plain(start_response, "200 OK", self.index(environ))
+            return _plain(start_response, "404 Not Found", f"Nothing at {path}.\n")
+
+        if method == "POST" and path in SOAP_PATHS:
+            return self.soap(environ, start_response)
+        return _plain(
+            start_response,
+            "405 Method Not Allowed",
+            f"{method} {path} is not served.\n",
+            [("Allow", "GET, HEAD, POST")],
+        )
+
+    def index(self, environ: dict) -> str:
+        base = base_url(environ)
+        lines = ["soap-mturk: legacy Mechanical Turk Requester API emulator", ""]
+        lines.append(f"SOAP endpoint: {base}/?Service=AWSMechanicalTurkRequester (POST)")
+        for v in VERSIONS:
+            lines.append(f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl")
+        return "\n".join(lines) + "\n"

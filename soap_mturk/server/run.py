@@ -1,0 +1,76 @@
+"""Serving the emulator with waitress until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+from waitress.server import create_server
+
+from soap_mturk.server.app import EmulatorApp
+from soap_mturk.versions import LATEST, VERSIONS
+
+
+@dataclass
+class Running:
+    """A started server: its URLs, and how to stop it."""
+
+    app: EmulatorApp
+    host: str
+    port: int
+    _server: object
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def soap_url(self) -> str:
+        return self.base_url + "/?Service=AWSMechanicalTurkRequester"
+
+    def wsdl_url(self, date: str = LATEST.date) -> str:
+        return f"{self.base_url}/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def stop(self) -> None:
+        self._server.close()
+
+
+def start(app: EmulatorApp, host: str = "127.0.0.1", port: int = 8080, threads: int = 8) -> Running:
+    """Bind (port 0 picks a free port) without serving yet."""
+    server = create_server(app, host=host, port=port, threads=threads, ident="soap-mturk")
+    return Running(app, host, server.effective_port, server)
+
+
+def start_in_thread(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Running:
+    running = start(app, host, port)
+    threading.Thread(target=running.serve_forever, name="soap-mturk", daemon=True).start()
+    return running
+
+
+def serve(running: Running, out=sys.stdout) -> None:
+    """Print where we listen, serve, and stop cleanly on SIGINT or SIGTERM."""
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"soap-mturk listening on {running.base_url}", file=out)
+    print(f"  SOAP endpoint: {running.soap_url}", file=out)
+    for v in VERSIONS:
+        print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
+    print(f"  database: {running.app.store.path}", file=out)
+    print("Press Ctrl+C to stop.", file=out, flush=True)
+    try:
+        running.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+        running.app.store.close()
+        print("soap-mturk stopped.", file=out, flush=True)

@@ -1,0 +1,12 @@
+"""Persistence behind a narrow interface (`Store` / `Session`), SQLite by default."""
+
+from soap_mturk.store.base import Session, Store
+from soap_mturk.store.sqlite import SQLiteStore
+
+
+def open_store(url: str) -> Store:
+    """A store for `url`: a SQLite file path or ':memory:' (PostgreSQL is a later addition)."""
+    return SQLiteStore(url)
+
+
+__all__ = ["Session", "Store", "SQLiteStore", "open_store"]

@@ -1,0 +1,351 @@
+"""SQLite implementation of the store.
+
+Files use one connection per thread in WAL mode, so readers never wait for the
+writer; writes take the database's write lock up front (BEGIN IMMEDIATE) so a
+read-modify-write cannot interleave with another, even across processes, and
+commit with synchronous=FULL so an acknowledged write survives a crash.
+':memory:' has a single connection, shared under a lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from soap_mturk.domain.model import (
+    Locale,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS qualification_type (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    creation_time TEXT NOT NULL,
+    description TEXT,
+    keywords TEXT,
+    status TEXT NOT NULL,
+    test TEXT,
+    test_duration INTEGER,
+    answer_key TEXT,
+    retry_delay INTEGER,
+    auto_granted INTEGER NOT NULL,
+    auto_granted_value INTEGER,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS qualification (
+    type_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    grant_time TEXT NOT NULL,
+    integer_value INTEGER,
+    country TEXT,
+    subdivision TEXT,
+    status TEXT NOT NULL,
+    PRIMARY KEY (type_id, subject_id)
+);
+CREATE TABLE IF NOT EXISTS qualification_request (
+    id TEXT PRIMARY KEY,
+    type_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    submit_time TEXT NOT NULL,
+    test TEXT,
+    answer TEXT,
+    status TEXT NOT NULL,
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS qualification_request_by_type
+    ON qualification_request (type_id, status, submit_time);
+CREATE INDEX IF NOT EXISTS qualification_request_by_subject
+    ON qualification_request (type_id, subject_id, submit_time);
+"""
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _time_to_db(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime(_TIME_FORMAT)
+
+
+def _time_from_db(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def _type_from_row(row: sqlite3.Row) -> QualificationType:
+    return QualificationType(
+        id=row["id"],
+        owner=row["owner"],
+        name=row["name"],
+        creation_time=_time_from_db(row["creation_time"]),
+        description=row["description"],
+        keywords=row["keywords"],
+        status=row["status"],
+        test=row["test"],
+        test_duration=row["test_duration"],
+        answer_key=row["answer_key"],
+        retry_delay=row["retry_delay"],
+        auto_granted=bool(row["auto_granted"]),
+        auto_granted_value=row["auto_granted_value"],
+    )
+
+
+def _qualification_from_row(row: sqlite3.Row) -> Qualification:
+    locale = None
+    if row["country"] is not None or row["subdivision"] is not None:
+        locale = Locale(row["country"], row["subdivision"])
+    return Qualification(
+        type_id=row["type_id"],
+        subject_id=row["subject_id"],
+        grant_time=_time_from_db(row["grant_time"]),
+        integer_value=row["integer_value"],
+        locale=locale,
+        status=row["status"],
+    )
+
+
+def _request_from_row(row: sqlite3.Row) -> QualificationRequest:
+    return QualificationRequest(
+        id=row["id"],
+        type_id=row["type_id"],
+        subject_id=row["subject_id"],
+        submit_time=_time_from_db(row["submit_time"]),
+        test=row["test"],
+        answer=row["answer"],
+        status=row["status"],
+        reason=row["reason"],
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class SQLiteSession:
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+
+    def _one(self, sql: str, args: tuple) -> sqlite3.Row | None:
+        return self._db.execute(sql, args).fetchone()
+
+    def _page(self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int):
+        total = self._db.execute(f"SELECT count(*) {sql} {where}", args).fetchone()[0]
+        rows = self._db.execute(
+            f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", args + (limit, offset)
+        ).fetchall()
+        return rows, total
+
+    # qualification types
+    def get_type(self, type_id):
+        row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
+        return _type_from_row(row) if row else None
+
+    def find_type_by_name(self, owner, name):
+        row = self._one(
+            "SELECT * FROM qualification_type WHERE owner = ? AND name = ?", (owner, name)
+        )
+        return _type_from_row(row) if row else None
+
+    def put_type(self, qtype):
+        self._db.execute(
+            "INSERT OR REPLACE INTO qualification_type VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                qtype.id,
+                qtype.owner,
+                qtype.name,
+                _time_to_db(qtype.creation_time),
+                qtype.description,
+                qtype.keywords,
+                qtype.status,
+                qtype.test,
+                qtype.test_duration,
+                qtype.answer_key,
+                qtype.retry_delay,
+                int(qtype.auto_granted),
+                qtype.auto_granted_value,
+            ),
+        )
+
+    def delete_type(self, type_id):
+        self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
+        self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
+
+    def search_types(self, *, caller, query, requestable_only, owned_only, descending, offset, limit):
+        requestable = "(test IS NOT NULL OR auto_granted = 1)"
+        clauses = [f"(owner = ? OR (status = 'Active' AND {requestable}))"]
+        args: list = [caller]
+        if owned_only:
+            clauses.append("owner = ?")
+            args.append(caller)
+        if requestable_only:
+            clauses.append(f"status = 'Active' AND {requestable}")
+        if query:
+            clauses.append(
+                "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"
+                " OR coalesce(keywords, '') LIKE ? ESCAPE '\\')"
+            )
+            args += [_like(query)] * 3
+        direction = "DESC" if descending else "ASC"
+        rows, total = self._page(
+            "FROM qualification_type",
+            "WHERE " + " AND ".join(clauses),
+            tuple(args),
+            f"name COLLATE NOCASE {direction}, id {direction}",
+            offset,
+            limit,
+        )
+        return [_type_from_row(r) for r in rows], total
+
+    # qualifications
+    def get_qualification(self, type_id, subject_id):
+        row = self._one(
+            "SELECT * FROM qualification WHERE type_id = ? AND subject_id = ?",
+            (type_id, subject_id),
+        )
+        return _qualification_from_row(row) if row else None
+
+    def put_qualification(self, q):
+        locale = q.locale or Locale()
+        self._db.execute(
+            "INSERT OR REPLACE INTO qualification VALUES (?,?,?,?,?,?,?)",
+            (
+                q.type_id,
+                q.subject_id,
+                _time_to_db(q.grant_time),
+                q.integer_value,
+                locale.country,
+                locale.subdivision,
+                q.status,
+            ),
+        )
+
+    def list_qualifications(self, type_id, status, offset, limit):
+        rows, total = self._page(
+            "FROM qualification",
+            "WHERE type_id = ? AND status = ?",
+            (type_id, status),
+            "grant_time, subject_id",
+            offset,
+            limit,
+        )
+        return [_qualification_from_row(r) for r in rows], total
+
+    # qualification requests
+    def get_request(self, request_id):
+        row = self._one("SELECT * FROM qualification_request WHERE id = ?", (request_id,))
+        return _request_from_row(row) if row else None
+
+    def put_request(self, r):
+        self._db.execute(
+            "INSERT OR REPLACE INTO qualification_request VALUES (?,?,?,?,?,?,?,?)",
+            (
+                r.id,
+                r.type_id,
+                r.subject_id,
+                _time_to_db(r.submit_time),
+                r.test,
+                r.answer,
+                r.status,
+                r.reason,
+            ),
+        )
+
+    def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):
+        where = (
+            "WHERE r.status = ? AND r.type_id IN"
+            " (SELECT id FROM qualification_type WHERE owner = ?)"
+        )
+        args: tuple = (status, owner)
+        if type_id is not None:
+            where += " AND r.type_id = ?"
+            args += (type_id,)
+        column = {"SubmitTime": "r.submit_time", "QualificationTypeId": "r.type_id"}[sort_by]
+        direction = "DESC" if descending else "ASC"
+        rows, total = self._page(
+            "FROM qualification_request r",
+            where,
+            args,
+            f"{column} {direction}, r.submit_time {direction}, r.id {direction}",
+            offset,
+            limit,
+        )
+        return [_request_from_row(r) for r in rows], total
+
+    def latest_request(self, type_id, subject_id):
+        row = self._one(
+            "SELECT * FROM qualification_request WHERE type_id = ? AND subject_id = ?"
+            " ORDER BY submit_time DESC LIMIT 1",
+            (type_id, subject_id),
+        )
+        return _request_from_row(row) if row else None
+
+
+class SQLiteStore:
+    def __init__(self, path: str):
+        self.path = path
+        self._memory = path == ":memory:"
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._shared = self._connect() if self._memory else None
+        with self._write_lock:
+            self._connection().executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+        )
+        db.row_factory = sqlite3.Row
+        if not self._memory:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        self._connections.append(db)
+        return db
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[SQLiteSession]:
+        db = self._connection()
+        db.execute(begin)
+        try:
+            yield SQLiteSession(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[SQLiteSession]:
+        if self._memory:
+            with self._write_lock, self._transaction("BEGIN") as session:
+                yield session
+        else:
+            with self._transaction("BEGIN") as session:
+                yield session
+
+    @contextmanager
+    def write(self) -> Iterator[SQLiteSession]:
+        # The in-process lock keeps threads from queueing inside SQLite's busy handler.
+        with self._write_lock, self._transaction("BEGIN IMMEDIATE") as session:
+            yield session
+
+    def close(self) -> None:
+        for db in self._connections:
+            try:
+                db.close()
+            except sqlite3.ProgrammingError:
+                pass
+        self._connections.clear()

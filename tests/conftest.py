@@ -1,0 +1,77 @@
+"""Shared fixtures: a real emulator on a free port (waitress, SQLite file), and
+zeep clients built the way legacy clients were: from our served WSDL, or from the
+vendor's WSDL when ../shared/reference is present."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import zeep
+
+from soap_mturk.server.app import EmulatorApp
+from soap_mturk.server.run import start_in_thread
+from soap_mturk.store import open_store
+from soap_mturk.versions import VERSIONS
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+VENDOR_WSDL = REFERENCE / "vendor-wsdl" / "2014-08-15" / "AWSMechanicalTurkRequester.wsdl"
+BINDING = "{%s}AWSMechanicalTurkRequesterBinding"
+
+
+def vendor_wsdl_or_skip() -> Path:
+    if not VENDOR_WSDL.exists():
+        pytest.skip(
+            f"the vendor WSDL is not here ({VENDOR_WSDL}): it ships beside the project's "
+            "repository in ../shared/reference, not in a clone of it"
+        )
+    return VENDOR_WSDL
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """A running emulator on a fresh SQLite file; shared by one test module."""
+    store = open_store(str(tmp_path_factory.mktemp("db") / "emulator.sqlite3"))
+    running = start_in_thread(EmulatorApp(store))
+    yield running
+    running.stop()
+    store.close()
+
+
+def credentials(access_key: str = "AKIAREQUESTERA") -> dict:
+    return {
+        "AWSAccessKeyId": access_key,
+        "Timestamp": datetime.datetime.now(datetime.timezone.utc),
+        "Signature": "unchecked",
+    }
+
+
+def served_client(running, date: str) -> zeep.Client:
+    return zeep.Client(running.wsdl_url(date))
+
+
+def vendor_service(running, date: str):
+    """A client generated from the vendor's 2014-08-15 WSDL. For another version the
+    namespace is the only difference, so the WSDL is rewritten to that namespace."""
+    path = vendor_wsdl_or_skip()
+    namespace = next(v.namespace for v in VERSIONS if v.date == date)
+    if date != "2014-08-15":
+        text = path.read_text(encoding="utf-8").replace(
+            "http://requester.mturk.amazonaws.com/doc/2014-08-15", namespace
+        )
+        copy = Path(__import__("tempfile").mkdtemp()) / f"vendor-{date}.wsdl"
+        copy.write_text(text, encoding="utf-8")
+        path = copy
+    client = zeep.Client(str(path))
+    return client.create_service(BINDING % namespace, running.soap_url)
+
+
+@pytest.fixture(params=[(v.date, source) for v in VERSIONS for source in ("served", "vendor")],
+                ids=lambda p: f"{p[0]}-{p[1]}-wsdl")
+def service(request, emulator):
+    """The SOAP service as a legacy client sees it, for each version and WSDL source."""
+    date, source = request.param
+    if source == "served":
+        return served_client(emulator, date).service
+    return vendor_service(emulator, date)
