@@ -19,8 +19,12 @@ class Claims:
     access_key: str | None
     timestamp: str | None  # exactly as received: signatures are computed over this text
     signature: str | None
-    # REST only: every parameter as received, for AWS signature versions 1 and 2.
+    # REST only: every parameter as received, and the parts of the HTTP request
+    # that AWS signature version 2 signs.
     parameters: Mapping[str, str] = field(default_factory=dict)
+    http_method: str = "POST"
+    host: str = ""
+    path: str = "/"
 
 
 class Authenticator(Protocol):

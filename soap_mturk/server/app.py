@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
+from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.domain import QualificationService
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
@@ -43,8 +44,10 @@ class EmulatorApp:
         store: Store,
         authenticator: Authenticator | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        requesters: RequesterRegistry | None = None,
     ):
         self.store = store
+        self.requesters = requesters if requesters is not None else RequesterRegistry()
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
