@@ -15,7 +15,22 @@ from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
 from soap_mturk.versions import VERSIONS
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+import os
+
+
+def _find_reference() -> Path:
+    """../shared/reference beside the repository (or beside any folder above it),
+    or wherever SOAP_MTURK_REFERENCE points."""
+    if os.environ.get("SOAP_MTURK_REFERENCE"):
+        return Path(os.environ["SOAP_MTURK_REFERENCE"])
+    for folder in Path(__file__).resolve().parents[1:]:
+        candidate = folder / "shared" / "reference"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+REFERENCE = _find_reference()
 VENDOR_WSDL = REFERENCE / "vendor-wsdl" / "2014-08-15" / "AWSMechanicalTurkRequester.wsdl"
 BINDING = "{%s}AWSMechanicalTurkRequesterBinding"
 
