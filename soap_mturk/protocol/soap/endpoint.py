@@ -12,6 +12,7 @@ from lxml import etree
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import Authenticator, Claims
 from soap_mturk.domain import MTurkError, QualificationService
+from soap_mturk.protocol.soap.fastpath import Decline, FastPath
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
 from soap_mturk.protocol.soap.service import CALLER_KEY, build_wsgi
 from soap_mturk.protocol.xmlguard import BodyTooLarge, RefusedXml, parse_untrusted, read_body
@@ -44,6 +45,11 @@ class SoapEndpoint:
         self.authenticator = authenticator
         self.max_body = max_body
         self._apps = {v.namespace: build_wsgi(v, domain) for v in VERSIONS}
+        # Plain well-formed calls skip spyne's per-request work; see fastpath.py.
+        self._fast = {
+            ns: FastPath(BY_NAMESPACE[ns], domain, app.app.out_protocol)
+            for ns, app in self._apps.items()
+        }
 
     def _operation_element(self, data: bytes) -> etree._Element:
         try:
@@ -92,9 +98,19 @@ class SoapEndpoint:
             signature=_child_text(element, ns, "Signature"),
         )
         try:
-            environ[CALLER_KEY] = self.authenticator.authenticate(claims)
+            caller = self.authenticator.authenticate(claims)
         except MTurkError as error:
-            environ[CALLER_KEY] = error
+            caller = error
+        fast = self._fast[ns]
+        try:
+            requests = fast.read(environ, element)
+        except Decline:
+            pass  # spyne reads it, and answers or faults
+        else:
+            body = fast.respond(qname.localname, requests, caller)
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))])
+            return [body]
+        environ[CALLER_KEY] = caller
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
         return app(environ, start_response)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from spyne import Application, ServiceBase, rpc
@@ -35,25 +36,31 @@ class VendorSoap11(Soap11):
         return format_time(value)
 
 
+def answer(
+    op: Operation,
+    domain: QualificationService,
+    caller: str | MTurkError | None,
+    requests: Callable[[], list[dict]],
+) -> dict:
+    """An operation's response as plain data: the call's RequestId, then a result for
+    each request, or only the error that refused the call as a whole. Shared by the
+    spyne operations and the endpoint's fast path (fastpath.py)."""
+    request_id = str(uuid.uuid4())
+    if isinstance(caller, MTurkError) or caller is None:
+        error = caller or MTurkError("AWS.NotAuthorized", "The call was not authenticated.")
+        return {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(error)}}
+    results = run_batch(op, domain, caller, requests())
+    return {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
+
+
 def _operation_method(op: Operation, models: VersionModels, domain: QualificationService):
     response_cls = models.response(op)
     ns = models.namespace
 
     def method(ctx, message):
-        request_id = str(uuid.uuid4())
         caller = ctx.transport.req_env.get(CALLER_KEY)
-        if isinstance(caller, MTurkError) or caller is None:
-            error = caller or MTurkError("AWS.NotAuthorized", "The call was not authenticated.")
-            return from_plain(
-                response_cls,
-                {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(error)}},
-            )
-        requests = to_plain(message.Request or [])
-        results = run_batch(op, domain, caller, requests)
-        return from_plain(
-            response_cls,
-            {"OperationRequest": {"RequestId": request_id}, op.result_element: results},
-        )
+        requests = lambda: to_plain(message.Request or [])  # noqa: E731
+        return from_plain(response_cls, answer(op, domain, caller, requests))
 
     method.__name__ = op.name
     return rpc(
