@@ -73,7 +73,8 @@ def _time_to_db(value: datetime) -> str:
 
 
 def _time_from_db(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=timezone.utc)
+    # fromisoformat reads our own format (trailing Z as UTC) at a tenth of strptime's cost.
+    return datetime.fromisoformat(text)
 
 
 def _type_from_row(row: sqlite3.Row) -> QualificationType:
