@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -43,6 +44,9 @@ class Running:
 
 def start(app: EmulatorApp, host: str = "127.0.0.1", port: int = 8080, threads: int = 8) -> Running:
     """Bind (port 0 picks a free port) without serving yet."""
+    # waitress warns "Task queue depth is N" for every request that waits for a free
+    # thread: under any real load (8 clients on 8 threads) that floods the console.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(app, host=host, port=port, threads=threads, ident="soap-mturk")
     return Running(app, host, server.effective_port, server)
 
