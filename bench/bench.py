@@ -96,6 +96,8 @@ def _serve(args: argparse.Namespace) -> int:
         stop_requested.append(signum)
         raise KeyboardInterrupt
 
+    if args.cpu is not None:  # Linux: keep the server's threads on one core (see README)
+        os.sched_setaffinity(0, {args.cpu})
     # waitress warns of every queued task; at 8 connections on 8 threads that is noise.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if args.server == "gunicorn":
@@ -485,12 +487,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(server: str, db: str, threads: int, gunicorn_workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(
+    server: str, db: str, threads: int, gunicorn_workers: int, cpu: int | None = None
+) -> tuple[subprocess.Popen, int]:
     command = [
         sys.executable, str(Path(__file__).resolve()), "serve", "--server", server,
         "--db", db, "--threads", str(threads), "--gunicorn-workers", str(gunicorn_workers),
         "--port", str(_free_port() if server == "gunicorn" else 0),
-    ]
+    ] + (["--cpu", str(cpu)] if cpu is not None else [])
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     line = child.stdout.readline()
     if not line.startswith("PORT "):
@@ -526,7 +530,7 @@ def bench_server(server: str, args: argparse.Namespace, load: str, log) -> list[
     with tempfile.TemporaryDirectory(prefix="soap-mturk-bench-") as folder:
         db = str(Path(folder) / "bench.sqlite3")
         log(f"[{server}] starting the emulator on a fresh database in {folder}")
-        child, port = start_server(server, db, args.threads, args.gunicorn_workers)
+        child, port = start_server(server, db, args.threads, args.gunicorn_workers, args.server_cpu)
         try:
             type_id, workers = seed(port, args.workers)
             log(f"[{server}] seeded {type_id} with {len(workers)} workers on port {port}")
@@ -611,6 +615,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--gunicorn-workers", type=int, default=2,
                      help="gunicorn worker processes; threads are split among them (default 2)")
     top.add_argument("--workers", type=int, default=100, help="seeded workers to cycle over (default 100)")
+    top.add_argument("--server-cpu", type=int, metavar="N",
+                     help="pin the server process to CPU N (Linux; default: not pinned)")
     top.add_argument("--json", help="also write the rows and ratios to this JSON file")
     return top
 
@@ -624,6 +630,7 @@ def main(argv: list[str] | None = None) -> int:
         serve.add_argument("--port", type=int, default=0)
         serve.add_argument("--threads", type=int, default=8)
         serve.add_argument("--gunicorn-workers", type=int, default=2)
+        serve.add_argument("--cpu", type=int)
         return _serve(serve.parse_args(argv[1:]))
     return _run(parser().parse_args(argv))
 
