@@ -12,8 +12,8 @@ import requests
 import zeep
 from lxml import etree
 
-from tests.conftest import SECRETS
-from tests.signing import OMIT, SIGN, VendorSigner, java_timestamp, signed, vendor_signature
+from tests.conftest import BINDING, SECRETS, vendor_wsdl_or_skip
+from tests.signing import OMIT, VendorSigner, java_timestamp, signed, vendor_signature
 from soap_mturk.versions import VERSIONS
 
 A, B = "AKIAREQUESTERA", "AKIAREQUESTERB"
@@ -258,3 +258,16 @@ def test_refused_call_is_answered_from_its_claims_alone(signed_emulator):
     root = etree.fromstring(reply.content)
     assert root.find(".//{*}Fault") is None
     assert root.findtext(".//{*}OperationRequest/{*}Errors/{*}Error/{*}Code") == "AWS.NotAuthorized"
+
+
+def test_client_generated_from_the_vendor_wsdl(signed_emulator, signer, scored_type):
+    namespace = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
+    client = zeep.Client(str(vendor_wsdl_or_skip()), plugins=[signer])
+    vendor = client.create_service(BINDING % namespace, signed_emulator.soap_url)
+    read = vendor.GetQualificationScore(
+        **signed(A, java_timestamp()), Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}])
+    assert read.Qualification[0].Request.IsValid == "True"
+    refused = vendor.GetQualificationScore(
+        **signed(A, java_timestamp(now() - datetime.timedelta(hours=1))),
+        Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}])
+    assert refusal(refused) == "AWS.BadClaimsSupplied"
