@@ -65,6 +65,14 @@ def serve(running: Running, out=sys.stdout) -> None:
     for v in VERSIONS:
         print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
     print(f"  database: {running.app.store.path}", file=out)
+    authenticator = running.app.authenticator
+    print(f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out)
+    for requester in running.app.requesters.all():
+        named = f" ({requester.name})" if requester.name else ""
+        print(f"  requester: {requester.access_key}{named}", file=out)
+        if requester.development:
+            # The one secret ever shown: made up here, so the user has no other way to learn it.
+            print(f"    secret key: {requester.secret_key}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         running.serve_forever()

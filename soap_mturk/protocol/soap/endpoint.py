@@ -34,6 +34,16 @@ def _child_text(element: etree._Element, namespace: str, name: str) -> str | Non
     return child.text if child is not None else None
 
 
+def _emptied(element: etree._Element) -> bytes:
+    """The envelope with the operation element emptied. A refused call is answered
+    from its claims alone: what else it carries is not read, so a malformed
+    Timestamp or request gets the authentication error, not a parse fault."""
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    return etree.tostring(element.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
 class SoapEndpoint:
     def __init__(
         self,
@@ -95,6 +105,7 @@ class SoapEndpoint:
             environ[CALLER_KEY] = self.authenticator.authenticate(claims)
         except MTurkError as error:
             environ[CALLER_KEY] = error
+            data = _emptied(element)
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
         return app(environ, start_response)
