@@ -62,7 +62,9 @@ def parse_untrusted(data: bytes) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise RefusedXml(f"The request is not well-formed XML: {error.msg}") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        # Caught here when the declaration hid behind an encoding the byte scan missed.
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        # Caught here when the declaration hid behind an encoding the byte scan
+        # missed (UTF-16, UTF-32); the parser neither fetched nor expanded anything.
         raise RefusedXml("Document type declarations (DTDs) are not allowed in a SOAP message.")
     return root
