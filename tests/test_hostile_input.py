@@ -431,6 +431,18 @@ def test_body_over_the_limit_is_413_with_a_fault(server, qualification_type):
     assert str(MAX_BODY) in faultstring
 
 
+def test_huge_body_is_refused_before_it_is_read(server):
+    """Far past the limit (here 100 MB announced), waitress refuses by itself with
+    a plain 413, before buffering the body anywhere."""
+    answer = send_raw(
+        server,
+        b"POST / HTTP/1.1\r\nHost: soap-mturk\r\nContent-Type: text/xml\r\n"
+        b"Content-Length: 100000000\r\n\r\n<s:Envelope/>",
+    )
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert_no_internals(answer)
+
+
 def test_chunked_body_over_the_limit_is_413_with_a_fault(server, qualification_type):
     data = (score_call(qualification_type) + "<!--" + "x" * MAX_BODY + "-->").encode()
     answer = send_raw(server, _chunked_request(data))

@@ -183,6 +183,29 @@ def test_request_echo_holds_every_qualification_request(version):
     assert [p.name for p in our_children] == expected
 
 
+def test_wsdl_names_are_the_vendors():
+    """Code generators name classes after the service, port, binding, port type and
+    messages, so a client generated from ours looks like one generated from theirs."""
+    ours, vendor = Wsdl(shipped(LATEST.date)), Wsdl(vendor_wsdl_or_skip())
+
+    def names(wsdl: Wsdl) -> dict[str, object]:
+        w = "{http://schemas.xmlsoap.org/wsdl/}"
+        root = wsdl.root
+        messages = {m.get("name") for m in root.iterfind(w + "message")}
+        return {
+            "service": [s.get("name") for s in root.iterfind(w + "service")],
+            "port": [p.get("name") for p in root.iterfind(f"{w}service/{w}port")],
+            "binding": [b.get("name") for b in root.iterfind(w + "binding")],
+            "portType": [p.get("name") for p in root.iterfind(w + "portType")],
+            "messages": {m for m in messages if m.removesuffix("RequestMsg").removesuffix(
+                "ResponseMsg") in QUALIFICATION_OPERATIONS},
+        }  # fmt: skip
+
+    assert names(ours) == names(vendor)
+    all_ours = ours.root.findall("{http://schemas.xmlsoap.org/wsdl/}message")
+    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(QUALIFICATION_OPERATIONS)
+
+
 def test_vendor_wsdl_compared_with_itself_shows_no_difference():
     vendor = Wsdl(vendor_wsdl_or_skip())
     assert len(vendor.operations()) == 44
