@@ -65,14 +65,12 @@ class VendorSoap11(Soap11):
             raise ValueError(string) from None
 
     def from_element(self, ctx, cls, element):
+        if issubclass(cls, ComplexModelBase):
+            return super().from_element(ctx, cls, element)
         try:
             return super().from_element(ctx, cls, element)
-        except InvalidValue:
-            raise
         except Fault as fault:
-            if issubclass(cls, ComplexModelBase) or not fault.faultcode.startswith(
-                "Client.ValidationError"
-            ):
+            if not fault.faultcode.startswith("Client.ValidationError"):
                 raise
             raise _invalid(cls, element) from None
         except (ValueError, TypeError, AttributeError):
