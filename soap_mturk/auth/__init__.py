@@ -38,10 +38,12 @@ class AccessKeyIdentity:
     description = "off (the access key is the identity; signatures are not checked)"
 
     def authenticate(self, claims: Claims) -> str:
+        # Even unchecked, a call must carry the claims every legacy client sent,
+        # with the code the verifier gives for their absence.
         if not claims.access_key:
-            raise MTurkError(
-                Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId."
-            )
+            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId.")
+        if not claims.timestamp:
+            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no Timestamp.")
         return claims.access_key
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from waitress.server import create_server
 
+from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.app import EmulatorApp
 from soap_mturk.versions import LATEST, VERSIONS
 
@@ -43,7 +44,19 @@ class Running:
 
 def start(app: EmulatorApp, host: str = "127.0.0.1", port: int = 8080, threads: int = 8) -> Running:
     """Bind (port 0 picks a free port) without serving yet."""
-    server = create_server(app, host=host, port=port, threads=threads, ident="soap-mturk")
+    # waitress reads a whole body (to a temporary file, up to 1 GB by default)
+    # before the application sees it. Past twice our limit it refuses on its own,
+    # with a plain 413, so that no client can fill the disk; up to there the SOAP
+    # endpoint answers with a fault. (Any other WSGI app gets our default limit.)
+    max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="soap-mturk",
+        max_request_body_size=2 * max_body,
+    )
     return Running(app, host, server.effective_port, server)
 
 

@@ -5,6 +5,8 @@ application."""
 from __future__ import annotations
 
 import io
+import logging
+import sys
 from collections.abc import Callable, Iterable
 
 from lxml import etree
@@ -18,6 +20,8 @@ from soap_mturk.protocol.xmlguard import BodyTooLarge, RefusedXml, parse_untrust
 from soap_mturk.versions import BY_NAMESPACE, VERSIONS
 
 StartResponse = Callable[..., object]
+
+log = logging.getLogger(__name__)
 
 _ENVELOPE = etree.QName(SOAP11_ENV, "Envelope").text
 _BODY = etree.QName(SOAP11_ENV, "Body").text
@@ -108,13 +112,37 @@ class SoapEndpoint:
             data = _emptied(element)
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
-        return app(environ, start_response)
+        # spyne must read the bytes we vetted as we read them: decoded by their own
+        # byte order mark or XML declaration (a UTF-16 document under a header that
+        # says utf-8 made it fail), and whatever the client's Content-Type was.
+        environ["CONTENT_TYPE"] = "text/xml"
+        return self._guarded(app, environ, start_response)
+
+    def _guarded(self, app, environ: dict, start_response: StartResponse) -> list[bytes]:
+        """spyne answers its own faults; anything else it lets escape becomes a
+        Server fault that tells the client nothing of our insides."""
+        started = False
+
+        def recording_start_response(status, headers, exc_info=None):
+            nonlocal started
+            started = True
+            return start_response(status, headers, exc_info)
+
+        try:
+            return [b"".join(app(environ, recording_start_response))]
+        except Exception:
+            log.exception("a SOAP call failed unexpectedly")
+            fault = SoapFault(
+                "Server", "The service could not process this request; the failure was logged."
+            )
+            return self._fault(start_response, fault, sys.exc_info() if started else None)
 
     @staticmethod
-    def _fault(start_response: StartResponse, fault: SoapFault) -> list[bytes]:
+    def _fault(start_response: StartResponse, fault: SoapFault, exc_info=None) -> list[bytes]:
         body = fault_document(fault.code, fault.message)
         start_response(
             fault.status,
             [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))],
+            exc_info,
         )
         return [body]
