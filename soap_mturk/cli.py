@@ -16,8 +16,15 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.server.run import serve, start
     from soap_mturk.store import open_store
 
+    from soap_mturk.control.access import parse_networks
+
+    try:
+        control_from = parse_networks(args.control_from)
+    except ValueError as error:
+        print(f"soap-mturk: --control-from: {error}", file=sys.stderr)
+        return 2
     store = open_store(args.db)
-    app = EmulatorApp(store, max_body=args.max_body)
+    app = EmulatorApp(store, max_body=args.max_body, control_from=control_from)
     try:
         running = start(app, args.host, args.port, threads=args.threads)
     except OSError as error:
@@ -63,12 +70,21 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BODY,
         help=f"largest request body accepted, in bytes (default {DEFAULT_MAX_BODY})",
     )
+    serve.add_argument(
+        "--control-from",
+        metavar="CIDR[,CIDR...]",
+        help="networks besides loopback allowed to use the control API and dashboard at /_emulator/",
+    )
     serve.set_defaults(run=_serve)
 
     wsdl = commands.add_parser("wsdl", help="write the WSDL of every served version")
     wsdl.add_argument("--out", default="wsdl", help="folder to write into (default wsdl/)")
     wsdl.add_argument("--address", help="soap:address to write (default http://localhost:8080/...)")
     wsdl.set_defaults(run=_wsdl)
+
+    from soap_mturk.control.commands import add_commands
+
+    add_commands(commands)
     return top
 
 
