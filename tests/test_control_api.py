@@ -248,3 +248,22 @@ def test_control_from_refuses_a_bad_network_at_start():
     done = run_cli("serve", "--port", "0", "--db", ":memory:", "--control-from", "10.0.0.0/8,not-a-net")
     assert done.returncode == 2
     assert "'not-a-net' is not an IP address or CIDR network" in done.stderr
+
+
+def test_dashboard_html_is_escaped_locked_down_and_secret_free(mturk_emulator):
+    """The same page without a browser: what the HTTP response itself carries."""
+    mturk_emulator.control.load({
+        "Requesters": [{"AccessKeyId": "AKIA<i>X</i>", "SecretAccessKey": "hush-hush", "Name": "<script>alert(1)</script>"}],
+        "QualificationTypes": [{"Name": "\"quoted\" & <img src=x onerror=alert(1)>", "AutoGranted": True,
+                                "Qualifications": [{"SubjectId": "W<1>", "IntegerValue": 3}]}],
+    })
+    status, headers, body = http(mturk_emulator.base_url + "/_emulator/")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "<script" not in page and "<img" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;quoted&quot; &amp; &lt;img" in page
+    assert "W&lt;1&gt;" in page
+    assert "hush-hush" not in page
+    assert 'data-count="1"' in page and 'data-count="2"' in page  # types/quals: 1; requesters: 2
