@@ -142,6 +142,12 @@ def test_malformed_fixtures_are_refused_with_where_and_why(mturk_emulator, fixtu
     assert complaint in refused.value.message
 
 
+def test_fixture_types_without_owner_belong_to_the_configured_requester(mturk_emulator):
+    mturk_emulator.control.load({"QualificationTypes": [{"Name": "Mine", "AutoGranted": True}]})
+    [loaded] = mturk_emulator.control.state()["QualificationTypes"]
+    assert loaded["Owner"] == mturk_emulator.access_key
+
+
 def test_fixture_breaking_a_rule_loads_nothing(mturk_emulator):
     fixture = {"QualificationTypes": [
         {"Name": "Fine", "AutoGranted": True},

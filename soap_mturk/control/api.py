@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from urllib.parse import unquote
 
@@ -80,6 +81,7 @@ class ControlApi:
         self.workers = WorkerService(store)
         self.seeder = Seeder(store)
         self._loaded_keys: set[str] = set()
+        self._lock = threading.Lock()
 
     # --- WSGI -----------------------------------------------------------------------
 
@@ -195,17 +197,20 @@ class ControlApi:
         """Empty the store and forget requesters that fixtures added; requesters
         configured when the server started stay."""
         self.seeder.reset()
-        for key in self._loaded_keys:
-            self.requesters.remove(key)
-        self._loaded_keys.clear()
+        with self._lock:
+            for key in self._loaded_keys:
+                self.requesters.remove(key)
+            self._loaded_keys.clear()
 
     def load(self, data) -> dict:
-        fixture = parse_fixture(data)
+        configured = self.requesters.all()
+        fixture = parse_fixture(data, configured[0].access_key if configured else None)
         seeded = self.seeder.load(fixture.types)
-        for requester in fixture.requesters:
-            if self.requesters.get(requester.access_key) is None:
-                self._loaded_keys.add(requester.access_key)
-            self.requesters.add(requester)
+        with self._lock:
+            for requester in fixture.requesters:
+                if self.requesters.get(requester.access_key) is None:
+                    self._loaded_keys.add(requester.access_key)
+                self.requesters.add(requester)
         return {
             "Loaded": {
                 "Requesters": len(fixture.requesters),

@@ -109,7 +109,9 @@ class _Reader:
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def parse_fixture(data: Any) -> Fixture:
+def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
+    """Types without an Owner belong to the fixture's first requester, else to
+    `default_owner` (the server's first configured requester), else DEFAULT_OWNER."""
     top = _Reader(data, "fixture", ("Requesters", "QualificationTypes"))
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
@@ -117,7 +119,9 @@ def parse_fixture(data: Any) -> Fixture:
         requesters.append(
             Requester(r.text("AccessKeyId", True), r.text("SecretAccessKey", True), r.text("Name"))
         )
-    default_owner = requesters[0].access_key if requesters else DEFAULT_OWNER
+    if requesters:
+        default_owner = requesters[0].access_key
+    default_owner = default_owner or DEFAULT_OWNER
     types = [_seed_type(item, f"QualificationTypes[{n}]", default_owner) for n, item in enumerate(top.items("QualificationTypes"))]
     return Fixture(requesters, types)
 
