@@ -273,3 +273,15 @@ def test_dashboard_html_is_escaped_locked_down_and_secret_free(mturk_emulator):
     assert "W&lt;1&gt;" in page
     assert "hush-hush" not in page
     assert 'data-count="1"' in page and 'data-count="2"' in page  # types/quals: 1; requesters: 2
+
+
+def test_cli_worker_request_reads_the_answer_from_stdin(mturk_emulator):
+    from tests.worker_docs import CHESS_KEY
+
+    loaded = mturk_emulator.control.load({"QualificationTypes": [{
+        "Name": "Graded", "Test": CHESS_TEST, "TestDurationInSeconds": 60, "AnswerKey": CHESS_KEY}]})
+    type_id = loaded["QualificationTypeIds"][0]
+    done = run_cli("worker", "request", "A1STDIN", type_id, "--answer", "-", "--url", mturk_emulator.base_url,
+                   stdin=answers(nextmove="D", favoritefruit="apples"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["Qualification"]["IntegerValue"] == 100
