@@ -30,8 +30,15 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.server.run import serve, start
     from soap_mturk.store import open_store
 
+    from soap_mturk.control.access import parse_networks
+
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
+        return 2
+    try:
+        control_from = parse_networks(args.control_from)
+    except ValueError as error:
+        print(f"soap-mturk: --control-from: {error}", file=sys.stderr)
         return 2
     try:
         requesters = _requesters(args)
@@ -41,7 +48,11 @@ def _serve(args: argparse.Namespace) -> int:
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
     store = open_store(args.db)
     app = EmulatorApp(
-        store, authenticator=authenticator, max_body=args.max_body, requesters=requesters
+        store,
+        authenticator=authenticator,
+        max_body=args.max_body,
+        requesters=requesters,
+        control_from=control_from,
     )
     try:
         running = start(app, args.host, args.port, threads=args.threads)
@@ -126,12 +137,21 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how far a request's Timestamp may be from the server clock (default 900)",
     )
+    serve.add_argument(
+        "--control-from",
+        metavar="CIDR[,CIDR...]",
+        help="networks besides loopback allowed to use the control API and dashboard at /_emulator/",
+    )
     serve.set_defaults(run=_serve)
 
     wsdl = commands.add_parser("wsdl", help="write the WSDL of every served version")
     wsdl.add_argument("--out", default="wsdl", help="folder to write into (default wsdl/)")
     wsdl.add_argument("--address", help="soap:address to write (default http://localhost:8080/...)")
     wsdl.set_defaults(run=_wsdl)
+
+    from soap_mturk.control.commands import add_commands
+
+    add_commands(commands)
     return top
 
 

@@ -37,6 +37,10 @@ class RequesterRegistry:
         with self._lock:
             self._by_key[requester.access_key] = requester
 
+    def remove(self, access_key: str) -> None:
+        with self._lock:
+            self._by_key.pop(access_key, None)
+
     def get(self, access_key: str) -> Requester | None:
         with self._lock:
             return self._by_key.get(access_key)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from soap_mturk.domain.answer_key import parse_answer_key
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import later_than, new_id, utc_now
 from soap_mturk.domain.model import (
@@ -125,6 +126,8 @@ class QualificationService:
         check_int("AutoGrantedValue", qtype.auto_granted_value)
         check_xml("Test", qtype.test)
         check_xml("AnswerKey", qtype.answer_key)
+        if qtype.answer_key is not None:
+            parse_answer_key(qtype.answer_key)  # a key that cannot grade is refused up front
         if qtype.test is not None and qtype.auto_granted:
             raise MTurkError.invalid(
                 "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"

@@ -8,6 +8,9 @@ from collections.abc import Iterable
 
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
+from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
+from soap_mturk.control.api import ControlApi
 from soap_mturk.domain import QualificationService
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
@@ -45,6 +48,7 @@ class EmulatorApp:
         authenticator: Authenticator | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
+        control_from: tuple = (),
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
@@ -52,6 +56,7 @@ class EmulatorApp:
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
+        self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
@@ -65,6 +70,8 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            return self.control(environ, start_response)
 
         if method in ("GET", "HEAD"):
             match = WSDL_PATH.match(path)
@@ -95,4 +102,5 @@ class EmulatorApp:
         lines.append(f"SOAP endpoint: {base}/?Service=AWSMechanicalTurkRequester (POST)")
         for v in VERSIONS:
             lines.append(f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl")
+        lines.append(f"Dashboard and control API (loopback only): {base}{CONTROL_PREFIX}/")
         return "\n".join(lines) + "\n"

@@ -22,6 +22,7 @@ class Running:
     host: str
     port: int
     _server: object
+    _stopped: bool = False
 
     @property
     def base_url(self) -> str:
@@ -36,9 +37,15 @@ class Running:
         return f"{self.base_url}/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl"
 
     def serve_forever(self) -> None:
-        self._server.run()
+        try:
+            self._server.run()
+        except OSError:
+            # stop() from another thread closes the sockets under the running select().
+            if not self._stopped:
+                raise
 
     def stop(self) -> None:
+        self._stopped = True
         self._server.close()
 
 

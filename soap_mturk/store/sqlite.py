@@ -284,6 +284,24 @@ class SQLiteSession:
         )
         return _request_from_row(row) if row else None
 
+    def all_types(self):
+        rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
+        return [_type_from_row(r) for r in rows.fetchall()]
+
+    def all_qualifications(self):
+        rows = self._db.execute("SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id")
+        return [_qualification_from_row(r) for r in rows.fetchall()]
+
+    def all_requests(self, status):
+        rows = self._db.execute(
+            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id", (status,)
+        )
+        return [_request_from_row(r) for r in rows.fetchall()]
+
+    def clear_all(self):
+        for table in ("qualification_request", "qualification", "qualification_type"):
+            self._db.execute(f"DELETE FROM {table}")
+
 
 class SQLiteStore:
     def __init__(self, path: str):
