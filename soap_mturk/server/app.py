@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.domain import QualificationService
+from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
 from soap_mturk.protocol.soap.wsdl import build_wsdl, with_address
@@ -51,6 +52,7 @@ class EmulatorApp:
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
+        self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
@@ -65,6 +67,8 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        if is_rest_request(environ):
+            return self.rest(environ, start_response)
 
         if method in ("GET", "HEAD"):
             match = WSDL_PATH.match(path)
@@ -93,6 +97,7 @@ class EmulatorApp:
         base = base_url(environ)
         lines = ["soap-mturk: legacy Mechanical Turk Requester API emulator", ""]
         lines.append(f"SOAP endpoint: {base}/?Service=AWSMechanicalTurkRequester (POST)")
+        lines.append(f"REST endpoint: {base}/?Service=AWSMechanicalTurkRequester&Operation=... (GET, form POST)")
         for v in VERSIONS:
             lines.append(f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl")
         return "\n".join(lines) + "\n"
