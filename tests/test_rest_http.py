@@ -180,6 +180,19 @@ def test_a_query_that_is_not_utf8_is_refused(rest_emulator):
     assert b"<Code>AWS.MechanicalTurk.InvalidParameterValue</Code>" in document
 
 
+@pytest.mark.parametrize("where", ["Name", "Description", "Control\x01Name"])
+def test_a_character_xml_cannot_carry_is_refused_and_nothing_is_stored(rest_emulator, where):
+    name = f"control {uuid.uuid4()}"
+    params = vendor_signed(OWNER, "CreateQualificationType", Name=name, Description="d",
+                           QualificationTypeStatus="Active")
+    params[where] = params.get(where, "x") + "\x01"
+    _, _, root = call(rest_emulator, params, method="POST")
+    assert text(root, "OperationRequest/Errors/Error/Code") == "AWS.MechanicalTurk.InvalidParameterValue"
+    _, _, found = call(rest_emulator, vendor_signed(OWNER, "SearchQualificationTypes", Query=name,
+                                                    MustBeRequestable="false", MustBeOwnedByCaller="true"))
+    assert text(found, "SearchQualificationTypesResult/TotalNumResults") == "0"
+
+
 def test_a_body_over_the_limit_is_refused_with_413(rest_emulator):
     params = vendor_signed(OWNER, "CreateQualificationType", Name="big", Description="x" * (1024 * 1024 + 1))
     status, _, root = call(rest_emulator, params, method="POST", path="/onca/xml")

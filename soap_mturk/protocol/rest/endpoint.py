@@ -15,6 +15,7 @@ result's `Request/Errors`, as the domain's own rejections are.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -30,7 +31,7 @@ from soap_mturk.protocol.xmlguard import BodyTooLarge
 from soap_mturk.versions import BY_DATE, LATEST, VERSIONS, ApiVersion
 
 StartResponse = Callable[..., object]
-REST_PATHS = ("/", "/onca/xml")
+log = logging.getLogger(__name__)
 
 
 def is_rest_request(environ: dict) -> bool:
@@ -58,6 +59,15 @@ class RestEndpoint:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         request_id = str(uuid.uuid4())
+        try:
+            return self._handle(environ, start_response, request_id)
+        except Exception:  # a bug of ours must answer as the vendor did, not with a trace
+            log.exception("REST call failed")
+            failure = MTurkError(Code.SERVICE_UNAVAILABLE, "The request could not be processed.")
+            body = call_error_document(self._models[LATEST.date], None, request_id, failure)
+            return self._answer(start_response, body, "503 Service Unavailable")
+
+    def _handle(self, environ: dict, start_response: StartResponse, request_id: str) -> Iterable[bytes]:
         models = self._models[LATEST.date]
         operation = None
         try:

@@ -3,6 +3,7 @@ for a POST its form body, as one flat mapping of names to the text received."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from soap_mturk.domain import Code, MTurkError
@@ -11,6 +12,9 @@ from soap_mturk.protocol.xmlguard import read_body
 FORM = "application/x-www-form-urlencoded"
 # Far more than any operation has; bounds the work a hostile request can cause.
 MAX_PARAMETERS = 1000
+# Characters XML 1.0 cannot carry: a value holding one could be neither echoed nor
+# stored and later answered, over REST or SOAP.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def content_type(environ: dict) -> str:
@@ -55,10 +59,15 @@ def read_parameters(environ: dict, max_body: int) -> dict[str, str]:
             )
     parameters: dict[str, str] = {}
     for name, value in pairs:
+        if _NOT_XML.search(name) or _NOT_XML.search(value):
+            raise MTurkError(
+                Code.INVALID_PARAMETER_VALUE,
+                f"The parameter {name!r} holds a character XML cannot carry.",
+            )
         # The same name in the query and the form (e.g. Service) is harmless when it
         # agrees; two different values leave no way to know what was meant.
         if parameters.setdefault(name, value) != value:
             raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE, f"The parameter {name} is given twice with different values."
+                Code.INVALID_PARAMETER_VALUE, f"The parameter {name!r} is given twice with different values."
             )
     return parameters
