@@ -511,7 +511,8 @@ def _header(head: bytes, name: bytes) -> bytes:
         ("GET", "/AWSMechanicalTurk/", 404),
         ("GET", "/../../etc/passwd", 404),
         ("GET", "/%00%ff", 404),
-        ("GET", "/?Service=AWSMechanicalTurkRequester&wsdl=../../etc/passwd", 404),
+        # With Service named this is a REST call without an Operation: an MTurk error.
+        ("GET", "/?Service=AWSMechanicalTurkRequester&wsdl=../../etc/passwd", 200),
         ("HEAD", "/nothing", 404),
         ("PUT", "/", 405),
         ("PUT", "/AWSMechanicalTurk/AWSMechanicalTurkRequester.wsdl", 405),
@@ -530,6 +531,8 @@ def test_odd_methods_and_paths_get_a_clean_answer(server, method, path, expected
     assert b"root:" not in body
     if expected == 405:
         assert headers.get("Allow") == "GET, HEAD, POST"
+    if expected == 200:
+        assert b"<Code>AWS.MissingParameters</Code>" in body
 
 
 # --- the last line of defence -------------------------------------------------------

@@ -82,6 +82,7 @@ def serve(running: Running, out=sys.stdout) -> None:
     signal.signal(signal.SIGTERM, stop)
     print(f"soap-mturk listening on {running.base_url}", file=out)
     print(f"  SOAP endpoint: {running.soap_url}", file=out)
+    print(f"  REST endpoint: {running.soap_url}&Operation=... (GET, or POST a form)", file=out)
     for v in VERSIONS:
         print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
     print(f"  database: {running.app.store.path}", file=out)

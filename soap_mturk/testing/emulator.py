@@ -59,6 +59,7 @@ class EmulatorHandle:
 @contextmanager
 def running_emulator(access_key: str = "AKIAEMULATORTEST") -> Iterator[EmulatorHandle]:
     """Start the emulator; stop it and delete its database on exit."""
+    from soap_mturk.auth.verify import SignatureVerifier
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import start_in_thread
     from soap_mturk.store import open_store
@@ -68,7 +69,10 @@ def running_emulator(access_key: str = "AKIAEMULATORTEST") -> Iterator[EmulatorH
         store = open_store(str(database))
         secret_key = secrets.token_urlsafe(30)
         requesters = RequesterRegistry([Requester(access_key, secret_key, "pytest requester")])
-        running = start_in_thread(EmulatorApp(store, requesters=requesters))
+        # Verify signatures, as `soap-mturk serve` does: a suite using this fixture
+        # exercises its client's signing code too.
+        app = EmulatorApp(store, authenticator=SignatureVerifier(requesters), requesters=requesters)
+        running = start_in_thread(app)
         try:
             yield EmulatorHandle(
                 base_url=running.base_url,
