@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 
-from spyne import Application, ServiceBase, rpc
+from spyne import Application, DateTime, ServiceBase, rpc
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
@@ -31,8 +30,11 @@ logging.getLogger("spyne").setLevel(logging.CRITICAL)
 class VendorSoap11(Soap11):
     """SOAP 1.1 writing times as the vendor did (UTC, milliseconds, trailing Z)."""
 
-    def _datetime_to_unicode(self, cls, value: datetime, **_):
-        return format_time(value)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Soap11.__init__ installs its own isoformat() writer for DateTime, which
+        # an override of _datetime_to_unicode never reaches.
+        self._to_unicode_handlers[DateTime] = lambda cls, value, **_: format_time(value)
 
 
 def _operation_method(op: Operation, models: VersionModels, domain: QualificationService):
