@@ -131,3 +131,10 @@ QUESTION_FORM = (
     "<Text>3</Text></Selection></Selections></SelectionAnswer></AnswerSpecification>"
     "</Question></QuestionForm>"
 )
+
+ANSWER_KEY = (
+    '<AnswerKey xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+    '2005-10-01/AnswerKey.xsd"><Question><QuestionIdentifier>q1</QuestionIdentifier>'
+    "<AnswerOption><SelectionIdentifier>two</SelectionIdentifier><AnswerScore>1</AnswerScore>"
+    "</AnswerOption></Question></AnswerKey>"
+)

@@ -13,7 +13,7 @@ from zeep import xsd
 
 import soap_mturk.domain
 from soap_mturk.domain import Code
-from tests.lifecycle_support import QUESTION_FORM, Caller, assert_error, file_request, new_key, unique
+from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM, Caller, assert_error, file_request, new_key, unique
 
 NO_TYPE = "NOSUCHQUALIFICATIONTYPE0"
 WORKER = "AWORKERWITHERRORS"
@@ -178,7 +178,7 @@ def update_type_with_test_to_auto_granted(c, store):
 
 @case(Code.INVALID_PARAMETER_VALUE)
 def create_answer_key_without_test(c, store):
-    return create(c, AnswerKey="<AnswerKey/>")
+    return create(c, AnswerKey=ANSWER_KEY)
 
 
 # --- XMLParseError -----------------------------------------------------------------------
@@ -195,6 +195,22 @@ def update_with_malformed_answer_key(c, store):
         "UpdateQualificationType", QualificationTypeId=c.new_type(), Test=QUESTION_FORM,
         TestDurationInSeconds=60, AnswerKey="<AnswerKey>&nbsp;</AnswerKey>",
     )
+
+
+@case(Code.XML_PARSE_ERROR)
+def create_with_external_question_as_test(c, store):
+    external = (
+        '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+        '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://example.com/q</ExternalURL>'
+        "<FrameHeight>400</FrameHeight></ExternalQuestion>"
+    )
+    return create(c, Test=external, TestDurationInSeconds=60)
+
+
+@case(Code.XML_PARSE_ERROR)
+def create_with_question_form_outside_its_namespace(c, store):
+    return create(c, Test=QUESTION_FORM.replace(' xmlns="', ' xmlns:other="'),
+                  TestDurationInSeconds=60)
 
 
 # --- missing objects ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from soap_mturk.domain import Code
-from tests.lifecycle_support import TYPE_ID, Caller, assert_error, codes, new_key, unique
+from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM, TYPE_ID, Caller, assert_error, codes, new_key, unique
 
 WORKER, NEVER_HELD = "AZ3456EXAMPLE", "ANEVERQUALIFIED"
 
@@ -89,17 +89,9 @@ def test_whole_lifecycle(caller):
 
 
 def test_type_read_by_another_requester_hides_the_answer_key(caller):
-    from tests.lifecycle_support import QUESTION_FORM
-
-    answer_key = (
-        '<AnswerKey xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
-        '2005-10-01/AnswerKey.xsd"><Question><QuestionIdentifier>q1</QuestionIdentifier>'
-        "<AnswerOption><SelectionIdentifier>two</SelectionIdentifier><AnswerScore>1</AnswerScore>"
-        "</AnswerOption></Question></AnswerKey>"
-    )
-    type_id = caller.new_type(Test=QUESTION_FORM, AnswerKey=answer_key, TestDurationInSeconds=60)
+    type_id = caller.new_type(Test=QUESTION_FORM, AnswerKey=ANSWER_KEY, TestDurationInSeconds=60)
     mine = caller.ok("GetQualificationType", QualificationTypeId=type_id)
-    assert (mine.Test, mine.AnswerKey, mine.TestDurationInSeconds) == (QUESTION_FORM, answer_key, 60)
+    assert (mine.Test, mine.AnswerKey, mine.TestDurationInSeconds) == (QUESTION_FORM, ANSWER_KEY, 60)
     assert mine.IsRequestable is True
     theirs = caller.ok("GetQualificationType", key=new_key("other"), QualificationTypeId=type_id)
     assert theirs.Test == QUESTION_FORM

@@ -7,6 +7,7 @@ the protocol layer) and plain values, and either returns entities or raises
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from lxml import etree
@@ -52,16 +53,32 @@ def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None
         raise MTurkError.invalid(name, value, "expected one of " + ", ".join(choices))
 
 
-def check_xml(name: str, text: str | None) -> None:
-    """Test and AnswerKey are XML documents carried as strings; refuse ones that don't parse."""
+# The data schemas' namespaces carry their own version, independent of the API's.
+_DATA_SCHEMA = re.compile(
+    r"^http://mechanicalturk\.amazonaws\.com/AWSMechanicalTurkDataSchemas/[0-9-]+/(\w+)\.xsd$"
+)
+
+
+def check_xml(name: str, text: str | None, root_element: str) -> None:
+    """Test and AnswerKey are XML documents carried as strings: refuse ones that don't
+    parse, or whose root is not the data schema's (a Test must be a QuestionForm; an
+    ExternalQuestion or HTMLQuestion cannot be one)."""
     if text is None:
         return
     try:
         root = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
     except etree.XMLSyntaxError as error:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
+        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error.msg}") from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
+    qname = etree.QName(root)
+    schema = _DATA_SCHEMA.match(qname.namespace or "")
+    if qname.localname != root_element or not schema or schema.group(1) != root_element:
+        raise MTurkError(
+            Code.XML_PARSE_ERROR,
+            f"{name} must be a {root_element} in the namespace http://mechanicalturk.amazonaws.com/"
+            f"AWSMechanicalTurkDataSchemas/2005-10-01/{root_element}.xsd, not {root.tag}.",
+        )
 
 
 def paging(page_number: int | None, page_size: int | None) -> tuple[int, int, int]:
@@ -123,8 +140,8 @@ class QualificationService:
         check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
         check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
         check_int("AutoGrantedValue", qtype.auto_granted_value)
-        check_xml("Test", qtype.test)
-        check_xml("AnswerKey", qtype.answer_key)
+        check_xml("Test", qtype.test, "QuestionForm")
+        check_xml("AnswerKey", qtype.answer_key, "AnswerKey")
         if qtype.test is not None and qtype.auto_granted:
             raise MTurkError.invalid(
                 "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"
@@ -246,9 +263,10 @@ class QualificationService:
             for attribute, value in changes.items():
                 if value is not None:
                     setattr(qtype, attribute, value)
-            if auto_granted is False:
+            # As on create: the value belongs to an auto-granted type only, default 1.
+            if not qtype.auto_granted:
                 qtype.auto_granted_value = None
-            elif qtype.auto_granted and qtype.auto_granted_value is None:
+            elif qtype.auto_granted_value is None:
                 qtype.auto_granted_value = 1
             self._validate_type(qtype)
             session.put_type(qtype)
