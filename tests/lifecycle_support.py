@@ -91,7 +91,9 @@ class Caller:
         return self.ok("AssignQualification", key=key, **request)
 
     def score(self, type_id: str, worker: str, key: str | None = None):
-        return self.one("GetQualificationScore", key=key, QualificationTypeId=type_id, SubjectId=worker)
+        return self.one(
+            "GetQualificationScore", key=key, QualificationTypeId=type_id, SubjectId=worker
+        )
 
 
 def codes(result) -> list[str]:

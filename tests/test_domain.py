@@ -92,7 +92,8 @@ def test_create_names_are_unique_per_owner(domain):
 
 def test_auto_granted_value_defaults_to_one_and_belongs_to_auto_granted_types(domain):
     assert make_type(domain, name="a", auto_granted=True).auto_granted_value == 1
-    assert make_type(domain, name="b", auto_granted=True, auto_granted_value=5).auto_granted_value == 5
+    chosen = make_type(domain, name="b", auto_granted=True, auto_granted_value=5)
+    assert chosen.auto_granted_value == 5
     assert make_type(domain, name="c", auto_granted_value=5).auto_granted_value is None
 
 

@@ -13,7 +13,15 @@ from zeep import xsd
 
 import soap_mturk.domain
 from soap_mturk.domain import Code
-from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM, Caller, assert_error, file_request, new_key, unique
+from tests.lifecycle_support import (
+    ANSWER_KEY,
+    QUESTION_FORM,
+    Caller,
+    assert_error,
+    file_request,
+    new_key,
+    unique,
+)
 
 NO_TYPE = "NOSUCHQUALIFICATIONTYPE0"
 WORKER = "AWORKERWITHERRORS"

@@ -8,9 +8,21 @@ import re
 from datetime import timedelta
 
 import pytest
+from lxml import etree
 
+from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import Code
-from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM, TYPE_ID, Caller, assert_error, codes, new_key, unique
+from tests.lifecycle_support import (
+    ANSWER_KEY,
+    QUESTION_FORM,
+    TYPE_ID,
+    Caller,
+    assert_error,
+    codes,
+    file_request,
+    new_key,
+    unique,
+)
 
 WORKER, NEVER_HELD = "AZ3456EXAMPLE", "ANEVERQUALIFIED"
 
@@ -238,3 +250,45 @@ def test_score_operations_have_no_echo_slot_and_answer_only_is_valid(caller, op)
     echo = caller.last_response_xml().find(".//{*}Request")
     assert [child.tag.split("}")[1] for child in echo] == ["IsValid"]
 
+
+
+def echo_cases(caller: Caller, store) -> dict[str, dict]:
+    """For each operation whose result can echo its request: a request that succeeds."""
+    type_id = caller.new_type()
+    caller.assign(type_id, "AWORKERTOREVOKE")
+    return {
+        "GetQualificationsForQualificationType": {"QualificationTypeId": type_id, "PageSize": 5},
+        "CreateQualificationType": {
+            "Name": unique("echo"), "Description": "d", "QualificationTypeStatus": "Active",
+        },
+        "GrantQualification": {
+            "QualificationRequestId": file_request(store, type_id, "AWORKERGRANT"),
+            "IntegerValue": 4,
+        },
+        "AssignQualification": {"QualificationTypeId": type_id, "WorkerId": "AWORKERNEW"},
+        "RevokeQualification": {"SubjectId": "AWORKERTOREVOKE", "QualificationTypeId": type_id},
+        "GetQualificationRequests": {"QualificationTypeId": type_id, "SortDirection": "Descending"},
+        "RejectQualificationRequest": {
+            "QualificationRequestId": file_request(store, type_id, "AWORKERREJECT"),
+            "Reason": "no",
+        },
+        "GetQualificationType": {"QualificationTypeId": type_id},
+        "SearchQualificationTypes": {"Query": "echo", "MustBeRequestable": False},
+        "UpdateQualificationType": {"QualificationTypeId": type_id, "Description": "new"},
+    }
+
+
+@pytest.mark.parametrize("op", list(ECHOED_REQUESTS))
+def test_every_echo_slot_carries_its_request(caller, emulator, op):
+    operation = op[: -len("Request")]
+    if operation == "DisposeQualificationType":
+        pytest.skip("DisposeQualificationTypeRequest has no ResponseGroup to ask for the echo")
+    request = echo_cases(caller, emulator.app.store)[operation]
+    result = caller.ok(operation, **request, ResponseGroup=["Request"])
+    echo = getattr(result.Request, op)
+    assert echo is not None
+    for name, value in request.items():
+        assert getattr(echo, name) == value
+    assert list(echo.ResponseGroup) == ["Request"]
+    status = caller.last_response_xml().find(f".//{{*}}{op}/..")
+    assert [etree.QName(c).localname for c in status] == ["IsValid", op]

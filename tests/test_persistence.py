@@ -55,7 +55,8 @@ class Served:
             )
 
     def client(self, date: str) -> zeep.Client:
-        return zeep.Client(f"{self.base_url}/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl")
+        path = f"/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl"
+        return zeep.Client(self.base_url + path)
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGTERM)

@@ -68,7 +68,8 @@ def check_xml(name: str, text: str | None, root_element: str) -> None:
     try:
         root = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
     except etree.XMLSyntaxError as error:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error.msg}") from None
+        message = f"{name} is not well-formed XML: {error.msg}"
+        raise MTurkError(Code.XML_PARSE_ERROR, message) from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
     qname = etree.QName(root)
