@@ -120,8 +120,13 @@ def test_test_rules(domain):
     raises(Code.XML_PARSE_ERROR, make_type, domain, test=QUESTION_FORM, test_duration=60,
            answer_key=QUESTION_FORM)
     raises(Code.PARAMETER_OUT_OF_RANGE, make_type, domain, test=QUESTION_FORM, test_duration=0)
-    qtype = make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
-    assert qtype.is_requestable
+    make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
+
+
+def test_every_requester_type_is_requestable(domain):
+    # With neither test nor auto-grant a worker's request waits for the owner.
+    assert make_type(domain, name="plain").is_requestable
+    assert make_type(domain, name="auto", auto_granted=True).is_requestable
 
 
 def test_update_of_the_test(domain):
@@ -172,7 +177,7 @@ def test_search(domain):
     make_type(domain, name="delta", auto_granted=True, keywords="greek")
     make_type(domain, name="echo", auto_granted=True, status="Inactive")
     make_type(domain, owner=OTHER, name="foxtrot", auto_granted=True)
-    make_type(domain, owner=OTHER, name="golf")  # not requestable: hidden from others
+    make_type(domain, owner=OTHER, name="golf", status="Inactive")  # hidden from others
 
     def found(**kwargs):
         kwargs.setdefault("must_be_requestable", False)
@@ -183,8 +188,9 @@ def test_search(domain):
     assert found(sort_direction="Ascending", page_size=4, page_number=2) == (
         ["echo", "foxtrot"], 6, 2,
     )
-    assert found(must_be_requestable=True) == (["foxtrot", "delta"], 2, 1)
-    assert found(must_be_owned_by_caller=True, must_be_requestable=True) == (["delta"], 1, 1)
+    active = ["foxtrot", "delta", "charlie", "bravo", "alpha"]
+    assert found(must_be_requestable=True) == (active, 5, 1)
+    assert found(must_be_owned_by_caller=True, must_be_requestable=True)[1] == 4
     assert found(query="GREEK") == (["delta"], 1, 1)
     assert found(query="a type", must_be_owned_by_caller=True)[1] == 5
     assert found(query="100%") == ([], 0, 1)  # LIKE wildcards are literal

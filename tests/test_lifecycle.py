@@ -50,7 +50,7 @@ def test_whole_lifecycle(caller):
     assert re.match(TYPE_ID, type_id)
     assert created.Name == name
     assert created.QualificationTypeStatus == "Active"
-    assert created.IsRequestable is False and created.AutoGranted is False
+    assert created.IsRequestable is True and created.AutoGranted is False
     assert_utc(created.CreationTime)
 
     caller.assign(type_id, WORKER, 10)

@@ -92,25 +92,26 @@ def test_search_without_query_considers_all_types(caller, catalogue):
 
 
 def test_search_must_be_requestable(caller):
+    # Workers can request any active type a requester made, with or without a test
+    # (without one, the request waits for the owner), as the vendor's samples show.
     token = "req" + uuid.uuid4().hex[:10]
     caller.new_type(Name=f"{token} plain")
     caller.new_type(Name=f"{token} auto", AutoGranted=True)
     caller.new_type(Name=f"{token} test", Test=QUESTION_FORM, TestDurationInSeconds=60)
     caller.new_type(Name=f"{token} asleep", AutoGranted=True, QualificationTypeStatus="Inactive")
-    assert names(search(caller, Query=token, MustBeRequestable=True)) == [
-        f"{token} test", f"{token} auto",
-    ]
-    assert search(caller, Query=token, MustBeRequestable=False).TotalNumResults == 4
-    requestable = search(caller, Query=token, MustBeRequestable=True).QualificationType
-    assert all(t.IsRequestable for t in requestable)
+    requestable = search(caller, Query=token, MustBeRequestable=True)
+    assert names(requestable) == [f"{token} test", f"{token} plain", f"{token} auto"]
+    assert all(t.IsRequestable for t in requestable.QualificationType)
+    everything = search(caller, Query=token, MustBeRequestable=False)
+    assert names(everything) == [f"{token} {n}" for n in ("test", "plain", "auto", "asleep")]
 
 
 def test_search_must_be_owned_by_caller(caller):
     token = "own" + uuid.uuid4().hex[:10]
     other = new_key("other")
     caller.new_type(Name=f"{token} mine")
-    caller.new_type(key=other, Name=f"{token} theirs", AutoGranted=True)
-    caller.new_type(key=other, Name=f"{token} theirs private")  # not requestable
+    caller.new_type(key=other, Name=f"{token} theirs")
+    caller.new_type(key=other, Name=f"{token} theirs retired", QualificationTypeStatus="Inactive")
     assert names(search(caller, Query=token, MustBeOwnedByCaller=True)) == [f"{token} mine"]
     assert names(search(caller, Query=token, MustBeOwnedByCaller=False)) == [
         f"{token} theirs", f"{token} mine",

@@ -294,7 +294,9 @@ class QualificationService:
             items, total = session.search_types(
                 caller=caller,
                 query=query,
-                requestable_only=must_be_requestable,
+                # Every type here is requestable (see QualificationType.is_requestable)
+                # but only an active one can be requested now.
+                active_only=must_be_requestable,
                 owned_only=bool(must_be_owned_by_caller),
                 descending=descending,
                 offset=offset,
