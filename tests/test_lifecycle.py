@@ -278,11 +278,13 @@ def echo_cases(caller: Caller, store) -> dict[str, dict]:
     }
 
 
-@pytest.mark.parametrize("op", list(ECHOED_REQUESTS))
+# DisposeQualificationTypeRequest has no ResponseGroup with which to ask for its echo.
+ASKABLE_ECHOES = [op for op in ECHOED_REQUESTS if op != "DisposeQualificationTypeRequest"]
+
+
+@pytest.mark.parametrize("op", ASKABLE_ECHOES)
 def test_every_echo_slot_carries_its_request(caller, emulator, op):
     operation = op[: -len("Request")]
-    if operation == "DisposeQualificationType":
-        pytest.skip("DisposeQualificationTypeRequest has no ResponseGroup to ask for the echo")
     request = echo_cases(caller, emulator.app.store)[operation]
     result = caller.ok(operation, **request, ResponseGroup=["Request"])
     echo = getattr(result.Request, op)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import zeep
 
+from soap_mturk.domain import Code
 from soap_mturk.versions import VERSIONS
 from tests.conftest import served_client
 from tests.lifecycle_support import Caller, file_request, new_key, unique
@@ -165,3 +166,31 @@ def test_concurrent_grants_of_one_request_grant_it_once(emulator):
     assert sorted(outcomes) == ["False"] * (THREADS - 1) + ["True"]
     winner = outcomes.index("True")
     assert setup.score(type_id, "AWORKERRACE").IntegerValue == winner
+
+
+def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(emulator):
+    owner = new_key("twins")
+    setup = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+    type_id = setup.new_type()
+    name = unique("Contended")
+
+    def both(value: int) -> tuple[list[str], list[str]]:
+        caller = Caller(served_client(emulator, VERSIONS[value % 2].date).service, owner)
+        assigned = caller.one("AssignQualification", QualificationTypeId=type_id,
+                              WorkerId="AWORKERTWIN", IntegerValue=value)
+        created = caller.one("CreateQualificationType", Name=name, Description="d",
+                             QualificationTypeStatus="Active")
+        return [assigned.Request.IsValid, created.Request.IsValid], [
+            e.Code for r in (assigned, created) for e in (r.Request.Errors.Error
+                                                          if r.Request.Errors else [])
+        ]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = list(pool.map(both, range(THREADS)))
+    assert sorted(o[0][0] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
+    assert sorted(o[0][1] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
+    assert {code for _, errors in outcomes for code in errors} == {
+        Code.QUALIFICATION_ALREADY_EXISTS, Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+    }
+    winner = [o[0][0] for o in outcomes].index("True")
+    assert setup.score(type_id, "AWORKERTWIN").IntegerValue == winner
