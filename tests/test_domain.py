@@ -9,7 +9,7 @@ import pytest
 from soap_mturk.domain import Code, MTurkError, QualificationService
 from soap_mturk.domain.identity import later_than, new_id
 from soap_mturk.domain.model import GRANTED, PENDING, REJECTED, REVOKED, QualificationRequest
-from soap_mturk.domain.qualifications import MAX_PAGE_SIZE
+from soap_mturk.domain.qualifications import MAX_PAGE_SIZE, MAX_XML_BYTES
 from soap_mturk.store import open_store
 from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM
 
@@ -121,6 +121,21 @@ def test_test_rules(domain):
            answer_key=QUESTION_FORM)
     raises(Code.PARAMETER_OUT_OF_RANGE, make_type, domain, test=QUESTION_FORM, test_duration=0)
     make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
+
+
+def test_test_and_answer_key_are_at_most_65535_bytes(domain):
+    def padded(document: str, size: int) -> str:
+        comment = "<!-- " + "x" * (size - len(document) - 9) + " -->"
+        return document.replace("<Question>", comment + "<Question>", 1)
+
+    largest = padded(QUESTION_FORM, MAX_XML_BYTES)
+    assert len(largest.encode()) == MAX_XML_BYTES
+    assert make_type(domain, name="largest", test=largest, test_duration=60).test == largest
+    too_large = largest.replace("x", "é", 1)  # one more byte in UTF-8
+    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, test=too_large, test_duration=60)
+    key = padded(ANSWER_KEY, MAX_XML_BYTES + 1)
+    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, name="key", test=QUESTION_FORM,
+           test_duration=60, answer_key=key)
 
 
 def test_every_requester_type_is_requestable(domain):

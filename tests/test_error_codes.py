@@ -189,6 +189,13 @@ def create_answer_key_without_test(c, store):
     return create(c, AnswerKey=ANSWER_KEY)
 
 
+@case(Code.INVALID_PARAMETER_VALUE)
+def create_with_test_over_65535_bytes(c, store):
+    comment = "<!-- " + "x" * 65535 + " -->"
+    test = QUESTION_FORM.replace("<Question>", comment + "<Question>", 1)
+    return create(c, Test=test, TestDurationInSeconds=60)
+
+
 # --- XMLParseError -----------------------------------------------------------------------
 
 

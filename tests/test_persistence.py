@@ -20,7 +20,7 @@ import zeep
 from soap_mturk.domain import Code
 from soap_mturk.versions import VERSIONS
 from tests.conftest import served_client
-from tests.lifecycle_support import Caller, file_request, new_key, unique
+from tests.lifecycle_support import QUESTION_FORM, Caller, file_request, new_key, unique
 
 LISTENING = re.compile(r"listening on (http://\S+)")
 STARTUP_LINES = 50
@@ -194,3 +194,26 @@ def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(e
     }
     winner = [o[0][0] for o in outcomes].index("True")
     assert setup.score(type_id, "AWORKERTWIN").IntegerValue == winner
+
+
+def test_concurrent_creates_with_tests_each_get_their_own_answer(emulator):
+    owner = new_key("tests")
+
+    def create(n: int) -> tuple[str, list[str]]:
+        caller = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+        outcomes = []
+        for round_ in range(4):
+            broken = (n + round_) % 2 == 1
+            test = QUESTION_FORM.replace("</QuestionForm>", "") if broken else QUESTION_FORM
+            result = caller.one("CreateQualificationType", Name=unique("t"), Description="d",
+                                QualificationTypeStatus="Active", Test=test,
+                                TestDurationInSeconds=60)
+            expected = "False" if broken else "True"
+            outcomes.append(result.Request.IsValid == expected and
+                            (not broken or result.Request.Errors.Error[0].Code
+                             == Code.XML_PARSE_ERROR))
+        return outcomes
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = [ok for batch in pool.map(create, range(THREADS)) for ok in batch]
+    assert outcomes == [True] * THREADS * 4

@@ -33,8 +33,13 @@ LONG_MAX = 2**63 - 1
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
 MAX_NAME, MAX_DESCRIPTION, MAX_KEYWORDS = 128, 2000, 1000
 MAX_TEST_DURATION = 3 * 60 * 60 * 24 * 365  # generous: the vendor only required a positive value
+MAX_XML_BYTES = 65535  # a Test or an AnswerKey, in UTF-8
 
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+def _safe_parser() -> etree.XMLParser:
+    # One per call: an lxml parser must not be used by two threads at once, and
+    # server threads create and update types concurrently.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def require(**values: object) -> None:
@@ -65,8 +70,11 @@ def check_xml(name: str, text: str | None, root_element: str) -> None:
     ExternalQuestion or HTMLQuestion cannot be one)."""
     if text is None:
         return
+    data = text.encode("utf-8")
+    if len(data) > MAX_XML_BYTES:
+        raise MTurkError.invalid(name, "(document)", f"at most {MAX_XML_BYTES} bytes")
     try:
-        root = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
+        root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as error:
         message = f"{name} is not well-formed XML: {error.msg}"
         raise MTurkError(Code.XML_PARSE_ERROR, message) from None
