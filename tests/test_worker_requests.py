@@ -99,9 +99,15 @@ def test_inactive_type_is_refused(owner, worker):
     assert owner.score(type_id) is None
 
 
-def test_type_without_test_or_auto_grant_is_not_requestable(owner, worker):
+def test_type_without_test_or_auto_grant_waits_for_the_owner(owner, worker):
+    """Every type a requester made is requestable (the vendor reports IsRequestable
+    true for one with neither test nor auto-grant): the request waits for the owner."""
     type_id = owner.create_type()
-    assert refused(lambda: worker.request(WORKER, type_id)) == Code.INVALID_QUALIFICATION_TYPE_STATE
+    worker.request(WORKER, type_id)
+    (pending,) = owner.pending(type_id)
+    assert pending.SubjectId == WORKER
+    assert pending.Test is None and pending.Answer is None
+    assert owner.score(type_id) is None
 
 
 def test_answers_to_a_type_without_test_are_refused(owner, worker):

@@ -1,14 +1,15 @@
 """The worker's side of qualifications: requesting one, as a Worker did on the
 MTurk website, under the vendor's rules.
 
-- The type must exist, be Active and be requestable (it has a Test or is AutoGranted).
+- The type must exist and be Active. Every type a requester made is requestable
+  (see QualificationType.is_requestable).
 - Retakes: without RetryDelayInSeconds a worker may request a type only once, ever;
   with it, not again until that many seconds after the previous request.
 - AutoGranted: granted at once with AutoGrantedValue.
 - Test with an AnswerKey: graded at once and granted with the computed value.
-- Test without an AnswerKey: a pending request that the owner lists with
-  GetQualificationRequests and resolves with GrantQualification or
-  RejectQualificationRequest.
+- Test without an AnswerKey, or no Test and no auto-grant: a pending request that
+  the owner lists with GetQualificationRequests and resolves with
+  GrantQualification or RejectQualificationRequest.
 
 Every request keeps its SubmitTime, a snapshot of the Test as it was, and the Answer.
 """
@@ -79,12 +80,6 @@ class WorkerService:
                 raise MTurkError(
                     Code.INVALID_QUALIFICATION_TYPE_STATE,
                     f"Qualification type {type_id} is {qtype.status}: workers may not request it.",
-                )
-            if not qtype.is_requestable:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_TYPE_STATE,
-                    f"Qualification type {type_id} is not requestable: it has no test and is not"
-                    " auto-granted.",
                 )
             if answer is not None and qtype.test is None:
                 raise MTurkError.invalid("Answer", "(document)", f"qualification type {type_id} has no test")

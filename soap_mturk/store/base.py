@@ -25,13 +25,14 @@ class Session(Protocol):
         *,
         caller: str,
         query: str | None,
-        requestable_only: bool,
+        active_only: bool,
         owned_only: bool,
         descending: bool,
         offset: int,
         limit: int,
     ) -> tuple[list[QualificationType], int]:
-        """Types `caller` may see (its own, or others' active requestable ones), by name."""
+        """Types `caller` may see (its own, or others' active ones), by name; `query`
+        matches name, description or keywords, ignoring case."""
 
     # qualifications
     def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None: ...

@@ -175,15 +175,14 @@ class SQLiteSession:
         self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, caller, query, requestable_only, owned_only, descending, offset, limit):
-        requestable = "(test IS NOT NULL OR auto_granted = 1)"
-        clauses = [f"(owner = ? OR (status = 'Active' AND {requestable}))"]
+    def search_types(self, *, caller, query, active_only, owned_only, descending, offset, limit):
+        clauses = ["(owner = ? OR status = 'Active')"]
         args: list = [caller]
         if owned_only:
             clauses.append("owner = ?")
             args.append(caller)
-        if requestable_only:
-            clauses.append(f"status = 'Active' AND {requestable}")
+        if active_only:
+            clauses.append("status = 'Active'")
         if query:
             clauses.append(
                 "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 
 from lxml import etree
-from spyne import Application, ServiceBase, rpc
+from spyne import Application, DateTime, ServiceBase, rpc
 from spyne.error import Fault, ValidationError
 from spyne.model.complex import ComplexModelBase, XmlAttribute
 from spyne.protocol.soap import Soap11
@@ -52,8 +51,11 @@ class VendorSoap11(Soap11):
     type is a Client fault that names it.
     """
 
-    def _datetime_to_unicode(self, cls, value: datetime, **_):
-        return format_time(value)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Soap11.__init__ installs its own isoformat() writer for DateTime, which
+        # an override of _datetime_to_unicode never reaches.
+        self._to_unicode_handlers[DateTime] = lambda cls, value, **_: format_time(value)
 
     def boolean_from_bytes(self, cls, string):
         # spyne reads anything but true/1 as False, so "maybe" would mean no.
