@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from soap_mturk.auth.requesters import Requester
-from soap_mturk.control.views import iso
+from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
 
 STYLE = """
@@ -67,7 +67,7 @@ def render(
         + _cell("yes" if t.is_requestable else "no")
         + _cell("auto-granted" if t.auto_granted else ("test + answer key" if t.answer_key else ("test" if t.test else "none")))
         + _cell(t.retry_delay)
-        + _cell(iso(t.creation_time))
+        + _cell(format_time(t.creation_time))
         + "</tr>"
         for t in types
     ]
@@ -78,7 +78,7 @@ def render(
         + _cell(q.subject_id, True)
         + _cell(_value(q))
         + _cell(q.status)
-        + _cell(iso(q.grant_time))
+        + _cell(format_time(q.grant_time))
         + "</tr>"
         for q in qualifications
     ]
@@ -87,7 +87,7 @@ def render(
         + _cell(r.id, True)
         + _cell(names.get(r.type_id, r.type_id))
         + _cell(r.subject_id, True)
-        + _cell(iso(r.submit_time))
+        + _cell(format_time(r.submit_time))
         + _cell("yes" if r.answer else "no")
         + "</tr>"
         for r in pending

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from soap_mturk.api.schema import BOOLEAN, DATETIME, INT, LONG, Field
-from soap_mturk.domain import Code, MTurkError
+from soap_mturk.domain import MTurkError
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _RANGES = {INT: (-(2**31), 2**31 - 1), LONG: (-(2**63), 2**63 - 1)}

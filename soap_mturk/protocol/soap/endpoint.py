@@ -17,7 +17,7 @@ from soap_mturk.domain import MTurkError, QualificationService
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
 from soap_mturk.protocol.soap.service import CALLER_KEY, build_wsgi
 from soap_mturk.protocol.xmlguard import BodyTooLarge, RefusedXml, parse_untrusted, read_body
-from soap_mturk.versions import BY_NAMESPACE, VERSIONS
+from soap_mturk.versions import VERSIONS
 
 StartResponse = Callable[..., object]
 
