@@ -11,13 +11,49 @@ from soap_mturk import __version__
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 
 
+def _requesters(args: argparse.Namespace):
+    """The configured requesters, or one development requester when none is."""
+    from soap_mturk.auth.requesters import development_requester, load_credentials, registry_of
+
+    configured = list(args.requester)
+    for path in args.credentials:
+        configured += load_credentials(path)
+    return registry_of(configured or [development_requester()])
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from soap_mturk.auth.requesters import RequesterConfigError
+    from soap_mturk.auth.verify import authenticator_for
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
     from soap_mturk.store import open_store
 
+    from soap_mturk.control.access import parse_networks
+
+    if args.clock_skew < 0:
+        print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
+        return 2
+    try:
+        control_from = parse_networks(args.control_from)
+    except ValueError as error:
+        print(f"soap-mturk: --control-from: {error}", file=sys.stderr)
+        return 2
+    try:
+        requesters = _requesters(args)
+    except RequesterConfigError as error:
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 2
+    authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
     store = open_store(args.db)
-    app = EmulatorApp(store, max_body=args.max_body)
+    app = EmulatorApp(
+        store,
+        authenticator=authenticator,
+        max_body=args.max_body,
+        requesters=requesters,
+        control_from=control_from,
+    )
     try:
         running = start(app, args.host, args.port, threads=args.threads)
     except OSError as error:
@@ -38,6 +74,16 @@ def _wsdl(args: argparse.Namespace) -> int:
         target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
         print(f"wrote {target}")
     return 0
+
+
+def _requester_option(text: str):
+    from soap_mturk.auth.requesters import RequesterConfigError, parse_requester_option
+
+    try:
+        return parse_requester_option(text)
+    except RequesterConfigError as error:
+        # argparse would quote the rejected value, and with it the secret.
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,12 +109,49 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BODY,
         help=f"largest request body accepted, in bytes (default {DEFAULT_MAX_BODY})",
     )
+    serve.add_argument(
+        "--requester",
+        action="append",
+        default=[],
+        type=_requester_option,
+        metavar="ACCESS_KEY:SECRET_KEY[:NAME]",
+        help="a requester the server accepts (repeatable)",
+    )
+    serve.add_argument(
+        "--credentials",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a TOML file of [[requester]] tables (access_key, secret_key, name); repeatable",
+    )
+    serve.add_argument(
+        "--auth",
+        choices=("verify", "off"),
+        default="verify",
+        help="verify signatures (default), or off: the access key is taken as the identity",
+    )
+    serve.add_argument(
+        "--clock-skew",
+        type=int,
+        default=900,
+        metavar="SECONDS",
+        help="how far a request's Timestamp may be from the server clock (default 900)",
+    )
+    serve.add_argument(
+        "--control-from",
+        metavar="CIDR[,CIDR...]",
+        help="networks besides loopback allowed to use the control API and dashboard at /_emulator/",
+    )
     serve.set_defaults(run=_serve)
 
     wsdl = commands.add_parser("wsdl", help="write the WSDL of every served version")
     wsdl.add_argument("--out", default="wsdl", help="folder to write into (default wsdl/)")
     wsdl.add_argument("--address", help="soap:address to write (default http://localhost:8080/...)")
     wsdl.set_defaults(run=_wsdl)
+
+    from soap_mturk.control.commands import add_commands
+
+    add_commands(commands)
     return top
 
 

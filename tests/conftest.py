@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 import zeep
 
+from soap_mturk.auth import AccessKeyIdentity
+from soap_mturk.auth.requesters import Requester, RequesterRegistry
+from soap_mturk.auth.verify import SignatureVerifier
 from soap_mturk.server.app import EmulatorApp
 from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
@@ -46,9 +49,30 @@ def vendor_wsdl_or_skip() -> Path:
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    """A running emulator on a fresh SQLite file; shared by one test module."""
+    """A running emulator on a fresh SQLite file; shared by one test module.
+    Signatures are not checked (`--auth off`): the access key is the identity."""
     store = open_store(str(tmp_path_factory.mktemp("db") / "emulator.sqlite3"))
-    running = start_in_thread(EmulatorApp(store))
+    running = start_in_thread(EmulatorApp(store, authenticator=AccessKeyIdentity()))
+    yield running
+    running.stop()
+    store.close()
+
+
+# The requesters `signed_emulator` knows, by access key: their secret keys.
+SECRETS = {
+    "AKIAREQUESTERA": "secretA/0123456789abcdefghijklmnopqrstu",
+    "AKIAREQUESTERB": "secretB+0123456789abcdefghijklmnopqrstu",
+}
+
+
+@pytest.fixture(scope="module")
+def signed_emulator(tmp_path_factory):
+    """A running emulator that verifies signatures (`--auth verify`, the default),
+    knowing requesters AKIAREQUESTERA and AKIAREQUESTERB (see SECRETS)."""
+    store = open_store(str(tmp_path_factory.mktemp("db") / "signed.sqlite3"))
+    registry = RequesterRegistry([Requester(key, secret) for key, secret in SECRETS.items()])
+    app = EmulatorApp(store, authenticator=SignatureVerifier(registry), requesters=registry)
+    running = start_in_thread(app)
     yield running
     running.stop()
     store.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import re
 from datetime import datetime, timezone
+from xml.sax.saxutils import escape
 
 import pytest
 from lxml import etree
@@ -18,6 +19,7 @@ from lxml import etree
 from soap_mturk.domain.model import Locale, Qualification, QualificationRequest
 from soap_mturk.protocol.soap.fastpath import Decline, FastPath
 from soap_mturk.versions import VERSIONS
+from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -81,9 +83,9 @@ def seeded(request, emulator):
         "Description": "quotes \" and ' and a CR&#13; here",
         "Keywords": "a,b",
         "QualificationTypeStatus": "Active",
-        "Test": "&lt;QuestionForm&gt;&lt;/QuestionForm&gt;",
+        "Test": escape(QUESTION_FORM),
         "TestDurationInSeconds": 300,
-        "AnswerKey": "&lt;AnswerKey/&gt;",
+        "AnswerKey": escape(ANSWER_KEY),
         "RetryDelayInSeconds": 60,
     }]))[2]
     type_id = _type_id(created)

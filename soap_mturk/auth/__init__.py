@@ -35,9 +35,31 @@ class Authenticator(Protocol):
 class AccessKeyIdentity:
     """Takes the access key as the caller's identity without checking a signature."""
 
+    description = "off (the access key is the identity; signatures are not checked)"
+
     def authenticate(self, claims: Claims) -> str:
+        # Even unchecked, a call must carry the claims every legacy client sent,
+        # with the code the verifier gives for their absence.
         if not claims.access_key:
-            raise MTurkError(
-                Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId."
-            )
+            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId.")
+        if not claims.timestamp:
+            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no Timestamp.")
         return claims.access_key
+
+
+def rest_claims(
+    parameters: Mapping[str, str], http_method: str, host: str, path: str
+) -> Claims:
+    """The claims of a REST call: every query or form parameter as received (one value
+    each), the HTTP method, the Host header as sent (with its port, if any) and the
+    request path. Pass them to the app's authenticator, as the SOAP endpoint does."""
+    return Claims(
+        operation=parameters.get("Operation", ""),
+        access_key=parameters.get("AWSAccessKeyId"),
+        timestamp=parameters.get("Timestamp"),
+        signature=parameters.get("Signature"),
+        parameters=dict(parameters),
+        http_method=http_method,
+        host=host,
+        path=path or "/",
+    )

@@ -13,6 +13,8 @@ class Code:
     BAD_CREDENTIAL_SUPPLIED = "AWS.BadCredentialSupplied"
     # input
     MISSING_PARAMETERS = "AWS.MissingParameters"
+    INVALID_SERVICE_PARAMETER = "AWS.InvalidServiceParameter"  # REST: Service
+    INVALID_OPERATION_PARAMETER = "AWS.InvalidOperationParameter"  # REST: Operation
     PARAMETER_OUT_OF_RANGE = "AWS.ParameterOutOfRange"
     INVALID_PARAMETER_VALUE = _MT + "InvalidParameterValue"
     XML_PARSE_ERROR = _MT + "XMLParseError"

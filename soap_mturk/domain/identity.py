@@ -28,3 +28,9 @@ def later_than(previous: datetime | None, now: datetime) -> datetime:
     if previous is not None and now <= previous:
         return previous + timedelta(milliseconds=1)
     return now
+
+
+def format_time(value: datetime) -> str:
+    """A time as the vendor wrote it: UTC with a trailing Z, to the millisecond."""
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

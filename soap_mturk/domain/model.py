@@ -35,8 +35,12 @@ class QualificationType:
 
     @property
     def is_requestable(self) -> bool:
-        # A worker can only ask for a type that grants itself or has a test to take.
-        return self.auto_granted or self.test is not None
+        # Workers may request any type a requester made: they take its test, are
+        # granted it at once, or wait for the owner to grant the request. Only the
+        # system's own types (worker statistics, locale, masters) are not, and the
+        # vendor's samples show IsRequestable true for a type with neither test nor
+        # auto-grant.
+        return True
 
 
 @dataclass

@@ -7,10 +7,12 @@ the protocol layer) and plain values, and either returns entities or raises
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from lxml import etree
 
+from soap_mturk.domain.answer_key import parse_answer_key
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import later_than, new_id, utc_now
 from soap_mturk.domain.model import (
@@ -32,8 +34,13 @@ LONG_MAX = 2**63 - 1
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
 MAX_NAME, MAX_DESCRIPTION, MAX_KEYWORDS = 128, 2000, 1000
 MAX_TEST_DURATION = 3 * 60 * 60 * 24 * 365  # generous: the vendor only required a positive value
+MAX_XML_BYTES = 65535  # a Test or an AnswerKey, in UTF-8
 
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+def _safe_parser() -> etree.XMLParser:
+    # One per call: an lxml parser must not be used by two threads at once, and
+    # server threads create and update types concurrently.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def require(**values: object) -> None:
@@ -52,16 +59,36 @@ def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None
         raise MTurkError.invalid(name, value, "expected one of " + ", ".join(choices))
 
 
-def check_xml(name: str, text: str | None) -> None:
-    """Test and AnswerKey are XML documents carried as strings; refuse ones that don't parse."""
+# The data schemas' namespaces carry their own version, independent of the API's.
+_DATA_SCHEMA = re.compile(
+    r"^http://mechanicalturk\.amazonaws\.com/AWSMechanicalTurkDataSchemas/[0-9-]+/(\w+)\.xsd$"
+)
+
+
+def check_xml(name: str, text: str | None, root_element: str) -> None:
+    """Test and AnswerKey are XML documents carried as strings: refuse ones that don't
+    parse, or whose root is not the data schema's (a Test must be a QuestionForm; an
+    ExternalQuestion or HTMLQuestion cannot be one)."""
     if text is None:
         return
+    data = text.encode("utf-8")
+    if len(data) > MAX_XML_BYTES:
+        raise MTurkError.invalid(name, "(document)", f"at most {MAX_XML_BYTES} bytes")
     try:
-        root = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
+        root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as error:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
+        message = f"{name} is not well-formed XML: {error.msg}"
+        raise MTurkError(Code.XML_PARSE_ERROR, message) from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
+    qname = etree.QName(root)
+    schema = _DATA_SCHEMA.match(qname.namespace or "")
+    if qname.localname != root_element or not schema or schema.group(1) != root_element:
+        raise MTurkError(
+            Code.XML_PARSE_ERROR,
+            f"{name} must be a {root_element} in the namespace http://mechanicalturk.amazonaws.com/"
+            f"AWSMechanicalTurkDataSchemas/2005-10-01/{root_element}.xsd, not {root.tag}.",
+        )
 
 
 def paging(page_number: int | None, page_size: int | None) -> tuple[int, int, int]:
@@ -123,8 +150,10 @@ class QualificationService:
         check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
         check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
         check_int("AutoGrantedValue", qtype.auto_granted_value)
-        check_xml("Test", qtype.test)
-        check_xml("AnswerKey", qtype.answer_key)
+        check_xml("Test", qtype.test, "QuestionForm")
+        check_xml("AnswerKey", qtype.answer_key, "AnswerKey")
+        if qtype.answer_key is not None:
+            parse_answer_key(qtype.answer_key)  # a key that cannot grade is refused up front
         if qtype.test is not None and qtype.auto_granted:
             raise MTurkError.invalid(
                 "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"
@@ -246,9 +275,10 @@ class QualificationService:
             for attribute, value in changes.items():
                 if value is not None:
                     setattr(qtype, attribute, value)
-            if auto_granted is False:
+            # As on create: the value belongs to an auto-granted type only, default 1.
+            if not qtype.auto_granted:
                 qtype.auto_granted_value = None
-            elif qtype.auto_granted and qtype.auto_granted_value is None:
+            elif qtype.auto_granted_value is None:
                 qtype.auto_granted_value = 1
             self._validate_type(qtype)
             session.put_type(qtype)
@@ -275,7 +305,9 @@ class QualificationService:
             items, total = session.search_types(
                 caller=caller,
                 query=query,
-                requestable_only=must_be_requestable,
+                # Every type here is requestable (see QualificationType.is_requestable)
+                # but only an active one can be requested now.
+                active_only=must_be_requestable,
                 owned_only=bool(must_be_owned_by_caller),
                 descending=descending,
                 offset=offset,

@@ -8,7 +8,11 @@ from collections.abc import Iterable
 
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
+from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
+from soap_mturk.control.api import ControlApi
 from soap_mturk.domain import QualificationService
+from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
 from soap_mturk.protocol.soap.wsdl import build_wsdl, with_address
@@ -45,13 +49,16 @@ class EmulatorApp:
         authenticator: Authenticator | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
+        control_from: tuple = (),
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
+        self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
+        self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
@@ -65,6 +72,10 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            return self.control(environ, start_response)
+        if is_rest_request(environ):
+            return self.rest(environ, start_response)
 
         if method in ("GET", "HEAD"):
             match = WSDL_PATH.match(path)
@@ -93,6 +104,8 @@ class EmulatorApp:
         base = base_url(environ)
         lines = ["soap-mturk: legacy Mechanical Turk Requester API emulator", ""]
         lines.append(f"SOAP endpoint: {base}/?Service=AWSMechanicalTurkRequester (POST)")
+        lines.append(f"REST endpoint: {base}/?Service=AWSMechanicalTurkRequester&Operation=... (GET, form POST)")
         for v in VERSIONS:
             lines.append(f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl")
+        lines.append(f"Dashboard and control API (loopback only): {base}{CONTROL_PREFIX}/")
         return "\n".join(lines) + "\n"

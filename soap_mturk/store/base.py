@@ -25,13 +25,14 @@ class Session(Protocol):
         *,
         caller: str,
         query: str | None,
-        requestable_only: bool,
+        active_only: bool,
         owned_only: bool,
         descending: bool,
         offset: int,
         limit: int,
     ) -> tuple[list[QualificationType], int]:
-        """Types `caller` may see (its own, or others' active requestable ones), by name."""
+        """Types `caller` may see (its own, or others' active ones), by name; `query`
+        matches name, description or keywords, ignoring case."""
 
     # qualifications
     def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None: ...
@@ -57,6 +58,12 @@ class Session(Protocol):
         """Requests in `status` for types owned by `owner` (optionally one type)."""
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
+
+    # whole-store views and reset, for the emulator's control API and dashboard
+    def all_types(self) -> list[QualificationType]: ...
+    def all_qualifications(self) -> list[Qualification]: ...
+    def all_requests(self, status: str) -> list[QualificationRequest]: ...
+    def clear_all(self) -> None: ...
 
 
 class Store(Protocol):

@@ -176,15 +176,14 @@ class SQLiteSession:
         self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, caller, query, requestable_only, owned_only, descending, offset, limit):
-        requestable = "(test IS NOT NULL OR auto_granted = 1)"
-        clauses = [f"(owner = ? OR (status = 'Active' AND {requestable}))"]
+    def search_types(self, *, caller, query, active_only, owned_only, descending, offset, limit):
+        clauses = ["(owner = ? OR status = 'Active')"]
         args: list = [caller]
         if owned_only:
             clauses.append("owner = ?")
             args.append(caller)
-        if requestable_only:
-            clauses.append(f"status = 'Active' AND {requestable}")
+        if active_only:
+            clauses.append("status = 'Active'")
         if query:
             clauses.append(
                 "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"
@@ -284,6 +283,24 @@ class SQLiteSession:
             (type_id, subject_id),
         )
         return _request_from_row(row) if row else None
+
+    def all_types(self):
+        rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
+        return [_type_from_row(r) for r in rows.fetchall()]
+
+    def all_qualifications(self):
+        rows = self._db.execute("SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id")
+        return [_qualification_from_row(r) for r in rows.fetchall()]
+
+    def all_requests(self, status):
+        rows = self._db.execute(
+            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id", (status,)
+        )
+        return [_request_from_row(r) for r in rows.fetchall()]
+
+    def clear_all(self):
+        for table in ("qualification_request", "qualification", "qualification_type"):
+            self._db.execute(f"DELETE FROM {table}")
 
 
 class SQLiteStore:

@@ -5,6 +5,8 @@ application."""
 from __future__ import annotations
 
 import io
+import logging
+import sys
 from collections.abc import Callable, Iterable
 
 from lxml import etree
@@ -20,6 +22,8 @@ from soap_mturk.versions import BY_NAMESPACE, VERSIONS
 
 StartResponse = Callable[..., object]
 
+log = logging.getLogger(__name__)
+
 _ENVELOPE = etree.QName(SOAP11_ENV, "Envelope").text
 _BODY = etree.QName(SOAP11_ENV, "Body").text
 
@@ -33,6 +37,16 @@ class SoapFault(Exception):
 def _child_text(element: etree._Element, namespace: str, name: str) -> str | None:
     child = element.find(f"{{{namespace}}}{name}")
     return child.text if child is not None else None
+
+
+def _emptied(element: etree._Element) -> bytes:
+    """The envelope with the operation element emptied. A refused call is answered
+    from its claims alone: what else it carries is not read, so a malformed
+    Timestamp or request gets the authentication error, not a parse fault."""
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    return etree.tostring(element.getroottree(), xml_declaration=True, encoding="UTF-8")
 
 
 class SoapEndpoint:
@@ -101,25 +115,63 @@ class SoapEndpoint:
             caller = self.authenticator.authenticate(claims)
         except MTurkError as error:
             caller = error
+        answered = self._fast_answer(ns, qname.localname, element, caller, environ, start_response)
+        if answered is not None:
+            return answered
+        environ[CALLER_KEY] = caller
+        if isinstance(caller, MTurkError):
+            data = _emptied(element)
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        # spyne must read the bytes we vetted as we read them: decoded by their own
+        # byte order mark or XML declaration (a UTF-16 document under a header that
+        # says utf-8 made it fail), and whatever the client's Content-Type was.
+        environ["CONTENT_TYPE"] = "text/xml"
+        return self._guarded(app, environ, start_response)
+
+    def _fast_answer(self, ns, operation, element, caller, environ, start_response) -> list[bytes] | None:
+        """The fast path's answer (fastpath.py), or None when it leaves the call to spyne."""
         fast = self._fast[ns]
         try:
             requests = fast.read(environ, element)
         except Decline:
-            pass  # spyne reads it, and answers or faults
-        else:
-            body = fast.respond(qname.localname, requests, caller)
-            start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))])
-            return [body]
-        environ[CALLER_KEY] = caller
-        environ["wsgi.input"] = io.BytesIO(data)
-        environ["CONTENT_LENGTH"] = str(len(data))
-        return app(environ, start_response)
+            return None
+        try:
+            body = fast.respond(operation, requests, caller)
+        except Exception:
+            log.exception("a SOAP call failed unexpectedly")
+            fault = SoapFault(
+                "Server", "The service could not process this request; the failure was logged."
+            )
+            return self._fault(start_response, fault)
+        start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _guarded(self, app, environ: dict, start_response: StartResponse) -> list[bytes]:
+        """spyne answers its own faults; anything else it lets escape becomes a
+        Server fault that tells the client nothing of our insides."""
+        started = False
+
+        def recording_start_response(status, headers, exc_info=None):
+            nonlocal started
+            started = True
+            return start_response(status, headers, exc_info)
+
+        try:
+            return [b"".join(app(environ, recording_start_response))]
+        except Exception:
+            log.exception("a SOAP call failed unexpectedly")
+            fault = SoapFault(
+                "Server", "The service could not process this request; the failure was logged."
+            )
+            return self._fault(start_response, fault, sys.exc_info() if started else None)
 
     @staticmethod
-    def _fault(start_response: StartResponse, fault: SoapFault) -> list[bytes]:
+    def _fault(start_response: StartResponse, fault: SoapFault, exc_info=None) -> list[bytes]:
         body = fault_document(fault.code, fault.message)
         start_response(
             fault.status,
             [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))],
+            exc_info,
         )
         return [body]

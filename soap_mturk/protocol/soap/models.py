@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from spyne import Boolean, ComplexModel, DateTime, Integer32, Integer64, Unicode, XmlAttribute
 from spyne.model.complex import ComplexModelBase
 
 from soap_mturk.api.operations import Operation
+from soap_mturk.domain.identity import format_time  # noqa: F401  (re-exported for the protocols)
 from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
@@ -31,10 +31,6 @@ _PRIMITIVES = {
 }
 
 
-def format_time(value: datetime) -> str:
-    """The vendor's form: UTC with a trailing Z, to the millisecond."""
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 class VersionModels:

@@ -1,0 +1,238 @@
+"""The emulator's control API: JSON over HTTP under /_emulator/, for test suites
+and people, off the SOAP and REST paths.
+
+    GET  /_emulator/                                     the dashboard (HTML)
+    GET  /_emulator/state                                everything held, as JSON
+    POST /_emulator/reset                                empty the store
+    POST /_emulator/fixtures                             load a fixture (JSON body)
+    POST /_emulator/workers/{WorkerId}/qualification-requests
+         {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
+
+Only loopback clients (and networks allowed with --control-from) are served.
+POST bodies must be application/json: a web page cannot send that cross-site
+without a preflight we never answer, so a browser cannot be used to reset the
+store from another origin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+from soap_mturk.auth.requesters import RequesterRegistry
+from soap_mturk.control import dashboard, views
+from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.fixtures import FixtureError, parse_fixture
+from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.seeding import Seeder
+from soap_mturk.domain.workers import WorkerService
+from soap_mturk.store.base import Store
+
+PREFIX = "/_emulator"
+_WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+
+_NOT_FOUND = {
+    Code.QUALIFICATION_TYPE_DOES_NOT_EXIST,
+    Code.QUALIFICATION_DOES_NOT_EXIST,
+    Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST,
+}
+_CONFLICT = {
+    Code.INVALID_QUALIFICATION_TYPE_STATE,
+    Code.RETRY_DELAY_NOT_ELAPSED,
+    Code.DOES_NOT_ALLOW_RETAKE,
+    Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+    Code.QUALIFICATION_ALREADY_EXISTS,
+}
+
+
+class _Reply(Exception):
+    """Ends a request early with a JSON error."""
+
+    def __init__(self, status: str, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _path_text(environ: dict) -> str:
+    # WSGI hands the path over as latin-1 decoded bytes; ids may be UTF-8.
+    raw = environ.get("PATH_INFO", "") or ""
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
+
+
+class ControlApi:
+    def __init__(
+        self,
+        store: Store,
+        requesters: RequesterRegistry,
+        clients: ClientFilter | None = None,
+        max_body: int = 1024 * 1024,
+    ):
+        self.store = store
+        self.requesters = requesters
+        self.clients = clients or ClientFilter()
+        self.max_body = max_body
+        self.workers = WorkerService(store)
+        self.seeder = Seeder(store)
+        self._loaded_keys: set[str] = set()
+        self._lock = threading.Lock()
+
+    # --- WSGI -----------------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = _path_text(environ)[len(PREFIX):]
+        try:
+            if not self.clients.allows(environ.get("REMOTE_ADDR")):
+                raise _Reply(
+                    "403 Forbidden",
+                    "Forbidden",
+                    f"The control API serves loopback clients only, not {environ.get('REMOTE_ADDR')};"
+                    " start the server with --control-from to allow more.",
+                )
+            if path == "":
+                return self._send(start_response, "308 Permanent Redirect", b"", "text/plain",
+                                  [("Location", PREFIX + "/")])
+            if path == "/" and method in ("GET", "HEAD"):
+                return self._dashboard(start_response)
+            if path == "/state" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.state())
+            if method != "POST":
+                raise _Reply("405 Method Not Allowed" if self._known(path) else "404 Not Found",
+                             "NotFound", f"{method} {PREFIX}{path} is not served.")
+            body = self._read_json(environ)
+            if path == "/reset":
+                self.reset()
+                return self._json(start_response, "200 OK", {"Reset": True})
+            if path == "/fixtures":
+                return self._json(start_response, "201 Created", self.load(body))
+            match = _WORKER_REQUESTS.match(path)
+            if match:
+                worker = unquote(match.group("worker"))
+                result = self.request_qualification(worker, body)
+                return self._json(start_response, "201 Created", result)
+            raise _Reply("404 Not Found", "NotFound", f"POST {PREFIX}{path} is not served.")
+        except _Reply as reply:
+            return self._json(start_response, reply.status, {"Error": {"Code": reply.code, "Message": reply.message}})
+        except MTurkError as error:
+            status = "404 Not Found" if error.code in _NOT_FOUND else (
+                "409 Conflict" if error.code in _CONFLICT else "400 Bad Request")
+            return self._json(start_response, status, {"Error": {"Code": error.code, "Message": error.message}})
+        except FixtureError as error:
+            return self._json(start_response, "400 Bad Request", {"Error": {"Code": "InvalidFixture", "Message": str(error)}})
+
+    @staticmethod
+    def _known(path: str) -> bool:
+        return path in ("/", "/state", "/reset", "/fixtures") or bool(_WORKER_REQUESTS.match(path))
+
+    def _read_json(self, environ: dict):
+        content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            raise _Reply("415 Unsupported Media Type", "UnsupportedMediaType",
+                         "Control API requests must be sent as application/json.")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise _Reply("400 Bad Request", "BadRequest", "Content-Length is not a number.")
+        if length > self.max_body:
+            raise _Reply("413 Content Too Large", "BodyTooLarge",
+                         f"The body is larger than {self.max_body} bytes.")
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if not raw.strip():
+            return {}
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise _Reply("400 Bad Request", "BadRequest", f"The body is not JSON: {error}") from None
+
+    @staticmethod
+    def _send(start_response, status: str, body: bytes, content_type: str, extra=()) -> list[bytes]:
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store"), *extra])
+        return [body]
+
+    def _json(self, start_response, status: str, payload) -> list[bytes]:
+        body = json.dumps(payload, indent=1).encode("utf-8")
+        return self._send(start_response, status, body, "application/json")
+
+    def _dashboard(self, start_response) -> list[bytes]:
+        with self.store.read() as session:
+            types = session.all_types()
+            qualifications = session.all_qualifications()
+            pending = session.all_requests(PENDING)
+        page = dashboard.render(self.requesters.all(), types, qualifications, pending)
+        return self._send(
+            start_response, "200 OK", page.encode("utf-8"), "text/html; charset=utf-8",
+            [("Content-Security-Policy", dashboard.CONTENT_SECURITY_POLICY),
+             ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY")],
+        )
+
+    # --- operations (also what the Python client and CLI reach) ----------------------
+
+    def state(self) -> dict:
+        with self.store.read() as session:
+            types = session.all_types()
+            qualifications = session.all_qualifications()
+            pending = session.all_requests(PENDING)
+        listed = []
+        for t in types:
+            entry = views.qualification_type(t)
+            entry["Qualifications"] = [views.qualification(q) for q in qualifications if q.type_id == t.id]
+            entry["QualificationRequests"] = [views.qualification_request(r) for r in pending if r.type_id == t.id]
+            listed.append(entry)
+        return {
+            "Requesters": [{"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()],
+            "QualificationTypes": listed,
+        }
+
+    def reset(self) -> None:
+        """Empty the store and forget requesters that fixtures added; requesters
+        configured when the server started stay."""
+        self.seeder.reset()
+        with self._lock:
+            for key in self._loaded_keys:
+                self.requesters.remove(key)
+            self._loaded_keys.clear()
+
+    def load(self, data) -> dict:
+        configured = self.requesters.all()
+        fixture = parse_fixture(data, configured[0].access_key if configured else None)
+        seeded = self.seeder.load(fixture.types)
+        with self._lock:
+            for requester in fixture.requesters:
+                if self.requesters.get(requester.access_key) is None:
+                    self._loaded_keys.add(requester.access_key)
+                self.requesters.add(requester)
+        return {
+            "Loaded": {
+                "Requesters": len(fixture.requesters),
+                "QualificationTypes": seeded.qualification_types,
+                "Qualifications": seeded.qualifications,
+                "QualificationRequests": seeded.qualification_requests,
+            },
+            "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
+        }
+
+    def request_qualification(self, worker_id: str, body) -> dict:
+        if not isinstance(body, dict):
+            raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+        unknown = set(body) - {"QualificationTypeId", "Answer"}
+        if unknown:
+            raise _Reply("400 Bad Request", "BadRequest",
+                         f"Unknown field(s) {', '.join(sorted(unknown))}; expected QualificationTypeId, Answer.")
+        type_id, answer = body.get("QualificationTypeId"), body.get("Answer")
+        if not isinstance(type_id, (str, type(None))) or not isinstance(answer, (str, type(None))):
+            raise _Reply("400 Bad Request", "BadRequest", "QualificationTypeId and Answer must be strings.")
+        outcome = self.workers.request_qualification(worker_id, type_id, answer)
+        return {
+            "QualificationRequest": views.qualification_request(outcome.request),
+            "Qualification": views.qualification(outcome.qualification) if outcome.qualification else None,
+        }

@@ -1,0 +1,72 @@
+"""A small Python client for a running emulator's control API (standard library only).
+
+    control = ControlClient("http://127.0.0.1:8080")
+    control.reset()
+    control.load("fixture.yaml")
+    outcome = control.request_qualification("AZ3456EXAMPLE", type_id, answer=xml)
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from soap_mturk.control.fixtures import read_fixture_file, to_json_ready
+
+
+class ControlError(Exception):
+    """The control API refused a call: `code` is the vendor's error code where one applies."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+class ControlClient:
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, payload=None):
+        data = None if payload is None else json.dumps(payload).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.base_url}/_emulator{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            body = error.read().decode("utf-8", "replace")
+            try:
+                detail = json.loads(body)["Error"]
+                raise ControlError(error.code, detail["Code"], detail["Message"]) from None
+            except (ValueError, KeyError, TypeError):
+                raise ControlError(error.code, "HTTPError", body.strip() or str(error)) from None
+
+    def state(self) -> dict:
+        return self._call("GET", "/state")
+
+    def dashboard_url(self) -> str:
+        return f"{self.base_url}/_emulator/"
+
+    def reset(self) -> None:
+        self._call("POST", "/reset", {})
+
+    def load(self, fixture: dict | str | Path) -> dict:
+        """Load a fixture given as data, or as a path to a .json / .yaml file."""
+        data = read_fixture_file(fixture) if isinstance(fixture, (str, Path)) else to_json_ready(fixture)
+        return self._call("POST", "/fixtures", data)
+
+    def request_qualification(self, worker_id: str, type_id: str, answer: str | None = None) -> dict:
+        """A worker asks for a qualification, with answers to the type's test if it has one.
+        Returns {"QualificationRequest": {...}, "Qualification": {...} or None}."""
+        body = {"QualificationTypeId": type_id}
+        if answer is not None:
+            body["Answer"] = answer
+        return self._call("POST", f"/workers/{quote(worker_id, safe='')}/qualification-requests", body)

@@ -1,0 +1,98 @@
+"""`soap-mturk` commands that drive a running emulator through its control API:
+`worker request`, `reset`, `load` and `state`. Exit status 0 on success, 1 when the
+emulator refused (the vendor's error code is printed), 2 when it cannot be reached
+or the input cannot be read."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+from pathlib import Path
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def _client(args: argparse.Namespace):
+    from soap_mturk.control.client import ControlClient
+
+    return ControlClient(args.url)
+
+
+def _run(action) -> int:
+    from soap_mturk.control.client import ControlError
+    from soap_mturk.control.fixtures import FixtureError
+
+    try:
+        result = action()
+    except ControlError as error:
+        print(f"soap-mturk: {error.code}: {error.message}", file=sys.stderr)
+        return 1
+    except (FixtureError, OSError) as error:
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        print(f"soap-mturk: {reason}", file=sys.stderr)
+        return 2
+    if result is not None:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+def _worker_request(args: argparse.Namespace) -> int:
+    def action():
+        answer = None
+        if args.answer == "-":
+            answer = sys.stdin.read()
+        elif args.answer:
+            answer = Path(args.answer).read_text(encoding="utf-8")
+        return _client(args).request_qualification(args.worker_id, args.type_id, answer)
+
+    return _run(action)
+
+
+def _reset(args: argparse.Namespace) -> int:
+    def action():
+        _client(args).reset()
+        print("emptied", file=sys.stderr)
+
+    return _run(action)
+
+
+def _load(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).load(args.fixture))
+
+
+def _state(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).state())
+
+
+def add_commands(commands) -> None:
+    url = argparse.ArgumentParser(add_help=False)
+    url.add_argument(
+        "--url",
+        default=os.environ.get("SOAP_MTURK_URL", DEFAULT_URL),
+        help=f"the running emulator (default $SOAP_MTURK_URL or {DEFAULT_URL})",
+    )
+
+    worker = commands.add_parser("worker", help="act as a worker on a running emulator")
+    worker_commands = worker.add_subparsers(dest="worker_command", required=True)
+    request = worker_commands.add_parser(
+        "request", parents=[url], help="request a qualification, answering its test if it has one"
+    )
+    request.add_argument("worker_id", metavar="WORKER_ID")
+    request.add_argument("type_id", metavar="QUALIFICATION_TYPE_ID")
+    request.add_argument(
+        "--answer", metavar="FILE", help="a QuestionFormAnswers document ('-' reads standard input)"
+    )
+    request.set_defaults(run=_worker_request)
+
+    reset = commands.add_parser("reset", parents=[url], help="empty a running emulator's store")
+    reset.set_defaults(run=_reset)
+
+    load = commands.add_parser("load", parents=[url], help="load a fixture file (.json, .yaml)")
+    load.add_argument("fixture", metavar="FIXTURE")
+    load.set_defaults(run=_load)
+
+    state = commands.add_parser("state", parents=[url], help="print what a running emulator holds")
+    state.set_defaults(run=_state)

@@ -1,0 +1,124 @@
+"""The read-only dashboard at /_emulator/: one server-rendered page, no scripts,
+no external assets, every value escaped. Secrets never reach it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from soap_mturk.auth.requesters import Requester
+from soap_mturk.domain.identity import format_time
+from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+
+STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1d2330;background:#f7f8fa}
+h1{font-size:1.4rem;margin:0 0 .2rem} h2{font-size:1.1rem;margin:1.6rem 0 .4rem}
+.count{display:inline-block;min-width:1.6em;padding:0 .4em;border-radius:.8em;background:#2f6feb;
+color:#fff;text-align:center;font-size:.85em}
+table{border-collapse:collapse;background:#fff;min-width:40rem}
+th,td{border:1px solid #d6dae1;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#eef1f5} td.mono{font-family:ui-monospace,monospace;font-size:.9em}
+.empty{color:#6b7280;font-style:italic} p.note{color:#4b5563;margin:0}
+"""
+
+# Nothing may load or run: the page is plain HTML with its own inline style.
+CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def _cell(value: object, mono: bool = False) -> str:
+    text = "" if value is None else str(value)
+    cls = ' class="mono"' if mono else ""
+    return f"<td{cls}>{escape(text)}</td>"
+
+
+def _table(table_id: str, title: str, headers: Sequence[str], rows: list[str]) -> str:
+    count = len(rows)
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(rows) or f'<tr><td class="empty" colspan="{len(headers)}">none</td></tr>'
+    return (
+        f'<section id="{table_id}"><h2>{escape(title)} '
+        f'<span class="count" data-count="{count}">{count}</span></h2>'
+        f'<table data-rows="{count}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>'
+    )
+
+
+def _value(q: Qualification) -> str:
+    if q.locale is not None:
+        return "-".join(p for p in (q.locale.country, q.locale.subdivision) if p)
+    return "" if q.integer_value is None else str(q.integer_value)
+
+
+def render(
+    requesters: Iterable[Requester],
+    types: list[QualificationType],
+    qualifications: list[Qualification],
+    pending: list[QualificationRequest],
+) -> str:
+    names = {t.id: t.name for t in types}
+    requester_rows = [
+        f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters
+    ]
+    type_rows = [
+        "<tr>"
+        + _cell(t.id, True)
+        + _cell(t.name)
+        + _cell(t.owner, True)
+        + _cell(t.status)
+        + _cell("yes" if t.is_requestable else "no")
+        + _cell("auto-granted" if t.auto_granted else ("test + answer key" if t.answer_key else ("test" if t.test else "none")))
+        + _cell(t.retry_delay)
+        + _cell(format_time(t.creation_time))
+        + "</tr>"
+        for t in types
+    ]
+    qualification_rows = [
+        "<tr>"
+        + _cell(names.get(q.type_id, q.type_id))
+        + _cell(q.type_id, True)
+        + _cell(q.subject_id, True)
+        + _cell(_value(q))
+        + _cell(q.status)
+        + _cell(format_time(q.grant_time))
+        + "</tr>"
+        for q in qualifications
+    ]
+    pending_rows = [
+        "<tr>"
+        + _cell(r.id, True)
+        + _cell(names.get(r.type_id, r.type_id))
+        + _cell(r.subject_id, True)
+        + _cell(format_time(r.submit_time))
+        + _cell("yes" if r.answer else "no")
+        + "</tr>"
+        for r in pending
+    ]
+    sections = [
+        _table("requesters", "Requesters", ("Access key", "Name"), requester_rows),
+        _table(
+            "qualification-types",
+            "Qualification types",
+            ("Id", "Name", "Owner", "Status", "Requestable", "Granting", "Retry delay (s)", "Created"),
+            type_rows,
+        ),
+        _table(
+            "qualifications",
+            "Qualifications",
+            ("Type", "Type id", "Worker", "Value", "Status", "Grant time"),
+            qualification_rows,
+        ),
+        _table(
+            "pending-requests",
+            "Pending qualification requests",
+            ("Request id", "Type", "Worker", "Submit time", "Answered"),
+            pending_rows,
+        ),
+    ]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>soap-mturk dashboard</title>"
+        f"<style>{STYLE}</style></head><body>"
+        "<h1>soap-mturk</h1><p class=\"note\">What the emulator holds now (read-only; reload to refresh)."
+        " Requesters are shown by access key only.</p>"
+        + "".join(sections)
+        + "</body></html>"
+    )

@@ -1,0 +1,180 @@
+"""Fixture documents: requesters, qualification types, their qualifications and
+pending requests, as JSON or YAML. Keys use the vendor's element names, so a
+fixture reads like the API's own structures. The format is in README."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from soap_mturk.auth.requesters import Requester
+from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.model import ACTIVE, GRANTED, Locale, QualificationType
+from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedType
+
+DEFAULT_OWNER = "AKIAEMULATORFIXTURE"
+
+
+class FixtureError(ValueError):
+    """The fixture is not in the documented format; the message says where."""
+
+
+@dataclass
+class Fixture:
+    requesters: list[Requester]
+    types: list[SeedType]
+
+
+def read_fixture_file(path: str | Path) -> dict:
+    """A fixture file as plain data. YAML is a superset of JSON, so one reader serves
+    both; without PyYAML, JSON still works."""
+    text = Path(path).read_text(encoding="utf-8")
+    if str(path).endswith((".yaml", ".yml")):
+        try:
+            import yaml
+        except ImportError:  # pragma: no cover - PyYAML is a dependency
+            raise FixtureError("reading YAML fixtures needs PyYAML (pip install pyyaml)") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise FixtureError(f"{path}: not valid YAML: {error}") from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise FixtureError(f"{path}: not valid JSON: {error}") from None
+    return to_json_ready(data or {})
+
+
+def to_json_ready(data: Any) -> Any:
+    """YAML turns timestamps into datetimes; JSON carries them as ISO 8601 text."""
+    if isinstance(data, dict):
+        return {str(k): to_json_ready(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [to_json_ready(v) for v in data]
+    if isinstance(data, datetime):
+        if data.tzinfo is None:
+            data = data.replace(tzinfo=timezone.utc)
+        return data.isoformat()
+    if isinstance(data, date):
+        return data.isoformat()
+    return data
+
+
+class _Reader:
+    """Typed access to one mapping of the fixture, naming the place of any mistake."""
+
+    def __init__(self, data: Any, where: str, allowed: tuple[str, ...]):
+        if not isinstance(data, dict):
+            raise FixtureError(f"{where}: expected a mapping, got {type(data).__name__}")
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            raise FixtureError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+        self.data, self.where = data, where
+
+    def _get(self, key: str, kinds: tuple[type, ...], required: bool):
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise FixtureError(f"{self.where}: {key} is required")
+            return None
+        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise FixtureError(f"{self.where}.{key}: expected {names}, got {type(value).__name__}")
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        return self._get(key, (str,), required)
+
+    def integer(self, key: str) -> int | None:
+        return self._get(key, (int,), False)
+
+    def flag(self, key: str) -> bool | None:
+        return self._get(key, (bool,), False)
+
+    def items(self, key: str) -> list:
+        return self._get(key, (list,), False) or []
+
+    def time(self, key: str) -> datetime | None:
+        text = self.text(key)
+        if text is None:
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise FixtureError(f"{self.where}.{key}: {text!r} is not an ISO 8601 time") from None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
+    """Types without an Owner belong to the fixture's first requester, else to
+    `default_owner` (the server's first configured requester), else DEFAULT_OWNER."""
+    top = _Reader(data, "fixture", ("Requesters", "QualificationTypes"))
+    requesters = []
+    for n, item in enumerate(top.items("Requesters")):
+        r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name"))
+        requesters.append(
+            Requester(r.text("AccessKeyId", True), r.text("SecretAccessKey", True), r.text("Name"))
+        )
+    if requesters:
+        default_owner = requesters[0].access_key
+    default_owner = default_owner or DEFAULT_OWNER
+    types = [_seed_type(item, f"QualificationTypes[{n}]", default_owner) for n, item in enumerate(top.items("QualificationTypes"))]
+    return Fixture(requesters, types)
+
+
+_TYPE_KEYS = (
+    "QualificationTypeId", "Owner", "Name", "Description", "Keywords", "QualificationTypeStatus",
+    "RetryDelayInSeconds", "Test", "TestDurationInSeconds", "AnswerKey", "AutoGranted",
+    "AutoGrantedValue", "CreationTime", "Qualifications", "QualificationRequests",
+)
+
+
+def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
+    t = _Reader(item, where, _TYPE_KEYS)
+    qtype = QualificationType(
+        id=t.text("QualificationTypeId") or new_id(),
+        owner=t.text("Owner") or default_owner,
+        name=t.text("Name", True),
+        creation_time=t.time("CreationTime") or utc_now(),
+        description=t.text("Description"),
+        keywords=t.text("Keywords"),
+        status=t.text("QualificationTypeStatus") or ACTIVE,
+        test=t.text("Test"),
+        test_duration=t.integer("TestDurationInSeconds"),
+        answer_key=t.text("AnswerKey"),
+        retry_delay=t.integer("RetryDelayInSeconds"),
+        auto_granted=bool(t.flag("AutoGranted")),
+        auto_granted_value=t.integer("AutoGrantedValue"),
+    )
+    qualifications = []
+    for n, held in enumerate(t.items("Qualifications")):
+        q = _Reader(held, f"{where}.Qualifications[{n}]", ("SubjectId", "IntegerValue", "LocaleValue", "Status", "GrantTime"))
+        locale = None
+        if q.data.get("LocaleValue") is not None:
+            loc = _Reader(q.data["LocaleValue"], f"{q.where}.LocaleValue", ("Country", "Subdivision"))
+            locale = Locale(loc.text("Country", True), loc.text("Subdivision"))
+        qualifications.append(
+            SeedQualification(
+                worker_id=q.text("SubjectId", True),
+                integer_value=q.integer("IntegerValue"),
+                locale=locale,
+                status=q.text("Status") or GRANTED,
+                grant_time=q.time("GrantTime"),
+            )
+        )
+    requests = []
+    for n, pending in enumerate(t.items("QualificationRequests")):
+        r = _Reader(pending, f"{where}.QualificationRequests[{n}]", ("SubjectId", "Answer", "SubmitTime", "QualificationRequestId"))
+        requests.append(
+            SeedRequest(
+                worker_id=r.text("SubjectId", True),
+                answer=r.text("Answer"),
+                submit_time=r.time("SubmitTime"),
+                request_id=r.text("QualificationRequestId"),
+            )
+        )
+    return SeedType(qtype, qualifications, requests)

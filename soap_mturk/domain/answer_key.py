@@ -1,0 +1,220 @@
+"""Grading a qualification test: QuestionFormAnswers scored against an AnswerKey
+(data schemas 2005-10-01), then mapped to the qualification value.
+
+The rules are the reference's: an AnswerOption scores only when the worker chose
+exactly its selections, otherwise the question's DefaultScore (0) counts; the sum
+is the value unless a QualificationValueMapping (Percentage, Scale or Range) says
+otherwise. Both documents arrive from clients, so they are parsed without DTDs,
+entities or network access.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from lxml import etree
+
+from soap_mturk.domain.errors import Code, MTurkError
+
+SCHEMAS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"
+ANSWER_KEY_NS = SCHEMAS + "AnswerKey.xsd"
+ANSWERS_NS = SCHEMAS + "QuestionFormAnswers.xsd"
+
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    # lxml parsers must not be shared between threads.
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+    return parser
+
+
+def _parse(name: str, text: str, root_name: str, namespace: str) -> etree._Element:
+    try:
+        root = etree.fromstring(text.encode("utf-8"), _parser())
+    except (etree.XMLSyntaxError, ValueError) as error:
+        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
+    qname = etree.QName(root)
+    # Legacy clients sent the schema namespace; a document without one is accepted too.
+    if qname.localname != root_name or qname.namespace not in (None, namespace):
+        raise MTurkError(
+            Code.XML_PARSE_ERROR,
+            f"{name} must be a {root_name} element in the namespace {namespace}.",
+        )
+    return root
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in element if isinstance(c.tag, str) and etree.QName(c).localname == name]
+
+
+def _text(element: etree._Element, name: str) -> str | None:
+    found = _children(element, name)
+    return (found[0].text or "").strip() if found else None
+
+
+def _number(name: str, text: str | None) -> Decimal:
+    try:
+        value = Decimal(text or "")
+    except InvalidOperation:
+        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.") from None
+    if not value.is_finite():
+        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.")
+    return value
+
+
+def _integer(name: str, text: str | None) -> int:
+    value = _number(name, text)
+    if value != value.to_integral_value():
+        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not an integer.")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class AnswerOption:
+    selections: frozenset[str]
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class KeyQuestion:
+    identifier: str
+    options: tuple[AnswerOption, ...]
+    default_score: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ScoreRange:
+    low: Decimal
+    high: Decimal
+    value: int
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    questions: tuple[KeyQuestion, ...]
+    percentage_of: Decimal | None = None  # PercentageMapping/MaximumSummedScore
+    multiplier: Decimal | None = None  # ScaleMapping/SummedScoreMultiplier
+    ranges: tuple[ScoreRange, ...] = ()  # RangeMapping
+    out_of_range_value: int | None = None
+
+    def summed_score(self, answers: dict[str, frozenset[str]]) -> Decimal:
+        total = Decimal(0)
+        for question in self.questions:
+            chosen = answers.get(question.identifier, frozenset())
+            matching = [o for o in question.options if o.selections == chosen]
+            # Only duplicated options can both match; the first one counts.
+            total += matching[0].score if matching else question.default_score
+        return total
+
+    def value_for(self, summed: Decimal) -> int:
+        if self.percentage_of is not None:
+            return _round(summed / self.percentage_of * 100)
+        if self.multiplier is not None:
+            # The reference does not say how a fractional product is rounded; we round
+            # to the nearest integer, halves away from zero, as for percentages.
+            return _round(summed * self.multiplier)
+        if self.out_of_range_value is not None:
+            for score_range in self.ranges:
+                if score_range.low <= summed <= score_range.high:
+                    return score_range.value
+            return self.out_of_range_value
+        return _round(summed)
+
+    def grade(self, answers: dict[str, frozenset[str]]) -> int:
+        return self.value_for(self.summed_score(answers))
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_answer_key(text: str) -> AnswerKey:
+    root = _parse("AnswerKey", text, "AnswerKey", ANSWER_KEY_NS)
+    questions = []
+    for question in _children(root, "Question"):
+        identifier = _text(question, "QuestionIdentifier")
+        if not identifier:
+            raise MTurkError(Code.XML_PARSE_ERROR, "AnswerKey: a Question has no QuestionIdentifier.")
+        options = []
+        for option in _children(question, "AnswerOption"):
+            selections = frozenset((s.text or "").strip() for s in _children(option, "SelectionIdentifier"))
+            if not selections:
+                raise MTurkError(
+                    Code.XML_PARSE_ERROR,
+                    f"AnswerKey: an AnswerOption of {identifier} has no SelectionIdentifier.",
+                )
+            options.append(AnswerOption(selections, _number("AnswerScore", _text(option, "AnswerScore"))))
+        default = _text(question, "DefaultScore")
+        questions.append(
+            KeyQuestion(identifier, tuple(options), _number("DefaultScore", default) if default else Decimal(0))
+        )
+    key = AnswerKey(tuple(questions))
+    mappings = _children(root, "QualificationValueMapping")
+    if not mappings:
+        return key
+    return _with_mapping(key, mappings[0])
+
+
+def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
+    if _children(mapping, "PercentageMapping"):
+        maximum = _number("MaximumSummedScore", _text(_children(mapping, "PercentageMapping")[0], "MaximumSummedScore"))
+        if maximum <= 0:
+            raise MTurkError(Code.XML_PARSE_ERROR, "AnswerKey: MaximumSummedScore must be positive.")
+        return AnswerKey(key.questions, percentage_of=maximum)
+    if _children(mapping, "ScaleMapping"):
+        scale = _children(mapping, "ScaleMapping")[0]
+        return AnswerKey(key.questions, multiplier=_number("SummedScoreMultiplier", _text(scale, "SummedScoreMultiplier")))
+    if _children(mapping, "RangeMapping"):
+        range_mapping = _children(mapping, "RangeMapping")[0]
+        ranges = tuple(
+            ScoreRange(
+                _number("InclusiveLowerBound", _text(r, "InclusiveLowerBound")),
+                _number("InclusiveUpperBound", _text(r, "InclusiveUpperBound")),
+                _integer("QualificationValue", _text(r, "QualificationValue")),
+            )
+            for r in _children(range_mapping, "SummedScoreRange")
+        )
+        out = _integer("OutOfRangeQualificationValue", _text(range_mapping, "OutOfRangeQualificationValue"))
+        return AnswerKey(key.questions, ranges=ranges, out_of_range_value=out)
+    raise MTurkError(
+        Code.XML_PARSE_ERROR,
+        "AnswerKey: QualificationValueMapping needs a PercentageMapping, ScaleMapping or RangeMapping.",
+    )
+
+
+def parse_answers(text: str | None) -> dict[str, frozenset[str]]:
+    """QuestionFormAnswers as {QuestionIdentifier: the SelectionIdentifiers chosen}."""
+    if text is None or not text.strip():
+        return {}
+    root = _parse("Answer", text, "QuestionFormAnswers", ANSWERS_NS)
+    answers: dict[str, frozenset[str]] = {}
+    for answer in _children(root, "Answer"):
+        identifier = _text(answer, "QuestionIdentifier")
+        if not identifier:
+            raise MTurkError(Code.XML_PARSE_ERROR, "Answer: an Answer has no QuestionIdentifier.")
+        chosen = frozenset((s.text or "").strip() for s in _children(answer, "SelectionIdentifier"))
+        answers[identifier] = answers.get(identifier, frozenset()) | chosen
+    return answers
+
+
+@dataclass
+class Grade:
+    summed_score: Decimal
+    value: int
+    answers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def grade(answer_key: str, answer: str | None) -> Grade:
+    key = parse_answer_key(answer_key)
+    answers = parse_answers(answer)
+    summed = key.summed_score(answers)
+    return Grade(summed, key.value_for(summed), answers)

@@ -1,0 +1,138 @@
+"""Seeding the store from a fixture, and emptying it: what a test suite needs
+before each test. A fixture is loaded in one transaction, so it loads whole or not
+at all, and its types obey the same rules as types created over the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from soap_mturk.domain.answer_key import parse_answers
+from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.model import (
+    GRANTED,
+    PENDING,
+    REVOKED,
+    Locale,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
+from soap_mturk.domain.qualifications import QualificationService, check_choice, check_int, require
+from soap_mturk.domain.workers import check_worker_id
+from soap_mturk.store.base import Store
+
+
+@dataclass
+class SeedQualification:
+    worker_id: str
+    integer_value: int | None = None
+    locale: Locale | None = None
+    status: str = GRANTED
+    grant_time: datetime | None = None
+
+
+@dataclass
+class SeedRequest:
+    worker_id: str
+    answer: str | None = None
+    submit_time: datetime | None = None
+    request_id: str | None = None
+
+
+@dataclass
+class SeedType:
+    qtype: QualificationType
+    qualifications: list[SeedQualification] = field(default_factory=list)
+    requests: list[SeedRequest] = field(default_factory=list)
+
+
+@dataclass
+class Seeded:
+    qualification_types: int = 0
+    qualifications: int = 0
+    qualification_requests: int = 0
+
+
+class Seeder:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def reset(self) -> None:
+        with self.store.write() as session:
+            session.clear_all()
+
+    def load(self, seeds: list[SeedType]) -> Seeded:
+        seeded = Seeded()
+        with self.store.write() as session:
+            for seed in seeds:
+                qtype = seed.qtype
+                require(Name=qtype.name, QualificationTypeStatus=qtype.status)
+                check_choice("QualificationTypeStatus", qtype.status, ("Active", "Inactive"))
+                if qtype.auto_granted and qtype.auto_granted_value is None:
+                    qtype.auto_granted_value = 1
+                QualificationService._validate_type(qtype)
+                if session.get_type(qtype.id) is not None:
+                    raise MTurkError(
+                        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                        f"A qualification type with id {qtype.id} already exists.",
+                    )
+                if session.find_type_by_name(qtype.owner, qtype.name) is not None:
+                    raise MTurkError(
+                        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                        f"{qtype.owner} already has a qualification type named {qtype.name!r}.",
+                    )
+                session.put_type(qtype)
+                seeded.qualification_types += 1
+                for held in seed.qualifications:
+                    session.put_qualification(self._qualification(session, qtype, held))
+                    seeded.qualifications += 1
+                for pending in seed.requests:
+                    session.put_request(self._request(session, qtype, pending))
+                    seeded.qualification_requests += 1
+        return seeded
+
+    @staticmethod
+    def _qualification(session, qtype: QualificationType, held: SeedQualification) -> Qualification:
+        check_worker_id(held.worker_id)
+        check_int("IntegerValue", held.integer_value)
+        check_choice("Status", held.status, (GRANTED, REVOKED))
+        if held.integer_value is not None and held.locale is not None:
+            raise MTurkError.invalid(
+                "Qualification", held.worker_id, "give an IntegerValue or a LocaleValue, not both"
+            )
+        if session.get_qualification(qtype.id, held.worker_id) is not None:
+            raise MTurkError(
+                Code.QUALIFICATION_ALREADY_EXISTS,
+                f"Worker {held.worker_id} appears twice under qualification type {qtype.id}.",
+            )
+        value = held.integer_value
+        if value is None and held.locale is None:
+            value = 1  # as AssignQualification defaults
+        return Qualification(
+            type_id=qtype.id,
+            subject_id=held.worker_id,
+            grant_time=held.grant_time or utc_now(),
+            integer_value=value,
+            locale=held.locale,
+            status=held.status,
+        )
+
+    @staticmethod
+    def _request(session, qtype: QualificationType, pending: SeedRequest) -> QualificationRequest:
+        check_worker_id(pending.worker_id)
+        if pending.answer is not None:
+            parse_answers(pending.answer)
+        request_id = pending.request_id or new_id(40)
+        if session.get_request(request_id) is not None:
+            raise MTurkError.invalid("QualificationRequestId", request_id, "already used")
+        return QualificationRequest(
+            id=request_id,
+            type_id=qtype.id,
+            subject_id=pending.worker_id,
+            submit_time=pending.submit_time or utc_now(),
+            test=qtype.test,
+            answer=pending.answer,
+            status=PENDING,
+        )

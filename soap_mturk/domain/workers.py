@@ -1,0 +1,132 @@
+"""The worker's side of qualifications: requesting one, as a Worker did on the
+MTurk website, under the vendor's rules.
+
+- The type must exist and be Active. Every type a requester made is requestable
+  (see QualificationType.is_requestable).
+- Retakes: without RetryDelayInSeconds a worker may request a type only once, ever;
+  with it, not again until that many seconds after the previous request.
+- AutoGranted: granted at once with AutoGrantedValue.
+- Test with an AnswerKey: graded at once and granted with the computed value.
+- Test without an AnswerKey, or no Test and no auto-grant: a pending request that
+  the owner lists with GetQualificationRequests and resolves with
+  GrantQualification or RejectQualificationRequest.
+
+Every request keeps its SubmitTime, a snapshot of the Test as it was, and the Answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from soap_mturk.domain.answer_key import grade, parse_answers
+from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.model import (
+    ACTIVE,
+    GRANTED,
+    Qualification,
+    QualificationRequest,
+)
+from soap_mturk.domain.qualifications import (
+    INT_MAX,
+    INT_MIN,
+    QualificationService,
+    require,
+)
+from soap_mturk.store.base import Store
+
+MAX_WORKER_ID = 64
+MAX_TEST_DOCUMENT = 65535
+
+
+@dataclass
+class RequestOutcome:
+    """What became of a worker's request: granted at once (with the qualification),
+    or pending for the owner."""
+
+    request: QualificationRequest
+    qualification: Qualification | None
+
+    @property
+    def status(self) -> str:
+        return self.request.status
+
+
+def check_worker_id(worker_id: str | None) -> None:
+    require(WorkerId=worker_id)
+    if len(worker_id) > MAX_WORKER_ID or not worker_id.isprintable() or worker_id.strip() != worker_id:
+        raise MTurkError.invalid("WorkerId", worker_id, f"printable, no surrounding spaces, at most {MAX_WORKER_ID} characters")
+
+
+class WorkerService:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def request_qualification(
+        self, worker_id: str | None, type_id: str | None, answer: str | None = None
+    ) -> RequestOutcome:
+        check_worker_id(worker_id)
+        require(QualificationTypeId=type_id)
+        if answer is not None:
+            if len(answer.encode("utf-8")) > MAX_TEST_DOCUMENT:
+                raise MTurkError.invalid("Answer", "(document)", f"at most {MAX_TEST_DOCUMENT} bytes")
+            parse_answers(answer)  # refuse a document that is not QuestionFormAnswers
+        with self.store.write() as session:
+            qtype = session.get_type(type_id)
+            if qtype is None:
+                raise MTurkError.no_such_type(type_id)
+            if qtype.status != ACTIVE:
+                raise MTurkError(
+                    Code.INVALID_QUALIFICATION_TYPE_STATE,
+                    f"Qualification type {type_id} is {qtype.status}: workers may not request it.",
+                )
+            if answer is not None and qtype.test is None:
+                raise MTurkError.invalid("Answer", "(document)", f"qualification type {type_id} has no test")
+            now = utc_now()
+            previous = session.latest_request(type_id, worker_id)
+            if previous is not None:
+                self._check_retake(qtype.retry_delay, previous, now)
+
+            request = QualificationRequest(
+                id=new_id(40),
+                type_id=type_id,
+                subject_id=worker_id,
+                submit_time=now,
+                test=qtype.test,
+                answer=answer,
+            )
+            value: int | None = None
+            if qtype.auto_granted:
+                value = qtype.auto_granted_value if qtype.auto_granted_value is not None else 1
+            elif qtype.answer_key is not None:
+                value = grade(qtype.answer_key, answer).value
+                if not INT_MIN <= value <= INT_MAX:
+                    raise MTurkError(
+                        Code.INVALID_PARAMETER_VALUE,
+                        f"The AnswerKey of {type_id} gives {value}, outside the range of a qualification value.",
+                    )
+            qualification = None
+            if value is not None:
+                request.status = GRANTED
+                qualification = QualificationService._grant(session, type_id, worker_id, value, now)
+            session.put_request(request)
+            return RequestOutcome(request, qualification)
+
+    @staticmethod
+    def _check_retake(retry_delay: int | None, previous: QualificationRequest, now) -> None:
+        if retry_delay is None:
+            # The vendor allowed one request per worker, ever, when retries were off.
+            raise MTurkError(
+                Code.DOES_NOT_ALLOW_RETAKE,
+                f"Worker {previous.subject_id} has already requested qualification type"
+                f" {previous.type_id}, which does not allow retakes.",
+            )
+        allowed_at = previous.submit_time + timedelta(seconds=retry_delay)
+        if now < allowed_at:
+            raise MTurkError(
+                Code.RETRY_DELAY_NOT_ELAPSED,
+                f"Worker {previous.subject_id} may request qualification type {previous.type_id}"
+                f" again at {allowed_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+                f" ({retry_delay} seconds after the previous request).",
+            )

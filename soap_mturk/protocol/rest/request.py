@@ -1,0 +1,96 @@
+"""A REST call's parameters as the request dict the api layer takes, read by the
+schema tables alone, so no operation has parameter code of its own.
+
+The vendor's REST naming: a scalar is `Name=value`; a repeated scalar is
+`Name.1=…&Name.2=…` (a single one may also come unnumbered, `ResponseGroup=Request`);
+a structure is `Name.1.Field=…`, repeated ones counting up `Name.2.Field=…`, nested
+lists indexed the same way inside (`Name.1.IntegerValue.1=…`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from soap_mturk.api.schema import BOOLEAN, DATETIME, INT, LONG, Field
+from soap_mturk.domain import MTurkError
+
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_RANGES = {INT: (-(2**31), 2**31 - 1), LONG: (-(2**63), 2**63 - 1)}
+
+
+def _scalar(field: Field, name: str, text: str) -> Any:
+    if field.type in _RANGES:
+        if not _INTEGER.match(text):
+            raise MTurkError.invalid(name, text, "expected an integer")
+        value = int(text)
+        low, high = _RANGES[field.type]
+        if not low <= value <= high:
+            raise MTurkError.out_of_range(name, value, low, high)
+        return value
+    if field.type == BOOLEAN:
+        # Case-insensitive: boto 2 sends Python's True/False.
+        if text.lower() not in ("true", "false"):
+            raise MTurkError.invalid(name, text, "expected true or false")
+        return text.lower() == "true"
+    if field.type == DATETIME:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise MTurkError.invalid(name, text, "expected a dateTime such as 2005-01-31T23:59:59Z") from None
+    return text  # strings, and enumerations, whose values the domain checks
+
+
+def _indexes(parameters: Mapping[str, str], stem: str, structured: bool) -> list[int]:
+    pattern = re.compile(re.escape(stem) + (r"\.([0-9]+)\." if structured else r"\.([0-9]+)$"))
+    found = set()
+    for key in parameters:
+        match = pattern.match(key)
+        if match:
+            index = int(match.group(1))
+            if index < 1:
+                raise MTurkError.invalid(key, parameters[key], "sequence numbers start at 1")
+            found.add(index)
+    return sorted(found)
+
+
+class RequestReader:
+    def __init__(self, types: Mapping[str, list[Field]]):
+        self.types = types
+
+    def read(self, type_name: str, parameters: Mapping[str, str]) -> dict[str, Any]:
+        return self._fields(self.types[type_name], parameters, "")
+
+    def _fields(self, fields: list[Field], parameters: Mapping[str, str], prefix: str) -> dict[str, Any]:
+        request: dict[str, Any] = {}
+        for field in fields:
+            stem = prefix + field.name
+            value = self._repeated(field, parameters, stem) if field.repeated else self._single(field, parameters, stem)
+            if value not in (None, [], {}):
+                request[field.name] = value
+        return request
+
+    def _structured(self, field: Field) -> bool:
+        return field.type in self.types
+
+    def _single(self, field: Field, parameters: Mapping[str, str], stem: str) -> Any:
+        if not self._structured(field):
+            return _scalar(field, stem, parameters[stem]) if stem in parameters else None
+        # A single structure is written `Name.1.Field`, or plainly `Name.Field`.
+        numbered = stem + ".1."
+        prefix = numbered if any(k.startswith(numbered) for k in parameters) else stem + "."
+        return self._fields(self.types[field.type], parameters, prefix) or None
+
+    def _repeated(self, field: Field, parameters: Mapping[str, str], stem: str) -> list[Any]:
+        if self._structured(field):
+            return [
+                self._fields(self.types[field.type], parameters, f"{stem}.{i}.")
+                for i in _indexes(parameters, stem, structured=True)
+            ]
+        values = [_scalar(field, stem, parameters[stem])] if stem in parameters else []
+        for i in _indexes(parameters, stem, structured=False):
+            key = f"{stem}.{i}"
+            values.append(_scalar(field, key, parameters[key]))
+        return values

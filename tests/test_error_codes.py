@@ -1,0 +1,394 @@
+"""Every error code the domain emits, reached over SOAP at least once, each in its
+request's own result with IsValid=False. A code the domain can emit but no case here
+reaches fails `test_every_domain_code_is_reached`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from zeep import xsd
+
+import soap_mturk.domain
+from soap_mturk.domain import Code
+from tests.lifecycle_support import (
+    ANSWER_KEY,
+    QUESTION_FORM,
+    Caller,
+    assert_error,
+    file_request,
+    new_key,
+    unique,
+)
+
+NO_TYPE = "NOSUCHQUALIFICATIONTYPE0"
+WORKER = "AWORKERWITHERRORS"
+
+Case = Callable[[Caller, object], object]  # (caller, store) -> the result to check
+CASES: list[tuple[str, str, Case]] = []
+
+
+def case(code: str):
+    def register(function: Case) -> Case:
+        CASES.append((code, function.__name__, function))
+        return function
+
+    return register
+
+
+def create(c: Caller, **fields):
+    request = {"Name": unique("err"), "Description": "d", "QualificationTypeStatus": "Active"}
+    request.update(fields)
+    return c.one("CreateQualificationType", **{k: v for k, v in request.items() if v is not None})
+
+
+def held(c: Caller) -> str:
+    type_id = c.new_type()
+    c.assign(type_id, WORKER, 5)
+    return type_id
+
+
+def revoked(c: Caller) -> str:
+    type_id = held(c)
+    c.ok("RevokeQualification", SubjectId=WORKER, QualificationTypeId=type_id)
+    return type_id
+
+
+# --- AWS.MissingParameters -------------------------------------------------------------
+
+
+@case(Code.MISSING_PARAMETERS)
+def create_without_description(c, store):
+    return create(c, Description=None)
+
+
+@case(Code.MISSING_PARAMETERS)
+def create_without_status(c, store):
+    return create(c, QualificationTypeStatus=None)
+
+
+@case(Code.MISSING_PARAMETERS)
+def create_without_name(c, store):
+    return create(c, Name=xsd.SkipValue)
+
+
+@case(Code.MISSING_PARAMETERS)
+def create_with_test_but_no_duration(c, store):
+    return create(c, Test=QUESTION_FORM)
+
+
+@case(Code.MISSING_PARAMETERS)
+def update_score_without_integer_value(c, store):
+    return c.one("UpdateQualificationScore", QualificationTypeId=held(c), SubjectId=WORKER)
+
+
+@case(Code.MISSING_PARAMETERS)
+def search_without_must_be_requestable(c, store):
+    return c.one("SearchQualificationTypes", MustBeRequestable=xsd.SkipValue)
+
+
+@case(Code.MISSING_PARAMETERS)
+def update_type_duration_without_test(c, store):
+    return c.one(
+        "UpdateQualificationType", QualificationTypeId=c.new_type(), TestDurationInSeconds=30
+    )
+
+
+# --- AWS.ParameterOutOfRange -----------------------------------------------------------
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def search_page_size_zero(c, store):
+    return c.one("SearchQualificationTypes", MustBeRequestable=False, PageSize=0)
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def search_page_size_101(c, store):
+    return c.one("SearchQualificationTypes", MustBeRequestable=False, PageSize=101)
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def list_qualifications_page_number_zero(c, store):
+    return c.one(
+        "GetQualificationsForQualificationType", QualificationTypeId=c.new_type(), PageNumber=0
+    )
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def list_requests_page_size_101(c, store):
+    return c.one("GetQualificationRequests", PageSize=101)
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def assign_integer_value_beyond_xs_int(c, store):
+    # zeep sends the number as written; the contract's xs:int cannot hold it.
+    return c.one(
+        "AssignQualification", QualificationTypeId=c.new_type(), WorkerId=WORKER,
+        IntegerValue=2**31,
+    )
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def update_score_below_xs_int(c, store):
+    return c.one(
+        "UpdateQualificationScore", QualificationTypeId=held(c), SubjectId=WORKER,
+        IntegerValue=-(2**31) - 1,
+    )
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def create_negative_retry_delay(c, store):
+    return create(c, RetryDelayInSeconds=-1)
+
+
+@case(Code.PARAMETER_OUT_OF_RANGE)
+def create_zero_test_duration(c, store):
+    return create(c, Test=QUESTION_FORM, TestDurationInSeconds=0)
+
+
+# --- InvalidParameterValue -------------------------------------------------------------
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def create_with_unknown_status(c, store):
+    return create(c, QualificationTypeStatus="Dormant")
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def search_with_unknown_sort_direction(c, store):
+    return c.one("SearchQualificationTypes", MustBeRequestable=False, SortDirection="Sideways")
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def list_qualifications_with_unknown_status(c, store):
+    return c.one(
+        "GetQualificationsForQualificationType", QualificationTypeId=c.new_type(), Status="Pending"
+    )
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def list_requests_with_unknown_sort_property(c, store):
+    return c.one("GetQualificationRequests", SortProperty="Name")
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def create_test_with_auto_granted(c, store):
+    return create(c, Test=QUESTION_FORM, TestDurationInSeconds=60, AutoGranted=True)
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def update_type_with_test_to_auto_granted(c, store):
+    type_id = c.new_type(Test=QUESTION_FORM, TestDurationInSeconds=60)
+    return c.one("UpdateQualificationType", QualificationTypeId=type_id, AutoGranted=True)
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def create_answer_key_without_test(c, store):
+    return create(c, AnswerKey=ANSWER_KEY)
+
+
+@case(Code.INVALID_PARAMETER_VALUE)
+def create_with_test_over_65535_bytes(c, store):
+    comment = "<!-- " + "x" * 65535 + " -->"
+    test = QUESTION_FORM.replace("<Question>", comment + "<Question>", 1)
+    return create(c, Test=test, TestDurationInSeconds=60)
+
+
+# --- XMLParseError -----------------------------------------------------------------------
+
+
+@case(Code.XML_PARSE_ERROR)
+def create_with_malformed_test(c, store):
+    return create(c, Test="<QuestionForm><Question>", TestDurationInSeconds=60)
+
+
+@case(Code.XML_PARSE_ERROR)
+def update_with_malformed_answer_key(c, store):
+    return c.one(
+        "UpdateQualificationType", QualificationTypeId=c.new_type(), Test=QUESTION_FORM,
+        TestDurationInSeconds=60, AnswerKey="<AnswerKey>&nbsp;</AnswerKey>",
+    )
+
+
+@case(Code.XML_PARSE_ERROR)
+def create_with_external_question_as_test(c, store):
+    external = (
+        '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+        '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://example.com/q</ExternalURL>'
+        "<FrameHeight>400</FrameHeight></ExternalQuestion>"
+    )
+    return create(c, Test=external, TestDurationInSeconds=60)
+
+
+@case(Code.XML_PARSE_ERROR)
+def create_with_question_form_outside_its_namespace(c, store):
+    return create(c, Test=QUESTION_FORM.replace(' xmlns="', ' xmlns:other="'),
+                  TestDurationInSeconds=60)
+
+
+# --- missing objects ---------------------------------------------------------------------
+
+
+@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+def get_unknown_type(c, store):
+    return c.one("GetQualificationType", QualificationTypeId=NO_TYPE)
+
+
+@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+def read_score_of_unknown_type(c, store):
+    return c.one("GetQualificationScore", QualificationTypeId=NO_TYPE, SubjectId=WORKER)
+
+
+@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+def dispose_twice(c, store):
+    type_id = c.new_type()
+    c.ok("DisposeQualificationType", QualificationTypeId=type_id)
+    return c.one("DisposeQualificationType", QualificationTypeId=type_id)
+
+
+@case(Code.QUALIFICATION_DOES_NOT_EXIST)
+def read_score_never_held(c, store):
+    return c.one("GetQualificationScore", QualificationTypeId=c.new_type(), SubjectId=WORKER)
+
+
+@case(Code.QUALIFICATION_DOES_NOT_EXIST)
+def revoke_never_held(c, store):
+    return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=c.new_type())
+
+
+@case(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST)
+def grant_unknown_request(c, store):
+    return c.one("GrantQualification", QualificationRequestId="NOSUCHREQUEST00000000000000000")
+
+
+@case(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST)
+def reject_unknown_request(c, store):
+    return c.one("RejectQualificationRequest", QualificationRequestId="NOSUCHREQUEST0000000000")
+
+
+# --- wrong state -------------------------------------------------------------------------
+
+
+@case(Code.INVALID_QUALIFICATION_STATE)
+def revoke_twice(c, store):
+    return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=revoked(c))
+
+
+@case(Code.INVALID_QUALIFICATION_STATE)
+def update_score_of_revoked(c, store):
+    return c.one(
+        "UpdateQualificationScore", QualificationTypeId=revoked(c), SubjectId=WORKER,
+        IntegerValue=1,
+    )
+
+
+@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+def grant_twice(c, store):
+    request_id = file_request(store, c.new_type(), WORKER)
+    c.ok("GrantQualification", QualificationRequestId=request_id)
+    return c.one("GrantQualification", QualificationRequestId=request_id)
+
+
+@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+def reject_after_reject(c, store):
+    request_id = file_request(store, c.new_type(), WORKER)
+    c.ok("RejectQualificationRequest", QualificationRequestId=request_id, Reason="no")
+    return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
+
+
+@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+def grant_after_reject(c, store):
+    request_id = file_request(store, c.new_type(), WORKER)
+    c.ok("RejectQualificationRequest", QualificationRequestId=request_id)
+    return c.one("GrantQualification", QualificationRequestId=request_id)
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+
+@case(Code.QUALIFICATION_TYPE_ALREADY_EXISTS)
+def create_same_name_twice(c, store):
+    name = unique("twice")
+    c.new_type(Name=name)
+    return create(c, Name=name)
+
+
+@case(Code.QUALIFICATION_ALREADY_EXISTS)
+def assign_twice(c, store):
+    return c.one("AssignQualification", QualificationTypeId=held(c), WorkerId=WORKER)
+
+
+# --- permission --------------------------------------------------------------------------
+
+
+def others_type(c: Caller) -> str:
+    owner = new_key("theirs")
+    type_id = c.new_type(key=owner)
+    c.assign(type_id, WORKER, 5, key=owner)
+    return type_id
+
+
+@case(Code.PERMISSION_DENIED)
+def assign_others_type(c, store):
+    return c.one("AssignQualification", QualificationTypeId=others_type(c), WorkerId="AOTHER")
+
+
+@case(Code.PERMISSION_DENIED)
+def revoke_others_type(c, store):
+    return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=others_type(c))
+
+
+@case(Code.PERMISSION_DENIED)
+def dispose_others_type(c, store):
+    return c.one("DisposeQualificationType", QualificationTypeId=others_type(c))
+
+
+@case(Code.PERMISSION_DENIED)
+def list_qualifications_of_others_type(c, store):
+    return c.one("GetQualificationsForQualificationType", QualificationTypeId=others_type(c))
+
+
+@case(Code.PERMISSION_DENIED)
+def list_requests_of_others_type(c, store):
+    return c.one("GetQualificationRequests", QualificationTypeId=others_type(c))
+
+
+@case(Code.PERMISSION_DENIED)
+def grant_request_of_others_type(c, store):
+    request_id = file_request(store, others_type(c), "AREQUESTER")
+    return c.one("GrantQualification", QualificationRequestId=request_id)
+
+
+@case(Code.PERMISSION_DENIED)
+def reject_request_of_others_type(c, store):
+    request_id = file_request(store, others_type(c), "AREQUESTER")
+    return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
+
+
+@pytest.mark.parametrize("code, name, run", CASES, ids=[f"{n}" for _, n, _ in CASES])
+def test_error_case(service, emulator, code, name, run):
+    assert_error(run(Caller(service), emulator.app.store), code)
+
+
+def domain_codes() -> set[str]:
+    """The codes the domain package can raise, read from its source."""
+    folder = Path(soap_mturk.domain.__file__).parent
+    names = set()
+    for source in folder.glob("*.py"):
+        names |= set(re.findall(r"\bCode\.([A-Z_]+)\b", source.read_text(encoding="utf-8")))
+    return {getattr(Code, name) for name in names}
+
+
+def worker_side_codes() -> set[str]:
+    """Codes only the worker side raises: no Requester operation reaches them, so
+    test_worker_requests.py asserts them through the control API and the CLI."""
+    text = (Path(__file__).parent / "test_worker_requests.py").read_text(encoding="utf-8")
+    return {getattr(Code, name) for name in re.findall(r"== Code\.([A-Z_]+)", text)}
+
+
+def test_every_domain_code_is_reached():
+    reached = {code for code, _, _ in CASES} | worker_side_codes()
+    assert domain_codes() - reached == set(), "codes the domain emits that no test reaches"
+    assert len(domain_codes()) >= 12

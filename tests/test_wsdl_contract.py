@@ -1,0 +1,275 @@
+"""The WSDL contract: what the server serves is the shipped wsdl/ file, the
+shipped file is what `soap-mturk wsdl` generates, and every message element in it
+has the vendor's shape."""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soap_mturk.api.operations import OPERATIONS
+from soap_mturk.protocol.soap.wsdl import SHIPPED_ADDRESS
+from soap_mturk.versions import LATEST, VERSIONS
+from tests.conftest import vendor_wsdl_or_skip
+from tests.wsdl_compare import Wsdl, compare_elements
+
+REPO = Path(__file__).resolve().parents[1]
+DATES = [v.date for v in VERSIONS]
+QUALIFICATION_OPERATIONS = {
+    "CreateQualificationType", "GetQualificationType", "UpdateQualificationType",
+    "SearchQualificationTypes", "DisposeQualificationType", "AssignQualification",
+    "RevokeQualification", "GetQualificationScore", "UpdateQualificationScore",
+    "GetQualificationsForQualificationType", "GetQualificationRequests",
+    "GrantQualification", "RejectQualificationRequest",
+}  # fmt: skip
+VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
+
+
+def shipped(date: str) -> bytes:
+    return (REPO / "wsdl" / date / "AWSMechanicalTurkRequester.wsdl").read_bytes()
+
+
+def get(running, path: str, host: str | None = None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(running.host, running.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+# --- served == shipped == generated -----------------------------------------------
+
+WSDL_PATHS = [
+    (f"/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl", date) for date in DATES
+] + [
+    ("/AWSMechanicalTurk/AWSMechanicalTurkRequester.wsdl", LATEST.date),
+    ("/?wsdl", LATEST.date),
+    ("/onca/soap?wsdl", LATEST.date),
+]
+
+
+@pytest.mark.parametrize("path,date", WSDL_PATHS, ids=[p for p, _ in WSDL_PATHS])
+@pytest.mark.parametrize("host_name", ["127.0.0.1", "localhost"])
+def test_served_wsdl_is_the_shipped_file_with_the_callers_address(emulator, path, date, host_name):
+    host = f"{host_name}:{emulator.port}"
+    status, body = get(emulator, path, host=host)
+    assert status == 200
+    address = Wsdl(body).address()
+    assert address == f"http://{host}/?Service=AWSMechanicalTurkRequester"
+    assert body.replace(address.encode(), SHIPPED_ADDRESS.encode()) == shipped(date)
+
+
+def test_served_address_follows_the_host_header_not_the_socket(emulator):
+    _, body = get(emulator, "/?wsdl", host="soap.example.test:8443")
+    assert Wsdl(body).address() == "http://soap.example.test:8443/?Service=AWSMechanicalTurkRequester"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/AWSMechanicalTurk/2099-01-01/AWSMechanicalTurkRequester.wsdl",
+        "/AWSMechanicalTurk/2007-06-21/AWSMechanicalTurkRequester.wsdl",
+        "/AWSMechanicalTurk/latest/AWSMechanicalTurkRequester.wsdl",
+    ],
+)
+def test_unknown_version_is_not_found(emulator, path):
+    status, body = get(emulator, path)
+    assert status == 404
+    assert b"<wsdl:definitions" not in body
+
+
+def test_shipped_files_are_what_soap_mturk_wsdl_generates(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "soap_mturk", "wsdl", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.wsdl"))
+    assert generated == [Path(d) / "AWSMechanicalTurkRequester.wsdl" for d in sorted(DATES)]
+    for date in DATES:
+        assert (tmp_path / date / "AWSMechanicalTurkRequester.wsdl").read_bytes() == shipped(date), (
+            f"wsdl/{date} is stale: run `soap-mturk wsdl` and commit the result"
+        )
+
+
+# --- our own WSDL's conventions ---------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=DATES)
+def test_shipped_wsdl_serves_the_qualification_operations_as_the_vendor_binds_them(version):
+    ours = Wsdl(shipped(version.date))
+    assert ours.target_namespace == version.namespace
+    assert [s.get("targetNamespace") for s in ours.schemas] == [version.namespace]
+    assert [s.get("elementFormDefault") for s in ours.schemas] == ["qualified"]
+    assert set(ours.operations()) == QUALIFICATION_OPERATIONS == set(OPERATIONS)
+    for name, (request, response) in ours.operations().items():
+        assert (request, response) == (name, name + "Response")
+    bindings = ours.binding_operations()
+    assert set(bindings) == QUALIFICATION_OPERATIONS
+    for name, facts in bindings.items():
+        assert facts == {
+            "style": "document",
+            "transport": "http://schemas.xmlsoap.org/soap/http",
+            "soapAction": "http://soap.amazon.com",
+            "input use": "literal",
+            "output use": "literal",
+        }, name
+
+
+# --- the structural comparison with the vendor --------------------------------------
+
+
+def vendor_wsdl_for(namespace: str) -> Wsdl:
+    """The vendor's 2014-08-15 WSDL; for another version, the same document in that
+    version's namespace (the qualification messages kept their shape)."""
+    text = vendor_wsdl_or_skip().read_bytes()
+    return Wsdl(text.replace(VENDOR_NAMESPACE.encode(), namespace.encode()))
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=DATES)
+def test_every_message_element_has_the_vendors_shape(version):
+    """Each operation's request and response element, compared recursively with the
+    vendor's: names, order, occurs, nillable, builtin types, enumeration values,
+    attributes.
+
+    One allowance: the vendor's global `Request` element (the first child of every
+    result) can echo the request of any of its 44 operations, one optional child
+    per operation. We serve the 13 qualification operations, so our `Request`
+    declares only their echo children. There, the vendor's child list is filtered
+    to the children we declare, and what remains must match in order, occurs and
+    type; anything we declare that the vendor lacks is still a difference. That no
+    qualification echo child is missing is checked by
+    test_request_echo_holds_every_qualification_request below.
+    """
+    ours = Wsdl(shipped(version.date))
+    vendor = vendor_wsdl_for(version.namespace)
+    vendor_operations = vendor.operations()
+    differences = []
+    for name, (request, response) in ours.operations().items():
+        vendor_request, vendor_response = vendor_operations[name]
+        for mine, theirs in ((request, vendor_request), (response, vendor_response)):
+            differences += compare_elements(ours, mine, vendor, theirs, supersets={"Request"})
+    assert differences == []
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=DATES)
+def test_request_echo_holds_every_qualification_request(version):
+    """Our `Request` element holds IsValid, then the echo child of every one of the
+    13 operations that the vendor's has a slot for (GetQualificationScore and
+    UpdateQualificationScore have none), in the vendor's order, then Errors."""
+    ours = Wsdl(shipped(version.date))
+    vendor = vendor_wsdl_for(version.namespace)
+    vendor_children, _ = vendor.children(vendor.global_element("Request").content)
+    expected = [
+        p.name
+        for p in vendor_children
+        if p.name in ("IsValid", "Errors") or p.name.removesuffix("Request") in QUALIFICATION_OPERATIONS
+    ]
+    assert len(expected) == 2 + 11
+    score = ours.global_element("GetQualificationScoreResponse")
+    (_, qualification), _ = ours.children(score.content)
+    (echo, *_), _ = ours.children(qualification.content)
+    assert echo.name == "Request"
+    our_children, _ = ours.children(echo.content)
+    assert [p.name for p in our_children] == expected
+
+
+def test_wsdl_names_are_the_vendors():
+    """Code generators name classes after the service, port, binding, port type and
+    messages, so a client generated from ours looks like one generated from theirs."""
+    ours, vendor = Wsdl(shipped(LATEST.date)), Wsdl(vendor_wsdl_or_skip())
+
+    def names(wsdl: Wsdl) -> dict[str, object]:
+        w = "{http://schemas.xmlsoap.org/wsdl/}"
+        root = wsdl.root
+        messages = {m.get("name") for m in root.iterfind(w + "message")}
+        return {
+            "service": [s.get("name") for s in root.iterfind(w + "service")],
+            "port": [p.get("name") for p in root.iterfind(f"{w}service/{w}port")],
+            "binding": [b.get("name") for b in root.iterfind(w + "binding")],
+            "portType": [p.get("name") for p in root.iterfind(w + "portType")],
+            "messages": {m for m in messages if m.removesuffix("RequestMsg").removesuffix(
+                "ResponseMsg") in QUALIFICATION_OPERATIONS},
+        }  # fmt: skip
+
+    assert names(ours) == names(vendor)
+    all_ours = ours.root.findall("{http://schemas.xmlsoap.org/wsdl/}message")
+    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(QUALIFICATION_OPERATIONS)
+
+
+def test_vendor_wsdl_compared_with_itself_shows_no_difference():
+    vendor = Wsdl(vendor_wsdl_or_skip())
+    assert len(vendor.operations()) == 44
+    for request, response in vendor.operations().values():
+        assert compare_elements(vendor, request, vendor, request) == []
+        assert compare_elements(vendor, response, vendor, response) == []
+
+
+# --- the comparison can fail --------------------------------------------------------
+
+ALTERATIONS = {
+    "occurs": (
+        b'<xs:element name="Subdivision" type="xs:string" minOccurs="0"/>',
+        b'<xs:element name="Subdivision" type="xs:string"/>',
+        "GetQualificationScoreResponse/Qualification/LocaleValue/Subdivision: occurs 1..1, vendor 0..1",
+    ),
+    "type": (
+        b'<xs:element name="IntegerValue" type="xs:int" minOccurs="0"/>',
+        b'<xs:element name="IntegerValue" type="xs:long" minOccurs="0"/>',
+        "GetQualificationScoreResponse/Qualification/IntegerValue: type xs:long, vendor xs:int",
+    ),
+    "enumeration": (
+        b'<xs:enumeration value="Revoked"/>',
+        b'<xs:enumeration value="Withdrawn"/>',
+        "GetQualificationScoreResponse/Qualification/Status: enumeration ['Granted', 'Withdrawn'], "
+        "vendor ['Granted', 'Revoked']",
+    ),
+    "order": (
+        b'<xs:element name="QualificationTypeId" type="xs:string" minOccurs="0"/>\n'
+        b'          <xs:element name="SubjectId" type="xs:string" minOccurs="0"/>',
+        b'<xs:element name="SubjectId" type="xs:string" minOccurs="0"/>\n'
+        b'          <xs:element name="QualificationTypeId" type="xs:string" minOccurs="0"/>',
+        "GetQualificationScoreResponse/Qualification: children ['Request', 'SubjectId', "
+        "'QualificationTypeId', 'GrantTime', 'IntegerValue', 'LocaleValue', 'Status'], "
+        "vendor ['Request', 'QualificationTypeId', 'SubjectId', 'GrantTime', 'IntegerValue', "
+        "'LocaleValue', 'Status']",
+    ),
+    "attribute": (
+        b'<xs:attribute name="Value" type="xs:string" use="required"/>',
+        b'<xs:attribute name="Value" type="xs:string"/>',
+        "GetQualificationScoreResponse/OperationRequest/HTTPHeaders/Header: attributes "
+        "[('Name', 'string', 'required'), ('Value', 'string', 'optional')], "
+        "vendor [('Name', 'string', 'required'), ('Value', 'string', 'required')]",
+    ),
+    "echo child the vendor lacks": (
+        b'<xs:element name="IsValid" type="xs:string" minOccurs="0"/>',
+        b'<xs:element name="IsValid" type="xs:string" minOccurs="0"/>'
+        b'<xs:element name="Echo" type="xs:string" minOccurs="0"/>',
+        "GetQualificationScoreResponse/Qualification/Request: children ['IsValid', 'Echo', ",
+    ),
+}
+
+
+@pytest.mark.parametrize("alteration", ALTERATIONS)
+def test_comparison_reports_a_deliberate_difference(alteration):
+    """Our WSDL against an altered copy of itself (the copy plays "ours"): needs no
+    vendor file, so it also guards the helper in a fresh clone."""
+    original, altered, expected = ALTERATIONS[alteration]
+    text = shipped(LATEST.date)
+    assert text.count(original) >= 1
+    reference, changed = Wsdl(text), Wsdl(text.replace(original, altered))
+    assert compare_elements(reference, "GetQualificationScoreResponse", reference,
+                            supersets={"Request"}) == []  # fmt: skip
+    differences = compare_elements(
+        changed, "GetQualificationScoreResponse", reference, supersets={"Request"}
+    )
+    assert any(d.startswith(expected) for d in differences), differences
