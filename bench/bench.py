@@ -23,6 +23,9 @@ serves with; `waitress`, `cheroot` and `gunicorn` are there to compare them.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import logging
@@ -49,6 +52,7 @@ NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
 SOAP_PATH = "/?Service=AWSMechanicalTurkRequester"
 STATIC_PREFIX = "/__static__/"
 OWNER, READER = "AKIABENCHOWNER", "AKIABENCHREADER"
+SECRETS = {OWNER: "bench-owner-secret/0123456789abcdef", READER: "bench-reader-secret+0123456789abcd"}
 SERVERS = ("production", "waitress", "cheroot", "gunicorn")
 
 
@@ -81,11 +85,19 @@ class BenchApp:
         return [body]
 
 
-def make_app(db: str) -> BenchApp:
+def make_app(db: str, auth: str = "verify") -> BenchApp:
+    """The emulator as `soap-mturk serve` runs it: signatures checked (`--auth verify`,
+    its default) for the bench's two requesters, or not (`off`)."""
+    import soap_mturk.domain  # noqa: F401  (the store package imports the domain's model first)
+    from soap_mturk.auth import AccessKeyIdentity
+    from soap_mturk.auth.requesters import Requester, RequesterRegistry
+    from soap_mturk.auth.verify import SignatureVerifier
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.store import open_store
 
-    return BenchApp(EmulatorApp(open_store(db)))
+    registry = RequesterRegistry([Requester(key, SECRETS[key]) for key in SECRETS])
+    authenticator = SignatureVerifier(registry) if auth == "verify" else AccessKeyIdentity()
+    return BenchApp(EmulatorApp(open_store(db), authenticator=authenticator, requesters=registry))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -103,7 +115,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.server == "gunicorn":
         return _serve_gunicorn(args)
 
-    app = make_app(args.db)
+    app = make_app(args.db, args.auth)
     if args.server == "production":
         from soap_mturk.server.run import start
 
@@ -153,7 +165,7 @@ def _serve_gunicorn(args: argparse.Namespace) -> int:
                 self.cfg.set(key, value)
 
         def load(self):
-            return make_app(args.db)
+            return make_app(args.db, args.auth)
 
     print(f"PORT {args.port}", flush=True)
     Gunicorn().run()
@@ -164,14 +176,19 @@ def _serve_gunicorn(args: argparse.Namespace) -> int:
 
 
 def envelope(operation: str, access_key: str, request: str) -> bytes:
-    """A request as zeep 4 writes it from the WSDL (same prefixes, order and form)."""
+    """A request as zeep 4 writes it from the WSDL (same prefixes, order and form),
+    signed as the vendor's SOAP clients signed: HMAC-SHA1 over service, operation and
+    timestamp. Built once per run; the timestamp stays well within the clock skew."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    message = f"AWSMechanicalTurkRequester{operation}{stamp}".encode("utf-8")
+    digest = hmac.new(SECRETS[access_key].encode("utf-8"), message, hashlib.sha1).digest()
+    signature = base64.b64encode(digest).decode("ascii")
     return (
         "<?xml version='1.0' encoding='utf-8'?>\n"
         '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/">'
         f'<soap-env:Body><ns0:{operation} xmlns:ns0="{NAMESPACE}">'
         f"<ns0:AWSAccessKeyId>{access_key}</ns0:AWSAccessKeyId>"
-        f"<ns0:Timestamp>{stamp}</ns0:Timestamp><ns0:Signature>unchecked</ns0:Signature>"
+        f"<ns0:Timestamp>{stamp}</ns0:Timestamp><ns0:Signature>{signature}</ns0:Signature>"
         f"{request}</ns0:{operation}></soap-env:Body></soap-env:Envelope>"
     ).encode("utf-8")
 
@@ -488,11 +505,13 @@ def _free_port() -> int:
 
 
 def start_server(
-    server: str, db: str, threads: int, gunicorn_workers: int, cpu: int | None = None
+    server: str, db: str, threads: int, gunicorn_workers: int, cpu: int | None = None,
+    auth: str = "verify",
 ) -> tuple[subprocess.Popen, int]:
     command = [
         sys.executable, str(Path(__file__).resolve()), "serve", "--server", server,
         "--db", db, "--threads", str(threads), "--gunicorn-workers", str(gunicorn_workers),
+        "--auth", auth,
         "--port", str(_free_port() if server == "gunicorn" else 0),
     ] + (["--cpu", str(cpu)] if cpu is not None else [])
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -530,7 +549,9 @@ def bench_server(server: str, args: argparse.Namespace, load: str, log) -> list[
     with tempfile.TemporaryDirectory(prefix="soap-mturk-bench-") as folder:
         db = str(Path(folder) / "bench.sqlite3")
         log(f"[{server}] starting the emulator on a fresh database in {folder}")
-        child, port = start_server(server, db, args.threads, args.gunicorn_workers, args.server_cpu)
+        child, port = start_server(
+            server, db, args.threads, args.gunicorn_workers, args.server_cpu, args.auth
+        )
         try:
             type_id, workers = seed(port, args.workers)
             log(f"[{server}] seeded {type_id} with {len(workers)} workers on port {port}")
@@ -617,6 +638,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--workers", type=int, default=100, help="seeded workers to cycle over (default 100)")
     top.add_argument("--server-cpu", type=int, metavar="N",
                      help="pin the server process to CPU N (Linux; default: not pinned)")
+    top.add_argument("--auth", choices=("verify", "off"), default="verify",
+                     help="check signatures, as `soap-mturk serve` does by default (default verify)")
     top.add_argument("--json", help="also write the rows and ratios to this JSON file")
     return top
 
@@ -631,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         serve.add_argument("--threads", type=int, default=8)
         serve.add_argument("--gunicorn-workers", type=int, default=2)
         serve.add_argument("--cpu", type=int)
+        serve.add_argument("--auth", choices=("verify", "off"), default="verify")
         return _serve(serve.parse_args(argv[1:]))
     return _run(parser().parse_args(argv))
 
