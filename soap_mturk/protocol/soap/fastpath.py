@@ -1,7 +1,7 @@
 """The SOAP endpoint's fast path: reads a plain, well-formed call from the tree the
 endpoint has already parsed and writes the response with lxml, without spyne's
 per-request machinery (its second parse, contexts, model instances and generic
-serialiser cost about three quarters of a request).
+serialiser cost more than half of a read).
 
 spyne stays the reference. The fast path only takes a message it reads exactly as
 spyne would: every element known, in the operation's namespace, without

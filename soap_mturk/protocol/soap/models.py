@@ -118,7 +118,7 @@ def from_plain(cls: type[ComplexModelBase], data: Mapping[str, Any]) -> ComplexM
         if issubclass(member, ComplexModelBase):
             # Instantiate the type itself, not its customised (min/maxOccurs) variant:
             # spyne warns on every such instance and formats a stack trace for the
-            # warning even when logging drops it, which cost half of each request.
+            # warning even when logging drops it: a quarter of each request (1289 -> 937 us).
             member = member.__orig__ or member
             if isinstance(value, list):
                 value = [from_plain(member, v) for v in value]
