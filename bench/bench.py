@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from soap_mturk.server.run import DEFAULT_THREADS  # noqa: E402  (after the path is set)
+
 NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
 SOAP_PATH = "/?Service=AWSMechanicalTurkRequester"
 STATIC_PREFIX = "/__static__/"
@@ -632,7 +634,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--load", choices=("auto", "wrk", "python"), default="auto",
                      help="load generator (default: wrk if installed, else python)")
     top.add_argument("--load-procs", type=int, default=2, help="python load processes (default 2)")
-    top.add_argument("--threads", type=int, default=8, help="server worker threads (default 8)")
+    top.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                     help=f"server worker threads (default {DEFAULT_THREADS}, as soap-mturk serve)")
     top.add_argument("--gunicorn-workers", type=int, default=2,
                      help="gunicorn worker processes; threads are split among them (default 2)")
     top.add_argument("--workers", type=int, default=100, help="seeded workers to cycle over (default 100)")
@@ -651,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         serve.add_argument("--server", choices=SERVERS, required=True)
         serve.add_argument("--db", required=True)
         serve.add_argument("--port", type=int, default=0)
-        serve.add_argument("--threads", type=int, default=8)
+        serve.add_argument("--threads", type=int, default=DEFAULT_THREADS)
         serve.add_argument("--gunicorn-workers", type=int, default=2)
         serve.add_argument("--cpu", type=int)
         serve.add_argument("--auth", choices=("verify", "off"), default="verify")

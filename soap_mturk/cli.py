@@ -9,6 +9,7 @@ from pathlib import Path
 
 from soap_mturk import __version__
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.run import DEFAULT_THREADS
 
 
 def _requesters(args: argparse.Namespace):
@@ -102,7 +103,12 @@ def parser() -> argparse.ArgumentParser:
         default="soap-mturk.sqlite3",
         help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
     )
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"worker threads (default {DEFAULT_THREADS}; idle connections need none)",
+    )
     serve.add_argument(
         "--max-body",
         type=int,

@@ -23,6 +23,10 @@ class BodyTooLarge(RefusedXml):
     pass
 
 
+class IncompleteBody(RefusedXml):
+    """The connection ended before the body its Content-Length announced."""
+
+
 _local = threading.local()
 
 
@@ -51,6 +55,12 @@ def read_body(environ: dict, limit: int) -> bytes:
     data = stream.read(declared) if declared >= 0 else stream.read(limit + 1)
     if len(data) > limit:
         raise BodyTooLarge(f"The request body exceeds the limit of {limit} bytes.")
+    if declared >= 0 and len(data) < declared:
+        # Answering the part that came would act on a request the client never finished.
+        raise IncompleteBody(
+            f"The request body ended after {len(data)} of the {declared} bytes its "
+            "Content-Length announced."
+        )
     return data
 
 

@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qsl
 
 from soap_mturk.domain import Code, MTurkError
-from soap_mturk.protocol.xmlguard import read_body
+from soap_mturk.protocol.xmlguard import IncompleteBody, read_body
 
 FORM = "application/x-www-form-urlencoded"
 # Far more than any operation has; bounds the work a hostile request can cause.
@@ -43,7 +43,10 @@ def read_parameters(environ: dict, max_body: int) -> dict[str, str]:
     """Raises BodyTooLarge, or MTurkError for parameters that cannot be read."""
     pairs = _pairs(environ.get("QUERY_STRING", ""), "query string")
     if environ.get("REQUEST_METHOD") == "POST":
-        body = read_body(environ, max_body)
+        try:
+            body = read_body(environ, max_body)
+        except IncompleteBody as error:
+            raise MTurkError(Code.INVALID_PARAMETER_VALUE, str(error)) from None
         if content_type(environ) == FORM:
             try:
                 text = body.decode("ascii")

@@ -17,7 +17,13 @@ from soap_mturk.domain import MTurkError, QualificationService
 from soap_mturk.protocol.soap.fastpath import Decline, FastPath
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
 from soap_mturk.protocol.soap.service import CALLER_KEY, build_wsgi
-from soap_mturk.protocol.xmlguard import BodyTooLarge, RefusedXml, parse_untrusted, read_body
+from soap_mturk.protocol.xmlguard import (
+    BodyTooLarge,
+    IncompleteBody,
+    RefusedXml,
+    parse_untrusted,
+    read_body,
+)
 from soap_mturk.versions import BY_NAMESPACE, VERSIONS
 
 StartResponse = Callable[..., object]
@@ -101,6 +107,8 @@ class SoapEndpoint:
                 )
         except BodyTooLarge as error:
             return self._fault(start_response, SoapFault("Client", str(error), "413 Request Entity Too Large"))
+        except IncompleteBody as error:
+            return self._fault(start_response, SoapFault("Client", str(error), "400 Bad Request"))
         except SoapFault as fault:
             return self._fault(start_response, fault)
 
