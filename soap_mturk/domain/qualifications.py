@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -27,7 +28,9 @@ from soap_mturk.domain.model import (
     QualificationRequest,
     QualificationType,
 )
-from soap_mturk.store.base import Session, Store
+
+if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
+    from soap_mturk.store.base import Session, Store
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MAX = 2**63 - 1

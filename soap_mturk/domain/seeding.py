@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import Code, MTurkError
@@ -19,9 +20,16 @@ from soap_mturk.domain.model import (
     QualificationRequest,
     QualificationType,
 )
-from soap_mturk.domain.qualifications import QualificationService, check_choice, check_int, require
+from soap_mturk.domain.qualifications import (
+    QualificationService,
+    check_choice,
+    check_int,
+    require,
+)
 from soap_mturk.domain.workers import check_worker_id
-from soap_mturk.store.base import Store
+
+if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
+    from soap_mturk.store.base import Store
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from soap_mturk.domain.answer_key import grade, parse_answers
 from soap_mturk.domain.errors import Code, MTurkError
@@ -34,7 +35,9 @@ from soap_mturk.domain.qualifications import (
     QualificationService,
     require,
 )
-from soap_mturk.store.base import Store
+
+if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
+    from soap_mturk.store.base import Store
 
 MAX_WORKER_ID = 64
 MAX_TEST_DOCUMENT = 65535
