@@ -108,6 +108,41 @@ def is_descending(direction: str | None) -> bool:
     return direction == "Descending"
 
 
+def validate_type(qtype: QualificationType) -> None:
+    """The rules every qualification type obeys, however it was made."""
+    check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
+    check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
+    check_int("AutoGrantedValue", qtype.auto_granted_value)
+    check_xml("Test", qtype.test, "QuestionForm")
+    check_xml("AnswerKey", qtype.answer_key, "AnswerKey")
+    if qtype.answer_key is not None:
+        parse_answer_key(qtype.answer_key)  # a key that cannot grade is refused up front
+    if qtype.test is not None and qtype.auto_granted:
+        raise MTurkError.invalid(
+            "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"
+        )
+    if qtype.test is not None and qtype.test_duration is None:
+        raise MTurkError.missing("TestDurationInSeconds")
+    if qtype.answer_key is not None and qtype.test is None:
+        raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
+
+def grant(
+    session: Session, type_id: str, subject_id: str, value: int | None, at: datetime
+) -> Qualification:
+    """Grant anew, or grant again a revoked qualification with a fresh GrantTime."""
+    previous = session.get_qualification(type_id, subject_id)
+    qualification = Qualification(
+        type_id=type_id,
+        subject_id=subject_id,
+        grant_time=later_than(previous.grant_time if previous else None, at),
+        integer_value=value,
+        locale=previous.locale if previous else None,
+        status=GRANTED,
+    )
+    session.put_qualification(qualification)
+    return qualification
+
+
 class QualificationService:
     def __init__(self, store: Store):
         self.store = store
@@ -147,41 +182,6 @@ class QualificationService:
                 f"Qualification request {request_id} is {request.status}, not pending.",
             )
         return request
-
-    @staticmethod
-    def _validate_type(qtype: QualificationType) -> None:
-        check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
-        check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
-        check_int("AutoGrantedValue", qtype.auto_granted_value)
-        check_xml("Test", qtype.test, "QuestionForm")
-        check_xml("AnswerKey", qtype.answer_key, "AnswerKey")
-        if qtype.answer_key is not None:
-            parse_answer_key(qtype.answer_key)  # a key that cannot grade is refused up front
-        if qtype.test is not None and qtype.auto_granted:
-            raise MTurkError.invalid(
-                "AutoGranted", True, "a qualification type with a Test cannot be auto-granted"
-            )
-        if qtype.test is not None and qtype.test_duration is None:
-            raise MTurkError.missing("TestDurationInSeconds")
-        if qtype.answer_key is not None and qtype.test is None:
-            raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
-
-    @staticmethod
-    def _grant(
-        session: Session, type_id: str, subject_id: str, value: int | None, at: datetime
-    ) -> Qualification:
-        """Grant anew, or grant again a revoked qualification with a fresh GrantTime."""
-        previous = session.get_qualification(type_id, subject_id)
-        qualification = Qualification(
-            type_id=type_id,
-            subject_id=subject_id,
-            grant_time=later_than(previous.grant_time if previous else None, at),
-            integer_value=value,
-            locale=previous.locale if previous else None,
-            status=GRANTED,
-        )
-        session.put_qualification(qualification)
-        return qualification
 
     # --- qualification types --------------------------------------------------------
 
@@ -223,7 +223,7 @@ class QualificationService:
             auto_granted=bool(auto_granted),
             auto_granted_value=auto_granted_value if auto_granted else None,
         )
-        self._validate_type(qtype)
+        validate_type(qtype)
         if auto_granted and qtype.auto_granted_value is None:
             qtype.auto_granted_value = 1
         with self.store.write() as session:
@@ -283,7 +283,7 @@ class QualificationService:
                 qtype.auto_granted_value = None
             elif qtype.auto_granted_value is None:
                 qtype.auto_granted_value = 1
-            self._validate_type(qtype)
+            validate_type(qtype)
             session.put_type(qtype)
         return qtype
 
@@ -362,7 +362,7 @@ class QualificationService:
                     Code.QUALIFICATION_ALREADY_EXISTS,
                     f"Worker {worker_id} already holds qualification type {type_id}.",
                 )
-            return self._grant(session, type_id, worker_id, value, utc_now())
+            return grant(session, type_id, worker_id, value, utc_now())
 
     def revoke(
         self, caller: str, type_id: str | None, subject_id: str | None, reason: str | None = None
@@ -474,7 +474,7 @@ class QualificationService:
             request = self._pending_request(session, caller, request_id)
             request.status = GRANTED
             session.put_request(request)
-            return self._grant(session, request.type_id, request.subject_id, value, utc_now())
+            return grant(session, request.type_id, request.subject_id, value, utc_now())
 
     def reject_request(self, caller: str, request_id: str | None, reason: str | None = None) -> None:
         require(QualificationRequestId=request_id)

@@ -21,10 +21,10 @@ from soap_mturk.domain.model import (
     QualificationType,
 )
 from soap_mturk.domain.qualifications import (
-    QualificationService,
     check_choice,
     check_int,
     require,
+    validate_type,
 )
 from soap_mturk.domain.workers import check_worker_id
 
@@ -80,7 +80,7 @@ class Seeder:
                 check_choice("QualificationTypeStatus", qtype.status, ("Active", "Inactive"))
                 if qtype.auto_granted and qtype.auto_granted_value is None:
                     qtype.auto_granted_value = 1
-                QualificationService._validate_type(qtype)
+                validate_type(qtype)
                 if session.get_type(qtype.id) is not None:
                     raise MTurkError(
                         Code.QUALIFICATION_TYPE_ALREADY_EXISTS,

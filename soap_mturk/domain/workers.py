@@ -32,7 +32,7 @@ from soap_mturk.domain.model import (
 from soap_mturk.domain.qualifications import (
     INT_MAX,
     INT_MIN,
-    QualificationService,
+    grant,
     require,
 )
 
@@ -112,7 +112,7 @@ class WorkerService:
             qualification = None
             if value is not None:
                 request.status = GRANTED
-                qualification = QualificationService._grant(session, type_id, worker_id, value, now)
+                qualification = grant(session, type_id, worker_id, value, now)
             session.put_request(request)
             return RequestOutcome(request, qualification)
 

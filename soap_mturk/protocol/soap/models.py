@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from spyne import Boolean, ComplexModel, DateTime, Integer32, Integer64, Unicode, XmlAttribute
+from spyne import (
+    Boolean,
+    ComplexModel,
+    DateTime,
+    Integer32,
+    Integer64,
+    Unicode,
+    XmlAttribute,
+)
 from spyne.model.complex import ComplexModelBase
 
 from soap_mturk.api.operations import Operation
-from soap_mturk.domain.identity import format_time  # noqa: F401  (re-exported for the protocols)
 from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
@@ -21,6 +28,7 @@ from soap_mturk.api.schema import (
     message_fields,
     response_fields,
 )
+from soap_mturk.domain.identity import format_time  # noqa: F401  (re-exported for the protocols)
 
 _PRIMITIVES = {
     STRING: Unicode,
