@@ -44,16 +44,29 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+def _drain(stream, budget: int) -> None:
+    """Read and drop what the client is still sending. Answering before the body is
+    read and then closing makes the kernel reset the connection, which can destroy
+    the answer on its way; the HTTP server caps bodies, so this is bounded."""
+    while budget > 0:
+        chunk = stream.read(min(budget, 65536))
+        if not chunk:
+            return
+        budget -= len(chunk)
+
+
 def read_body(environ: dict, limit: int) -> bytes:
     try:
         declared = int(environ.get("CONTENT_LENGTH") or -1)
     except ValueError:
         declared = -1
-    if declared > limit:
-        raise BodyTooLarge(f"The request body of {declared} bytes exceeds the limit of {limit} bytes.")
     stream = environ["wsgi.input"]
+    if declared > limit:
+        _drain(stream, declared)
+        raise BodyTooLarge(f"The request body of {declared} bytes exceeds the limit of {limit} bytes.")
     data = stream.read(declared) if declared >= 0 else stream.read(limit + 1)
     if len(data) > limit:
+        _drain(stream, 4 * limit)
         raise BodyTooLarge(f"The request body exceeds the limit of {limit} bytes.")
     if declared >= 0 and len(data) < declared:
         # Answering the part that came would act on a request the client never finished.
