@@ -107,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
-        help=f"worker threads (default {DEFAULT_THREADS}; idle connections need none)",
+        help=f"HTTP threads reading requests (default {DEFAULT_THREADS}); the application runs one request at a time",
     )
     serve.add_argument(
         "--max-body",

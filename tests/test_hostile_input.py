@@ -569,3 +569,38 @@ def test_unexpected_failure_behind_the_endpoint_is_a_generic_server_fault(caplog
     assert "logged" in fault(500, body, code="Server")
     assert any("secret detail" in r.getMessage() or (r.exc_info and "secret detail" in str(r.exc_info[1]))
                for r in caplog.records)  # fmt: skip
+
+
+# --- clients that stall ---------------------------------------------------------------
+
+
+def test_clients_that_stall_mid_request_do_not_hold_up_others(server, qualification_type):
+    """Clients that stop sending halfway through their headers or their body hold
+    their own connections, not the server: a normal call is answered meanwhile, long
+    before the server gives up on them (10 s). The 5 s socket timeout is the failure
+    signal, not a measurement."""
+    stalled = []
+    try:
+        for number in range(8):
+            sock = socket.create_connection((server.host, server.port), timeout=30)
+            if number % 2:
+                sock.sendall(b"POST / HTTP/1.1\r\nHost: soap-mturk\r\nContent-Type: text/")
+            else:
+                sock.sendall(
+                    b"POST / HTTP/1.1\r\nHost: soap-mturk\r\nContent-Type: text/xml\r\n"
+                    b"Content-Length: 1000\r\n\r\n<s:Envelope"
+                )
+            stalled.append(sock)
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+        try:
+            connection.request("POST", "/", body=score_call(qualification_type).encode(),
+                               headers={"Content-Type": "text/xml; charset=utf-8"})  # fmt: skip
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        assert response.status == 200, body
+        assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in body
+    finally:
+        for sock in stalled:
+            sock.close()

@@ -1,14 +1,18 @@
 """Serving the emulator with cheroot until SIGINT or SIGTERM.
 
 cheroot, not waitress, by measurement (bench/README.md): its connection manager
-parks idle keep-alive connections in a selector, so a few worker threads serve
-many clients. Fewer threads contending for the GIL gave a third more SOAP reads
-and half the tail latency of waitress's eight. It runs in a thread of the test
-process too, which the pytest plugin needs.
+parks idle keep-alive connections in a selector, so idle clients cost no thread,
+and it runs in a thread of the test process, which the pytest plugin needs.
+
+Many HTTP threads read requests, so clients that stall mid-request hold only their
+own thread; one application slot runs them. Python runs one thread at a time and
+SQLite one writer: more threads in the application only hand the GIL to each other
+on every SQLite, lxml or socket call, which on two cores cost a third of the reads.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import signal
 import sys
@@ -21,7 +25,7 @@ from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.app import EmulatorApp
 from soap_mturk.versions import LATEST, VERSIONS
 
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 16
 log = logging.getLogger("soap_mturk.server")
 
 
@@ -62,15 +66,39 @@ class Running:
         self._server.stop()
 
 
+class _OneAtATime:
+    """Runs the application for one request at a time, once that request's body
+    has arrived: a client that stalls holds its own HTTP thread, never the slot."""
+
+    def __init__(self, app, max_body: int):
+        self.app = app
+        self._slot = threading.Lock()
+        self._max_body = max_body
+
+    def __call__(self, environ, start_response):
+        stream = environ["wsgi.input"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length > 0:
+            # The server refuses longer bodies itself, so this is bounded.
+            environ["wsgi.input"] = io.BytesIO(stream.read(length))
+        elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input"] = io.BytesIO(stream.read(self._max_body + 1))
+        with self._slot:
+            return list(self.app(environ, start_response))
+
+
 def start(
     app: EmulatorApp, host: str = "127.0.0.1", port: int = 8080, threads: int = DEFAULT_THREADS
 ) -> Running:
     """Bind (port 0 picks a free port) without serving yet."""
-    server = _Server((host, port), app, numthreads=threads)
     # Past twice our limit cheroot refuses a body by itself, with a plain 413, before
     # reading it; up to there the SOAP endpoint answers with a fault. (Any other WSGI
     # app gets our default limit.)
     max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
+    server = _Server((host, port), _OneAtATime(app, 2 * max_body), numthreads=threads)
     server.max_request_body_size = 2 * max_body
     # Idle keep-alive connections cost a selector entry, not a thread.
     server.keep_alive_conn_limit = 256
