@@ -604,3 +604,28 @@ def test_clients_that_stall_mid_request_do_not_hold_up_others(server, qualificat
     finally:
         for sock in stalled:
             sock.close()
+
+
+# --- where and how a call may arrive ----------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/?Service=AWSMechanicalTurkRequester", "/onca/soap",
+                                  "/onca/soap?Service=AWSMechanicalTurkRequester"])  # fmt: skip
+@pytest.mark.parametrize("soap_action", [None, '""', '"http://soap.amazon.com"', "GetQualificationScore"])
+def test_every_soap_path_answers_whatever_the_soap_action(server, qualification_type, path, soap_action):
+    headers = {"Content-Type": "text/xml; charset=utf-8"}
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        connection.putrequest("POST", path)
+        body = score_call(qualification_type).encode()
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            connection.putheader(name, value)
+        if soap_action is not None:
+            connection.putheader("SOAPAction", soap_action)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        answer = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200, answer
+    assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in answer
