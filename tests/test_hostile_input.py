@@ -97,13 +97,16 @@ def score_call(type_id: str, subject: str = WORKER) -> str:
     )
 
 
-def send(server, body: bytes | str = b"", method: str = "POST", path: str = "/", headers=None):
-    """One HTTP request; returns (status, headers, body)."""
+def send(server, body: bytes | str = b"", method: str = "POST", path: str = "/", headers=None,
+         soap_action: str | None = '"http://soap.amazon.com"', timeout: float = 30):
+    """One HTTP request; returns (status, headers, body). soap_action None sends none."""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
     try:
-        all_headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://soap.amazon.com"'}
+        all_headers = {"Content-Type": "text/xml; charset=utf-8"}
+        if soap_action is not None:
+            all_headers["SOAPAction"] = soap_action
         all_headers.update(headers or {})
         connection.request(method, path, body=body if method not in ("GET", "HEAD") else None,
                            headers=all_headers)  # fmt: skip
@@ -591,15 +594,8 @@ def test_clients_that_stall_mid_request_do_not_hold_up_others(server, qualificat
                     b"Content-Length: 1000\r\n\r\n<s:Envelope"
                 )
             stalled.append(sock)
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
-        try:
-            connection.request("POST", "/", body=score_call(qualification_type).encode(),
-                               headers={"Content-Type": "text/xml; charset=utf-8"})  # fmt: skip
-            response = connection.getresponse()
-            body = response.read()
-        finally:
-            connection.close()
-        assert response.status == 200, body
+        status, _, body = send(server, score_call(qualification_type), timeout=5)
+        assert status == 200, body
         assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in body
     finally:
         for sock in stalled:
@@ -613,19 +609,6 @@ def test_clients_that_stall_mid_request_do_not_hold_up_others(server, qualificat
                                   "/onca/soap?Service=AWSMechanicalTurkRequester"])  # fmt: skip
 @pytest.mark.parametrize("soap_action", [None, '""', '"http://soap.amazon.com"', "GetQualificationScore"])
 def test_every_soap_path_answers_whatever_the_soap_action(server, qualification_type, path, soap_action):
-    headers = {"Content-Type": "text/xml; charset=utf-8"}
-    connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
-    try:
-        connection.putrequest("POST", path)
-        body = score_call(qualification_type).encode()
-        for name, value in {**headers, "Content-Length": str(len(body))}.items():
-            connection.putheader(name, value)
-        if soap_action is not None:
-            connection.putheader("SOAPAction", soap_action)
-        connection.endheaders(body)
-        response = connection.getresponse()
-        answer = response.read()
-    finally:
-        connection.close()
-    assert response.status == 200, answer
+    status, _, answer = send(server, score_call(qualification_type), path=path, soap_action=soap_action)
+    assert status == 200, answer
     assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in answer
