@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,10 @@ NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
 SOAP_PATH = "/?Service=AWSMechanicalTurkRequester"
 STATIC_PREFIX = "/__static__/"
 OWNER, READER = "AKIABENCHOWNER", "AKIABENCHREADER"
-SECRETS = {OWNER: "bench-owner-secret/0123456789abcdef", READER: "bench-reader-secret+0123456789abcd"}
+SECRETS = {
+    OWNER: "bench-owner-secret/0123456789abcdef",
+    READER: "bench-reader-secret+0123456789abcd",
+}
 SERVERS = ("production", "waitress", "cheroot", "gunicorn")
 
 
@@ -73,7 +76,7 @@ class BenchApp:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(STATIC_PREFIX):
             return self.emulator(environ, start_response)
-        size = int(path[len(STATIC_PREFIX):])
+        size = int(path[len(STATIC_PREFIX) :])
         body = self._bodies.get(size)
         if body is None:
             body = self._bodies.setdefault(size, b"x" * size)
@@ -181,8 +184,8 @@ def envelope(operation: str, access_key: str, request: str) -> bytes:
     """A request as zeep 4 writes it from the WSDL (same prefixes, order and form),
     signed as the vendor's SOAP clients signed: HMAC-SHA1 over service, operation and
     timestamp. Built once per run; the timestamp stays well within the clock skew."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    message = f"AWSMechanicalTurkRequester{operation}{stamp}".encode("utf-8")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    message = f"AWSMechanicalTurkRequester{operation}{stamp}".encode()
     digest = hmac.new(SECRETS[access_key].encode("utf-8"), message, hashlib.sha1).digest()
     signature = base64.b64encode(digest).decode("ascii")
     return (
@@ -192,7 +195,7 @@ def envelope(operation: str, access_key: str, request: str) -> bytes:
         f"<ns0:AWSAccessKeyId>{access_key}</ns0:AWSAccessKeyId>"
         f"<ns0:Timestamp>{stamp}</ns0:Timestamp><ns0:Signature>{signature}</ns0:Signature>"
         f"{request}</ns0:{operation}></soap-env:Body></soap-env:Envelope>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _request_element(**fields) -> str:
@@ -462,9 +465,19 @@ def wrk_load(port: int, work: Workload, connections: int, seconds: float, folder
 
     def run(duration: int) -> str:
         done = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
-             "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}{work.path}"],
-            capture_output=True, text=True,
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}{work.path}",
+            ],
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
@@ -472,8 +485,8 @@ def wrk_load(port: int, work: Workload, connections: int, seconds: float, folder
 
     run(1)  # warm-up, not counted
     out = run(max(1, round(seconds)))  # wrk counts whole seconds
-    line = next(l for l in out.splitlines() if l.startswith("WRKJSON "))
-    data = json.loads(line[len("WRKJSON "):])
+    line = next(row for row in out.splitlines() if row.startswith("WRKJSON "))
+    data = json.loads(line[len("WRKJSON ") :])
     elapsed = data["duration_us"] / 1e6
     return {
         "requests": data["requests"],
@@ -507,14 +520,29 @@ def _free_port() -> int:
 
 
 def start_server(
-    server: str, db: str, threads: int, gunicorn_workers: int, cpu: int | None = None,
+    server: str,
+    db: str,
+    threads: int,
+    gunicorn_workers: int,
+    cpu: int | None = None,
     auth: str = "verify",
 ) -> tuple[subprocess.Popen, int]:
     command = [
-        sys.executable, str(Path(__file__).resolve()), "serve", "--server", server,
-        "--db", db, "--threads", str(threads), "--gunicorn-workers", str(gunicorn_workers),
-        "--auth", auth,
-        "--port", str(_free_port() if server == "gunicorn" else 0),
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "serve",
+        "--server",
+        server,
+        "--db",
+        db,
+        "--threads",
+        str(threads),
+        "--gunicorn-workers",
+        str(gunicorn_workers),
+        "--auth",
+        auth,
+        "--port",
+        str(_free_port() if server == "gunicorn" else 0),
     ] + (["--cpu", str(cpu)] if cpu is not None else [])
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     line = child.stdout.readline()
@@ -558,11 +586,15 @@ def bench_server(server: str, args: argparse.Namespace, load: str, log) -> list[
             type_id, workers = seed(port, args.workers)
             log(f"[{server}] seeded {type_id} with {len(workers)} workers on port {port}")
             for work in workloads(port, type_id, workers):
-                log(f"[{server}] {work.name}: {args.connections} connections, {args.seconds:g}s ({load})")
+                log(
+                    f"[{server}] {work.name}: {args.connections} connections, {args.seconds:g}s ({load})"
+                )
                 if load == "wrk":
                     figures = wrk_load(port, work, args.connections, args.seconds, Path(folder))
                 else:
-                    figures = python_load(port, work, args.connections, args.seconds, args.load_procs)
+                    figures = python_load(
+                        port, work, args.connections, args.seconds, args.load_procs
+                    )
                 rows.append(Row(server, work.name, load, work.response_size, **figures))
         finally:
             stop_server(child)
@@ -573,7 +605,8 @@ def ratios(rows: list[Row]) -> dict[str, dict[str, float]]:
     by = {(r.server, r.workload): r.rps for r in rows}
     out = {}
     for server in dict.fromkeys(r.server for r in rows):
-        def ratio(op, static):
+
+        def ratio(op, static, server=server):
             floor = by.get((server, static))
             return by[(server, op)] / floor if floor else float("nan")
 
@@ -627,22 +660,51 @@ def _run(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    top.add_argument("--seconds", type=float, default=5.0, help="measured seconds per row (default 5)")
-    top.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
-    top.add_argument("--server", default="production",
-                     help=f"comma-separated servers to measure: {', '.join(SERVERS)} (default production)")
-    top.add_argument("--load", choices=("auto", "wrk", "python"), default="auto",
-                     help="load generator (default: wrk if installed, else python)")
+    top.add_argument(
+        "--seconds", type=float, default=5.0, help="measured seconds per row (default 5)"
+    )
+    top.add_argument(
+        "--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)"
+    )
+    top.add_argument(
+        "--server",
+        default="production",
+        help=f"comma-separated servers to measure: {', '.join(SERVERS)} (default production)",
+    )
+    top.add_argument(
+        "--load",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator (default: wrk if installed, else python)",
+    )
     top.add_argument("--load-procs", type=int, default=2, help="python load processes (default 2)")
-    top.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                     help=f"server worker threads (default {DEFAULT_THREADS}, as soap-mturk serve)")
-    top.add_argument("--gunicorn-workers", type=int, default=2,
-                     help="gunicorn worker processes; threads are split among them (default 2)")
-    top.add_argument("--workers", type=int, default=100, help="seeded workers to cycle over (default 100)")
-    top.add_argument("--server-cpu", type=int, metavar="N",
-                     help="pin the server process to CPU N (Linux; default: not pinned)")
-    top.add_argument("--auth", choices=("verify", "off"), default="verify",
-                     help="check signatures, as `soap-mturk serve` does by default (default verify)")
+    top.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"server worker threads (default {DEFAULT_THREADS}, as soap-mturk serve)",
+    )
+    top.add_argument(
+        "--gunicorn-workers",
+        type=int,
+        default=2,
+        help="gunicorn worker processes; threads are split among them (default 2)",
+    )
+    top.add_argument(
+        "--workers", type=int, default=100, help="seeded workers to cycle over (default 100)"
+    )
+    top.add_argument(
+        "--server-cpu",
+        type=int,
+        metavar="N",
+        help="pin the server process to CPU N (Linux; default: not pinned)",
+    )
+    top.add_argument(
+        "--auth",
+        choices=("verify", "off"),
+        default="verify",
+        help="check signatures, as `soap-mturk serve` does by default (default verify)",
+    )
     top.add_argument("--json", help="also write the rows and ratios to this JSON file")
     return top
 

@@ -27,11 +27,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from soap_mturk.auth.requesters import RequesterConfigError
     from soap_mturk.auth.verify import authenticator_for
+    from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
     from soap_mturk.store import open_store
-
-    from soap_mturk.control.access import parse_networks
 
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
@@ -97,7 +96,9 @@ def parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the SOAP API and its WSDL")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
     serve.add_argument(
         "--db",
         default="soap-mturk.sqlite3",

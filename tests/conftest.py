@@ -5,6 +5,7 @@ vendor's WSDL when ../shared/reference is present."""
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,6 @@ from soap_mturk.server.app import EmulatorApp
 from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
 from soap_mturk.versions import VERSIONS
-
-import os
 
 
 def _find_reference() -> Path:
@@ -81,7 +80,7 @@ def signed_emulator(tmp_path_factory):
 def credentials(access_key: str = "AKIAREQUESTERA") -> dict:
     return {
         "AWSAccessKeyId": access_key,
-        "Timestamp": datetime.datetime.now(datetime.timezone.utc),
+        "Timestamp": datetime.datetime.now(datetime.UTC),
         "Signature": "unchecked",
     }
 
@@ -106,8 +105,10 @@ def vendor_service(running, date: str):
     return client.create_service(BINDING % namespace, running.soap_url)
 
 
-@pytest.fixture(params=[(v.date, source) for v in VERSIONS for source in ("served", "vendor")],
-                ids=lambda p: f"{p[0]}-{p[1]}-wsdl")
+@pytest.fixture(
+    params=[(v.date, source) for v in VERSIONS for source in ("served", "vendor")],
+    ids=lambda p: f"{p[0]}-{p[1]}-wsdl",
+)
 def service(request, emulator):
     """The SOAP service as a legacy client sees it, for each version and WSDL source."""
     date, source = request.param

@@ -5,7 +5,7 @@ request, `{Op}Response` as its element, and a fresh UUID as its RequestId."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from lxml import etree
 from zeep.plugins import HistoryPlugin
@@ -113,7 +113,7 @@ def file_request(store, type_id: str, worker: str, submitted: datetime | None = 
         id=new_id(),
         type_id=type_id,
         subject_id=worker,
-        submit_time=submitted or datetime.now(timezone.utc).replace(microsecond=0),
+        submit_time=submitted or datetime.now(UTC).replace(microsecond=0),
     )
     with store.write() as session:
         session.put_request(request)
@@ -121,7 +121,7 @@ def file_request(store, type_id: str, worker: str, submitted: datetime | None = 
 
 
 def minutes_ago(n: int) -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=n)
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=n)
 
 
 QUESTION_FORM = (

@@ -9,7 +9,7 @@ import hmac
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from lxml import etree
@@ -43,11 +43,13 @@ def rest_emulator(tmp_path_factory):
 
 
 def now_text() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _b64_hmac(secret: str, message: str, digest=hashlib.sha1) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), message.encode("utf-8"), digest).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode(), message.encode("utf-8"), digest).digest()
+    ).decode()
 
 
 def vendor_signature(secret: str, operation: str, timestamp: str) -> str:
@@ -78,8 +80,14 @@ def host_of(running) -> str:
     return f"{running.host}:{running.port}"
 
 
-def call(running, params: dict | list, method: str = "GET", path: str = "/", content_type: str = FORM,
-         body: bytes | None = None):
+def call(
+    running,
+    params: dict | list,
+    method: str = "GET",
+    path: str = "/",
+    content_type: str = FORM,
+    body: bytes | None = None,
+):
     """(status, headers, parsed document) of one plain-HTTP REST call."""
     encoded = urllib.parse.urlencode(params)
     url = running.base_url + path
@@ -87,7 +95,9 @@ def call(running, params: dict | list, method: str = "GET", path: str = "/", con
         request = urllib.request.Request(url + "?" + encoded, method="GET")
     else:
         data = encoded.encode("ascii") if body is None else body
-        request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": content_type})
+        request = urllib.request.Request(
+            url, data=data, method="POST", headers={"Content-Type": content_type}
+        )
     try:
         with _OPENER.open(request, timeout=30) as response:
             return response.status, response.headers, etree.fromstring(response.read())

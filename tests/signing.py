@@ -23,13 +23,15 @@ OMIT = "(no signature element)"
 
 def vendor_signature(secret: str, operation: str, timestamp: str) -> str:
     message = ("AWSMechanicalTurkRequester" + operation + timestamp).encode("utf-8")
-    return base64.b64encode(hmac.new(secret.encode("utf-8"), message, hashlib.sha1).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode("utf-8"), message, hashlib.sha1).digest()
+    ).decode()
 
 
 def java_timestamp(moment: datetime.datetime | None = None) -> str:
     """The vendor's Java SDK form: UTC, milliseconds, `Z`."""
-    moment = moment or datetime.datetime.now(datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
+    moment = moment or datetime.datetime.now(datetime.UTC)
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
         f"{moment.microsecond // 1000:03d}Z"
     )
 
@@ -38,7 +40,7 @@ def signed(access_key: str, timestamp: datetime.datetime | str | None = None) ->
     """The common parameters, for the plugin to sign."""
     return {
         "AWSAccessKeyId": access_key,
-        "Timestamp": timestamp or datetime.datetime.now(datetime.timezone.utc),
+        "Timestamp": timestamp or datetime.datetime.now(datetime.UTC),
         "Signature": SIGN,
     }
 

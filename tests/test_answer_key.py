@@ -94,15 +94,27 @@ def test_range_mapping_with_inclusive_bounds(chosen, expected):
         f'<Other xmlns="{SCHEMAS}AnswerKey.xsd"/>',
         '<AnswerKey xmlns="urn:someone-else"/>',
         answer_key(key_question("q", (("x",), "ten"))),
-        answer_key("<Question><AnswerOption><AnswerScore>1</AnswerScore></AnswerOption></Question>"),
+        answer_key(
+            "<Question><AnswerOption><AnswerScore>1</AnswerScore></AnswerOption></Question>"
+        ),
         answer_key(key_question("q", (("x",), 1)), "<QualificationValueMapping/>"),
-        answer_key(key_question("q", (("x",), 1)),
-                   "<QualificationValueMapping><PercentageMapping><MaximumSummedScore>0"
-                   "</MaximumSummedScore></PercentageMapping></QualificationValueMapping>"),
+        answer_key(
+            key_question("q", (("x",), 1)),
+            "<QualificationValueMapping><PercentageMapping><MaximumSummedScore>0"
+            "</MaximumSummedScore></PercentageMapping></QualificationValueMapping>",
+        ),
         '<!DOCTYPE AnswerKey [<!ENTITY x "boom">]><AnswerKey>&x;</AnswerKey>',
     ],
-    ids=["malformed", "wrong-root", "wrong-namespace", "score-not-number", "no-identifier",
-         "empty-mapping", "zero-maximum", "dtd"],
+    ids=[
+        "malformed",
+        "wrong-root",
+        "wrong-namespace",
+        "score-not-number",
+        "no-identifier",
+        "empty-mapping",
+        "zero-maximum",
+        "dtd",
+    ],
 )
 def test_bad_answer_keys_are_refused_with_xml_parse_error(document):
     with pytest.raises(MTurkError) as refused:

@@ -29,7 +29,9 @@ SECRET = "s3cr3t/Key+With/Slashes0123456789abcdefg"
 
 def test_requester_option():
     assert parse_requester_option(f"AKIAONE:{SECRET}") == Requester("AKIAONE", SECRET)
-    assert parse_requester_option(f"AKIAONE:{SECRET}:Lab one") == Requester("AKIAONE", SECRET, "Lab one")
+    assert parse_requester_option(f"AKIAONE:{SECRET}:Lab one") == Requester(
+        "AKIAONE", SECRET, "Lab one"
+    )
 
 
 @pytest.mark.parametrize("text", ["AKIAONLY", f":{SECRET}", "AKIAONE:", f"AKIA ONE:{SECRET}"])
@@ -56,7 +58,10 @@ name = "Lab one"
 access_key = "AKIATWO"
 secret_key = "another"
 """)
-    assert load_credentials(path) == [Requester("AKIAONE", SECRET, "Lab one"), Requester("AKIATWO", "another")]
+    assert load_credentials(path) == [
+        Requester("AKIAONE", SECRET, "Lab one"),
+        Requester("AKIATWO", "another"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +70,10 @@ secret_key = "another"
         ("", "[[requester]]"),
         ('[[requester]]\naccess_key = "AKIAONE"\n', "secret_key"),
         (f'[[requester]]\nsecret_key = "{SECRET}"\n', "access_key"),
-        (f'[[requester]]\naccess_key = "AKIAONE"\nsecret_key = "{SECRET}"\nsecret = "x"\n', "unknown keys secret"),
+        (
+            f'[[requester]]\naccess_key = "AKIAONE"\nsecret_key = "{SECRET}"\nsecret = "x"\n',
+            "unknown keys secret",
+        ),
         (f'[[requester]]\naccess_key = "AKIAONE"\nsecret_key = {SECRET}\n', "not valid TOML"),
         (f'[[requester]]\naccess_key = 7\nsecret_key = "{SECRET}"\n', "access_key"),
     ],
@@ -87,7 +95,9 @@ def test_one_access_key_configured_twice_is_refused():
 def test_development_requesters_differ():
     first, second = development_requester(), development_requester()
     assert first.development and first.access_key != second.access_key
-    assert len(first.access_key) == 20 and len(first.secret_key) == 40 and ":" not in first.secret_key
+    assert (
+        len(first.access_key) == 20 and len(first.secret_key) == 40 and ":" not in first.secret_key
+    )
 
 
 # --- the real process --------------------------------------------------------------------
@@ -99,9 +109,21 @@ class Server:
     def __init__(self, tmp_path, *args):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "soap_mturk", "serve", "--port", "0",
-             "--db", str(tmp_path / "served.sqlite3"), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "soap_mturk",
+                "serve",
+                "--port",
+                "0",
+                "--db",
+                str(tmp_path / "served.sqlite3"),
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         self.banner = []
         for line in self.process.stdout:
@@ -126,8 +148,15 @@ class Server:
 
 def create(service, common):
     return service.CreateQualificationType(
-        **common, Request=[{"Name": f"Config {uuid.uuid4()}", "Description": "d",
-                            "QualificationTypeStatus": "Active"}])
+        **common,
+        Request=[
+            {
+                "Name": f"Config {uuid.uuid4()}",
+                "Description": "d",
+                "QualificationTypeStatus": "Active",
+            }
+        ],
+    )
 
 
 def test_server_without_requesters_makes_a_development_requester(tmp_path):
@@ -148,10 +177,19 @@ def test_server_without_requesters_makes_a_development_requester(tmp_path):
 
 def test_configured_secrets_are_never_shown(tmp_path):
     path = tmp_path / "requesters.toml"
-    path.write_text(f'[[requester]]\naccess_key = "AKIAFILE"\nsecret_key = "{SECRET}"\nname = "From file"\n')
+    path.write_text(
+        f'[[requester]]\naccess_key = "AKIAFILE"\nsecret_key = "{SECRET}"\nname = "From file"\n'
+    )
     other_secret = "0therSecretFromTheCommandLine0123456789"
-    server = Server(tmp_path, "--credentials", str(path), "--requester", f"AKIAOPTION:{other_secret}",
-                    "--clock-skew", "60")
+    server = Server(
+        tmp_path,
+        "--credentials",
+        str(path),
+        "--requester",
+        f"AKIAOPTION:{other_secret}",
+        "--clock-skew",
+        "60",
+    )
     try:
         banner = "".join(server.banner)
         assert "requester: AKIAFILE (From file)" in banner and "requester: AKIAOPTION" in banner
@@ -162,8 +200,11 @@ def test_configured_secrets_are_never_shown(tmp_path):
         # Failures of every kind, to give the server every chance to log something.
         stamp = java_timestamp()
         for common in (
-            dict(AWSAccessKeyId="AKIAFILE", Timestamp=stamp,
-                 Signature=vendor_signature("wrong", "CreateQualificationType", stamp)),
+            dict(
+                AWSAccessKeyId="AKIAFILE",
+                Timestamp=stamp,
+                Signature=vendor_signature("wrong", "CreateQualificationType", stamp),
+            ),
             dict(signed("AKIAFILE"), Signature=OMIT),
             signed("AKIAFILE", "2001-01-01T00:00:00.000Z"),
             dict(AWSAccessKeyId="AKIANOBODY", Timestamp=stamp, Signature="x"),
@@ -179,7 +220,9 @@ def test_auth_off_takes_the_access_key_as_identity(tmp_path):
     try:
         assert "auth: off" in "".join(server.banner)
         service = server.client({})
-        unsigned = dict(AWSAccessKeyId="AKIAANYONE", Timestamp=java_timestamp(), Signature="unchecked")
+        unsigned = dict(
+            AWSAccessKeyId="AKIAANYONE", Timestamp=java_timestamp(), Signature="unchecked"
+        )
         assert create(service, unsigned).QualificationType[0].Request.IsValid == "True"
     finally:
         server.stop()
@@ -188,7 +231,9 @@ def test_auth_off_takes_the_access_key_as_identity(tmp_path):
 def test_bad_requester_option_exits_without_echoing_the_secret(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "soap_mturk", "serve", "--requester", f"{SECRET}"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "ACCESS_KEY:SECRET_KEY" in result.stderr and SECRET not in result.stderr + result.stdout

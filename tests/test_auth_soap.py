@@ -12,16 +12,16 @@ import requests
 import zeep
 from lxml import etree
 
+from soap_mturk.versions import VERSIONS
 from tests.conftest import BINDING, SECRETS, vendor_wsdl_or_skip
 from tests.signing import OMIT, VendorSigner, java_timestamp, signed, vendor_signature
-from soap_mturk.versions import VERSIONS
 
 A, B = "AKIAREQUESTERA", "AKIAREQUESTERB"
 WORKER = "AZ3456EXAMPLE"
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +39,20 @@ def service(request, signed_emulator, signer):
 def scored_type(service):
     """A's type, with WORKER holding a score of 10."""
     created = service.CreateQualificationType(
-        **signed(A), Request=[{"Name": f"Auth {uuid.uuid4()}", "Description": "auth tests",
-                               "QualificationTypeStatus": "Active"}])
+        **signed(A),
+        Request=[
+            {
+                "Name": f"Auth {uuid.uuid4()}",
+                "Description": "auth tests",
+                "QualificationTypeStatus": "Active",
+            }
+        ],
+    )
     type_id = created.QualificationType[0].QualificationTypeId
     assigned = service.AssignQualification(
-        **signed(A), Request=[{"QualificationTypeId": type_id, "WorkerId": WORKER, "IntegerValue": 10}])
+        **signed(A),
+        Request=[{"QualificationTypeId": type_id, "WorkerId": WORKER, "IntegerValue": 10}],
+    )
     assert assigned.AssignQualificationResult[0].Request.IsValid == "True"
     return type_id
 
@@ -59,24 +68,33 @@ def refusal(response) -> str:
 
 def score(service, type_id) -> int:
     read = service.GetQualificationScore(
-        **signed(A), Request=[{"QualificationTypeId": type_id, "SubjectId": WORKER}])
+        **signed(A), Request=[{"QualificationTypeId": type_id, "SubjectId": WORKER}]
+    )
     assert read.Qualification[0].Request.IsValid == "True"
     return read.Qualification[0].IntegerValue
 
 
 def update_score(service, type_id, value, **common):
     return service.UpdateQualificationScore(
-        **common, Request=[{"QualificationTypeId": type_id, "SubjectId": WORKER, "IntegerValue": value}])
+        **common,
+        Request=[{"QualificationTypeId": type_id, "SubjectId": WORKER, "IntegerValue": value}],
+    )
 
 
 def create_named(service, name, **common):
     return service.CreateQualificationType(
-        **common, Request=[{"Name": name, "Description": "must not exist", "QualificationTypeStatus": "Active"}])
+        **common,
+        Request=[
+            {"Name": name, "Description": "must not exist", "QualificationTypeStatus": "Active"}
+        ],
+    )
 
 
 def types_named(service, name) -> int:
     found = service.SearchQualificationTypes(
-        **signed(A), Request=[{"Query": name, "MustBeRequestable": False, "MustBeOwnedByCaller": True}])
+        **signed(A),
+        Request=[{"Query": name, "MustBeRequestable": False, "MustBeOwnedByCaller": True}],
+    )
     return found.SearchQualificationTypesResult[0].TotalNumResults
 
 
@@ -102,7 +120,9 @@ def test_java_sdk_millisecond_timestamp_is_accepted(service, scored_type, signer
     assert score(service, scored_type) == 12
 
 
-@pytest.mark.parametrize("form", ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+00:00", "%Y-%m-%dT%H:%M:%S.%f"])
+@pytest.mark.parametrize(
+    "form", ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+00:00", "%Y-%m-%dT%H:%M:%S.%f"]
+)
 def test_other_timestamp_forms_are_accepted(service, scored_type, form):
     stamp = now().strftime(form)
     updated = update_score(service, scored_type, 13, **signed(A, stamp))
@@ -123,8 +143,9 @@ def test_wrong_secret(service, scored_type):
     before = score(service, scored_type)
     stamp = java_timestamp()
     forged = vendor_signature("not A's secret", "UpdateQualificationScore", stamp)
-    response = update_score(service, scored_type, before + 100,
-                            AWSAccessKeyId=A, Timestamp=stamp, Signature=forged)
+    response = update_score(
+        service, scored_type, before + 100, AWSAccessKeyId=A, Timestamp=stamp, Signature=forged
+    )
     assert refusal(response) == "AWS.NotAuthorized"
     assert score(service, scored_type) == before
 
@@ -142,7 +163,9 @@ def test_unknown_key(service):
     name = f"Unknown {uuid.uuid4()}"
     stamp = java_timestamp()
     signature = vendor_signature("some secret", "CreateQualificationType", stamp)
-    response = create_named(service, name, AWSAccessKeyId="AKIAUNKNOWN", Timestamp=stamp, Signature=signature)
+    response = create_named(
+        service, name, AWSAccessKeyId="AKIAUNKNOWN", Timestamp=stamp, Signature=signature
+    )
     assert refusal(response) == "AWS.NotAuthorized"
     assert types_named(service, name) == 0
 
@@ -154,7 +177,8 @@ def test_signature_replayed_on_another_operation(service, scored_type):
     common = {"AWSAccessKeyId": A, "Timestamp": stamp, "Signature": for_reading}
     # The signature is genuine for the operation it was made for...
     read = service.GetQualificationScore(
-        **common, Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}])
+        **common, Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}]
+    )
     assert read.Qualification[0].IntegerValue == before
     # ...and worthless on another.
     response = update_score(service, scored_type, before + 50, **common)
@@ -162,11 +186,16 @@ def test_signature_replayed_on_another_operation(service, scored_type):
     assert score(service, scored_type) == before
 
 
-@pytest.mark.parametrize("offset", [datetime.timedelta(minutes=-16), datetime.timedelta(minutes=16),
-                                    datetime.timedelta(days=-1)], ids=["stale", "future", "yesterday"])
+@pytest.mark.parametrize(
+    "offset",
+    [datetime.timedelta(minutes=-16), datetime.timedelta(minutes=16), datetime.timedelta(days=-1)],
+    ids=["stale", "future", "yesterday"],
+)
 def test_timestamp_outside_the_window(service, scored_type, offset):
     before = score(service, scored_type)
-    response = update_score(service, scored_type, before + 1, **signed(A, java_timestamp(now() + offset)))
+    response = update_score(
+        service, scored_type, before + 1, **signed(A, java_timestamp(now() + offset))
+    )
     assert refusal(response) == "AWS.BadClaimsSupplied"
     assert score(service, scored_type) == before
 
@@ -197,8 +226,13 @@ def test_every_request_of_a_refused_batch_is_unwritten(service):
     names = [f"Batch {uuid.uuid4()}" for _ in range(3)]
     stamp = java_timestamp()
     response = service.CreateQualificationType(
-        AWSAccessKeyId=A, Timestamp=stamp, Signature=vendor_signature("wrong", "CreateQualificationType", stamp),
-        Request=[{"Name": n, "Description": "d", "QualificationTypeStatus": "Active"} for n in names])
+        AWSAccessKeyId=A,
+        Timestamp=stamp,
+        Signature=vendor_signature("wrong", "CreateQualificationType", stamp),
+        Request=[
+            {"Name": n, "Description": "d", "QualificationTypeStatus": "Active"} for n in names
+        ],
+    )
     assert refusal(response) == "AWS.NotAuthorized"
     assert [types_named(service, n) for n in names] == [0, 0, 0]
 
@@ -222,16 +256,24 @@ ENVELOPE = """<?xml version="1.0" encoding="UTF-8"?>
 
 def post(running, **fields) -> etree._Element:
     body = ENVELOPE.format(worker=WORKER, **fields).encode()
-    reply = requests.post(running.soap_url, data=body,
-                          headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "http://soap.amazon.com"})
+    reply = requests.post(
+        running.soap_url,
+        data=body,
+        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "http://soap.amazon.com"},
+    )
     assert reply.status_code == 200
     return etree.fromstring(reply.content)
 
 
 def test_refusal_on_the_wire_holds_only_operation_request(signed_emulator, scored_type):
     stamp = java_timestamp()
-    root = post(signed_emulator, key=A, timestamp=stamp, type_id=scored_type,
-                signature=vendor_signature("wrong", "GetQualificationScore", stamp))
+    root = post(
+        signed_emulator,
+        key=A,
+        timestamp=stamp,
+        type_id=scored_type,
+        signature=vendor_signature("wrong", "GetQualificationScore", stamp),
+    )
     response = root.find(".//{*}GetQualificationScoreResponse")
     assert [etree.QName(c).localname for c in response] == ["OperationRequest"]
     codes = response.findall("{*}OperationRequest/{*}Errors/{*}Error/{*}Code")
@@ -241,8 +283,13 @@ def test_refusal_on_the_wire_holds_only_operation_request(signed_emulator, score
 
 def test_hand_written_envelope_signed_over_its_own_timestamp_text(signed_emulator, scored_type):
     stamp = now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    root = post(signed_emulator, key=A, timestamp=stamp, type_id=scored_type,
-                signature=vendor_signature(SECRETS[A], "GetQualificationScore", stamp))
+    root = post(
+        signed_emulator,
+        key=A,
+        timestamp=stamp,
+        type_id=scored_type,
+        signature=vendor_signature(SECRETS[A], "GetQualificationScore", stamp),
+    )
     assert root.findtext(".//{*}Qualification/{*}Request/{*}IsValid") == "True"
 
 
@@ -250,11 +297,21 @@ def test_refused_call_is_answered_from_its_claims_alone(signed_emulator):
     # The request is malformed too (an IntegerValue that is no integer), but an
     # unauthenticated caller learns only that it is not authorized.
     stamp = java_timestamp()
-    body = ENVELOPE.format(key=A, timestamp=stamp, type_id="X", worker=WORKER,
-                           signature=vendor_signature("wrong", "GetQualificationScore", stamp))
-    body = body.replace("<mt:SubjectId>", "<mt:IntegerValue>not a number</mt:IntegerValue><mt:SubjectId>")
-    reply = requests.post(signed_emulator.soap_url, data=body.encode(),
-                          headers={"Content-Type": "text/xml; charset=utf-8"})
+    body = ENVELOPE.format(
+        key=A,
+        timestamp=stamp,
+        type_id="X",
+        worker=WORKER,
+        signature=vendor_signature("wrong", "GetQualificationScore", stamp),
+    )
+    body = body.replace(
+        "<mt:SubjectId>", "<mt:IntegerValue>not a number</mt:IntegerValue><mt:SubjectId>"
+    )
+    reply = requests.post(
+        signed_emulator.soap_url,
+        data=body.encode(),
+        headers={"Content-Type": "text/xml; charset=utf-8"},
+    )
     root = etree.fromstring(reply.content)
     assert root.find(".//{*}Fault") is None
     assert root.findtext(".//{*}OperationRequest/{*}Errors/{*}Error/{*}Code") == "AWS.NotAuthorized"
@@ -265,9 +322,12 @@ def test_client_generated_from_the_vendor_wsdl(signed_emulator, signer, scored_t
     client = zeep.Client(str(vendor_wsdl_or_skip()), plugins=[signer])
     vendor = client.create_service(BINDING % namespace, signed_emulator.soap_url)
     read = vendor.GetQualificationScore(
-        **signed(A, java_timestamp()), Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}])
+        **signed(A, java_timestamp()),
+        Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}],
+    )
     assert read.Qualification[0].Request.IsValid == "True"
     refused = vendor.GetQualificationScore(
         **signed(A, java_timestamp(now() - datetime.timedelta(hours=1))),
-        Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}])
+        Request=[{"QualificationTypeId": scored_type, "SubjectId": WORKER}],
+    )
     assert refusal(refused) == "AWS.BadClaimsSupplied"

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -21,7 +21,7 @@ from soap_mturk.domain import MTurkError
 from tests.signing import vendor_signature
 
 KEY, SECRET = "AKIAREQUESTERA", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-NOW = datetime(2014, 8, 15, 12, 0, 0, 500000, tzinfo=timezone.utc)
+NOW = datetime(2014, 8, 15, 12, 0, 0, 500000, tzinfo=UTC)
 NOW_TEXT = "2014-08-15T12:00:00.500Z"
 
 
@@ -36,7 +36,9 @@ def refused(claims: Claims, skew: timedelta = timedelta(minutes=15)) -> MTurkErr
     return caught.value
 
 
-def soap(operation="GetQualificationScore", key=KEY, timestamp=NOW_TEXT, signature=None, secret=SECRET):
+def soap(
+    operation="GetQualificationScore", key=KEY, timestamp=NOW_TEXT, signature=None, secret=SECRET
+):
     if signature is None:
         signature = vendor_signature(secret, operation, timestamp)
     return Claims(operation, key, timestamp, signature)
@@ -53,7 +55,9 @@ def boto_v1(secret: str, params: dict) -> str:
     return base64.b64encode(mac.digest()).decode()
 
 
-def boto_v2(secret: str, params: dict, verb: str, server_name: str, path: str, digest=hashlib.sha256) -> str:
+def boto_v2(
+    secret: str, params: dict, verb: str, server_name: str, path: str, digest=hashlib.sha256
+) -> str:
     pairs = [
         urllib.parse.quote(k, safe="") + "=" + urllib.parse.quote(params[k], safe="-_~")
         for k in sorted(params)
@@ -93,18 +97,29 @@ def rest_params(**extra) -> dict:
     ],
 )
 def test_timestamp_forms_name_the_same_instant(text):
-    assert parse_timestamp(text) == datetime(2008, 1, 31, 23, 59, 59, 123000, tzinfo=timezone.utc)
+    assert parse_timestamp(text) == datetime(2008, 1, 31, 23, 59, 59, 123000, tzinfo=UTC)
 
 
 def test_timestamp_without_fraction():
-    assert parse_timestamp("2005-01-31T23:59:59Z") == datetime(2005, 1, 31, 23, 59, 59, tzinfo=timezone.utc)
+    assert parse_timestamp("2005-01-31T23:59:59Z") == datetime(
+        2005, 1, 31, 23, 59, 59, tzinfo=UTC
+    )
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "yesterday", "2008-01-31", "2008-01-31 23:59:59Z", "2008-13-01T00:00:00Z",
-     "2008-02-30T00:00:00Z", "2008-01-31T24:00:01Z", "2008-01-31T23:59:59+15:00",
-     "2008-01-31T23:59:59.Z", "1201823999"],
+    [
+        "",
+        "yesterday",
+        "2008-01-31",
+        "2008-01-31 23:59:59Z",
+        "2008-13-01T00:00:00Z",
+        "2008-02-30T00:00:00Z",
+        "2008-01-31T24:00:01Z",
+        "2008-01-31T23:59:59+15:00",
+        "2008-01-31T23:59:59.Z",
+        "1201823999",
+    ],
 )
 def test_malformed_timestamps_are_refused(text):
     with pytest.raises(ValueError):
@@ -119,8 +134,14 @@ def test_vendor_signature_is_accepted():
 
 
 @pytest.mark.parametrize(
-    "timestamp", ["2014-08-15T12:00:00.500Z", "2014-08-15T12:00:00.5Z", "2014-08-15T14:00:00.500+02:00",
-                  "2014-08-15T12:00:00Z", "2014-08-15T12:00:00.500000"]
+    "timestamp",
+    [
+        "2014-08-15T12:00:00.500Z",
+        "2014-08-15T12:00:00.5Z",
+        "2014-08-15T14:00:00.500+02:00",
+        "2014-08-15T12:00:00Z",
+        "2014-08-15T12:00:00.500000",
+    ],
 )
 def test_vendor_signature_over_each_timestamp_form(timestamp):
     assert verifier().authenticate(soap(timestamp=timestamp)) == KEY
@@ -128,7 +149,9 @@ def test_vendor_signature_over_each_timestamp_form(timestamp):
 
 def test_signature_is_checked_against_the_text_as_received():
     # Signed over one spelling of the instant, sent with another: not the same request.
-    claims = soap(signature=vendor_signature(SECRET, "GetQualificationScore", "2014-08-15T12:00:00.5Z"))
+    claims = soap(
+        signature=vendor_signature(SECRET, "GetQualificationScore", "2014-08-15T12:00:00.5Z")
+    )
     assert refused(claims).code == "AWS.NotAuthorized"
 
 
@@ -136,7 +159,9 @@ def test_wrong_secret_is_not_authorized():
     error = refused(soap(secret="not the secret"))
     assert error.code == "AWS.NotAuthorized"
     # The message shows what was signed, which helps a client author and reveals nothing.
-    assert "AWSMechanicalTurkRequesterGetQualificationScore2014-08-15T12:00:00.500Z" in error.message
+    assert (
+        "AWSMechanicalTurkRequesterGetQualificationScore2014-08-15T12:00:00.500Z" in error.message
+    )
 
 
 def test_expected_signature_is_never_revealed():
@@ -159,8 +184,13 @@ def test_signature_for_another_operation_is_not_authorized():
 @pytest.mark.parametrize("value", [None, ""])
 def test_missing_claims_are_bad_claims(field, value):
     claims = soap()
-    parts = {"operation": claims.operation, "access_key": claims.access_key,
-             "timestamp": claims.timestamp, "signature": claims.signature, field: value}
+    parts = {
+        "operation": claims.operation,
+        "access_key": claims.access_key,
+        "timestamp": claims.timestamp,
+        "signature": claims.signature,
+        field: value,
+    }
     assert refused(Claims(**parts)).code == "AWS.BadClaimsSupplied"
 
 
@@ -175,8 +205,15 @@ def test_timestamp_window_edges():
     assert verifier().authenticate(soap(timestamp=future_edge)) == KEY
 
 
-@pytest.mark.parametrize("offset", [timedelta(minutes=-15, milliseconds=-1), timedelta(minutes=15, milliseconds=1),
-                                    timedelta(days=-400), timedelta(hours=3)])
+@pytest.mark.parametrize(
+    "offset",
+    [
+        timedelta(minutes=-15, milliseconds=-1),
+        timedelta(minutes=15, milliseconds=1),
+        timedelta(days=-400),
+        timedelta(hours=3),
+    ],
+)
 def test_timestamp_outside_the_window_is_bad_claims(offset):
     text = (NOW + offset).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     error = refused(soap(timestamp=text))
@@ -225,21 +262,36 @@ def test_v1_with_a_tampered_parameter_is_not_authorized():
 
 def test_v2_known_vector_from_aws_documentation():
     # AWS General Reference, "Signature Version 2 signing process", worked example.
-    params = {"AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE", "Action": "DescribeJobFlows",
-              "SignatureMethod": "HmacSHA256", "SignatureVersion": "2",
-              "Timestamp": "2011-10-03T15:19:30", "Version": "2009-03-31"}
+    params = {
+        "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+        "Action": "DescribeJobFlows",
+        "SignatureMethod": "HmacSHA256",
+        "SignatureVersion": "2",
+        "Timestamp": "2011-10-03T15:19:30",
+        "Version": "2009-03-31",
+    }
     expected = "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
     assert boto_v2(SECRET, params, "GET", "elasticmapreduce.amazonaws.com", "/") == expected
     registry = RequesterRegistry([Requester("AKIAIOSFODNN7EXAMPLE", SECRET)])
-    then = SignatureVerifier(registry, clock=lambda: datetime(2011, 10, 3, 15, 20, tzinfo=timezone.utc))
-    claims = rest_claims({**params, "Signature": expected}, "GET", "elasticmapreduce.amazonaws.com", "/")
+    then = SignatureVerifier(
+        registry, clock=lambda: datetime(2011, 10, 3, 15, 20, tzinfo=UTC)
+    )
+    claims = rest_claims(
+        {**params, "Signature": expected}, "GET", "elasticmapreduce.amazonaws.com", "/"
+    )
     assert then.authenticate(claims) == "AKIAIOSFODNN7EXAMPLE"
 
 
-@pytest.mark.parametrize("method,digest", [("HmacSHA256", hashlib.sha256), ("HmacSHA1", hashlib.sha1)])
+@pytest.mark.parametrize(
+    "method,digest", [("HmacSHA256", hashlib.sha256), ("HmacSHA1", hashlib.sha1)]
+)
 def test_v2_as_boto_2_signs_it(method, digest):
-    params = rest_params(SignatureVersion="2", SignatureMethod=method,
-                         Reason="needs ~ encoding * and spaces", Unicode="ü")
+    params = rest_params(
+        SignatureVersion="2",
+        SignatureMethod=method,
+        Reason="needs ~ encoding * and spaces",
+        Unicode="ü",
+    )
     params["Signature"] = boto_v2(SECRET, params, "POST", "mturk.example.com", "/onca/xml", digest)
     claims = rest_claims(params, "POST", "mturk.example.com", "/onca/xml")
     assert verifier().authenticate(claims) == KEY
@@ -250,7 +302,9 @@ def test_v2_host_with_or_without_port():
     without_port = dict(params, Signature=boto_v2(SECRET, params, "GET", "localhost", "/"))
     with_port = dict(params, Signature=boto_v2(SECRET, params, "GET", "localhost:8080", "/"))
     for signed_params in (without_port, with_port):
-        assert verifier().authenticate(rest_claims(signed_params, "GET", "localhost:8080", "/")) == KEY
+        assert (
+            verifier().authenticate(rest_claims(signed_params, "GET", "localhost:8080", "/")) == KEY
+        )
     elsewhere = dict(params, Signature=boto_v2(SECRET, params, "GET", "otherhost", "/"))
     assert refused(rest_claims(elsewhere, "GET", "localhost:8080", "/")).code == "AWS.NotAuthorized"
 
@@ -262,9 +316,15 @@ def test_v2_signs_method_and_path():
     assert refused(rest_claims(params, "GET", "h", "/onca/xml")).code == "AWS.NotAuthorized"
 
 
-@pytest.mark.parametrize("extra", [{"SignatureVersion": "2"},
-                                   {"SignatureVersion": "2", "SignatureMethod": "HmacMD5"},
-                                   {"SignatureVersion": "3"}, {"SignatureVersion": "4"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"SignatureVersion": "2"},
+        {"SignatureVersion": "2", "SignatureMethod": "HmacMD5"},
+        {"SignatureVersion": "3"},
+        {"SignatureVersion": "4"},
+    ],
+)
 def test_unsupported_signature_schemes_are_bad_claims(extra):
     params = rest_params(Signature="anything", **extra)
     assert refused(rest_claims(params, "GET", "h", "/")).code == "AWS.BadClaimsSupplied"

@@ -21,9 +21,21 @@ WORKLOADS = [
 def test_bench_reports_every_row(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--seconds", "0.3", "--load", "python",
-         "--workers", "10", "--json", str(out)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(BENCH),
+            "--seconds",
+            "0.3",
+            "--load",
+            "python",
+            "--workers",
+            "10",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text(encoding="utf-8"))

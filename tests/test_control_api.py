@@ -44,18 +44,18 @@ QualificationTypes:
     QualificationTypeStatus: Inactive
     Qualifications:
       - SubjectId: AWORKERINCA
-        LocaleValue: {Country: US, Subdivision: CA}
+        LocaleValue: {{Country: US, Subdivision: CA}}
   - QualificationTypeId: 3TQJZD4FEXAMPLE00003
     Name: Chess test
     Description: Graded by hand.
     TestDurationInSeconds: 600
     Test: |
-      %s
+      {}
     QualificationRequests:
       - SubjectId: APENDINGWORKER
         QualificationRequestId: 3TQJZD4FEXAMPLE00003REQUEST0000000000001
-        Answer: '%s'
-""" % (CHESS_TEST, answers(nextmove="D"))
+        Answer: '{}'
+""".format(CHESS_TEST, answers(nextmove="D"))
 
 
 @pytest.fixture
@@ -93,7 +93,10 @@ def check_loaded(state: dict) -> None:
 def test_yaml_fixture_loads_through_the_python_client(mturk_emulator, yaml_fixture):
     loaded = mturk_emulator.control.load(yaml_fixture)
     assert loaded["Loaded"] == {
-        "Requesters": 1, "QualificationTypes": 3, "Qualifications": 3, "QualificationRequests": 1,
+        "Requesters": 1,
+        "QualificationTypes": 3,
+        "Qualifications": 3,
+        "QualificationRequests": 1,
     }
     check_loaded(mturk_emulator.control.state())
 
@@ -149,10 +152,17 @@ def test_fixture_types_without_owner_belong_to_the_configured_requester(mturk_em
 
 
 def test_fixture_breaking_a_rule_loads_nothing(mturk_emulator):
-    fixture = {"QualificationTypes": [
-        {"Name": "Fine", "AutoGranted": True},
-        {"Name": "Test and auto-grant", "AutoGranted": True, "Test": CHESS_TEST, "TestDurationInSeconds": 5},
-    ]}
+    fixture = {
+        "QualificationTypes": [
+            {"Name": "Fine", "AutoGranted": True},
+            {
+                "Name": "Test and auto-grant",
+                "AutoGranted": True,
+                "Test": CHESS_TEST,
+                "TestDurationInSeconds": 5,
+            },
+        ]
+    }
     with pytest.raises(ControlError) as refused:
         mturk_emulator.control.load(fixture)
     assert refused.value.code == "AWS.MechanicalTurk.InvalidParameterValue"
@@ -191,12 +201,17 @@ def http(url: str, method: str = "GET", body: bytes | None = None, content_type:
 
 
 def test_control_posts_must_be_json(mturk_emulator):
-    status, _, body = http(mturk_emulator.base_url + "/_emulator/reset", "POST", b"x=1",
-                           "application/x-www-form-urlencoded")
+    status, _, body = http(
+        mturk_emulator.base_url + "/_emulator/reset",
+        "POST",
+        b"x=1",
+        "application/x-www-form-urlencoded",
+    )
     assert status == 415
     assert json.loads(body)["Error"]["Code"] == "UnsupportedMediaType"
-    status, _, body = http(mturk_emulator.base_url + "/_emulator/fixtures", "POST", b"{not json",
-                           "application/json")
+    status, _, body = http(
+        mturk_emulator.base_url + "/_emulator/fixtures", "POST", b"{not json", "application/json"
+    )
     assert status == 400
 
 
@@ -210,8 +225,10 @@ def test_unknown_control_paths_and_methods(mturk_emulator):
 
 def test_request_body_with_unknown_fields_is_refused(mturk_emulator):
     status, _, body = http(
-        mturk_emulator.base_url + "/_emulator/workers/W1/qualification-requests", "POST",
-        json.dumps({"QualificationTypeId": "X", "Score": 100}).encode(), "application/json",
+        mturk_emulator.base_url + "/_emulator/workers/W1/qualification-requests",
+        "POST",
+        json.dumps({"QualificationTypeId": "X", "Score": 100}).encode(),
+        "application/json",
     )
     assert status == 400
     assert "Score" in json.loads(body)["Error"]["Message"]
@@ -251,18 +268,33 @@ def test_control_api_refuses_non_loopback_clients_unless_allowed(tmp_path, contr
 
 
 def test_control_from_refuses_a_bad_network_at_start():
-    done = run_cli("serve", "--port", "0", "--db", ":memory:", "--control-from", "10.0.0.0/8,not-a-net")
+    done = run_cli(
+        "serve", "--port", "0", "--db", ":memory:", "--control-from", "10.0.0.0/8,not-a-net"
+    )
     assert done.returncode == 2
     assert "'not-a-net' is not an IP address or CIDR network" in done.stderr
 
 
 def test_dashboard_html_is_escaped_locked_down_and_secret_free(mturk_emulator):
     """The same page without a browser: what the HTTP response itself carries."""
-    mturk_emulator.control.load({
-        "Requesters": [{"AccessKeyId": "AKIA<i>X</i>", "SecretAccessKey": "hush-hush", "Name": "<script>alert(1)</script>"}],
-        "QualificationTypes": [{"Name": "\"quoted\" & <img src=x onerror=alert(1)>", "AutoGranted": True,
-                                "Qualifications": [{"SubjectId": "W<1>", "IntegerValue": 3}]}],
-    })
+    mturk_emulator.control.load(
+        {
+            "Requesters": [
+                {
+                    "AccessKeyId": "AKIA<i>X</i>",
+                    "SecretAccessKey": "hush-hush",
+                    "Name": "<script>alert(1)</script>",
+                }
+            ],
+            "QualificationTypes": [
+                {
+                    "Name": '"quoted" & <img src=x onerror=alert(1)>',
+                    "AutoGranted": True,
+                    "Qualifications": [{"SubjectId": "W<1>", "IntegerValue": 3}],
+                }
+            ],
+        }
+    )
     status, headers, body = http(mturk_emulator.base_url + "/_emulator/")
     page = body.decode("utf-8")
     assert status == 200
@@ -278,10 +310,29 @@ def test_dashboard_html_is_escaped_locked_down_and_secret_free(mturk_emulator):
 def test_cli_worker_request_reads_the_answer_from_stdin(mturk_emulator):
     from tests.worker_docs import CHESS_KEY
 
-    loaded = mturk_emulator.control.load({"QualificationTypes": [{
-        "Name": "Graded", "Test": CHESS_TEST, "TestDurationInSeconds": 60, "AnswerKey": CHESS_KEY}]})
+    loaded = mturk_emulator.control.load(
+        {
+            "QualificationTypes": [
+                {
+                    "Name": "Graded",
+                    "Test": CHESS_TEST,
+                    "TestDurationInSeconds": 60,
+                    "AnswerKey": CHESS_KEY,
+                }
+            ]
+        }
+    )
     type_id = loaded["QualificationTypeIds"][0]
-    done = run_cli("worker", "request", "A1STDIN", type_id, "--answer", "-", "--url", mturk_emulator.base_url,
-                   stdin=answers(nextmove="D", favoritefruit="apples"))
+    done = run_cli(
+        "worker",
+        "request",
+        "A1STDIN",
+        type_id,
+        "--answer",
+        "-",
+        "--url",
+        mturk_emulator.base_url,
+        stdin=answers(nextmove="D", favoritefruit="apples"),
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["Qualification"]["IntegerValue"] == 100

@@ -36,9 +36,18 @@ def browser():
         _missing("headless Chromium is not available (no chromium or chromedriver on PATH)")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,900"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,900",
+    ):
         options.add_argument(flag)
     import tempfile
 
@@ -73,20 +82,48 @@ def _cells(browser, section_id: str) -> list[list[str]]:
 def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    mturk_emulator.control.load({"Requesters": [
-        {"AccessKeyId": "AKIADASHBOARDDEMO", "SecretAccessKey": "s3cr3t-never-on-the-page", "Name": "Demo lab"},
-    ]})
+    mturk_emulator.control.load(
+        {
+            "Requesters": [
+                {
+                    "AccessKeyId": "AKIADASHBOARDDEMO",
+                    "SecretAccessKey": "s3cr3t-never-on-the-page",
+                    "Name": "Demo lab",
+                },
+            ]
+        }
+    )
     service = zeep.Client(mturk_emulator.wsdl_url()).service
 
     def call(operation, **request):
-        return getattr(service, operation)(**mturk_emulator.credentials(operation), Request=[request])
+        return getattr(service, operation)(
+            **mturk_emulator.credentials(operation), Request=[request]
+        )
 
-    english = call("CreateQualificationType", Name="English writing <b>test</b>", Description="d",
-                   QualificationTypeStatus="Active", AutoGranted=True,
-                   Keywords="english").QualificationType[0].QualificationTypeId
-    chess = call("CreateQualificationType", Name="Chess", Description="graded by hand",
-                 QualificationTypeStatus="Active", Test=CHESS_TEST,
-                 TestDurationInSeconds=600).QualificationType[0].QualificationTypeId
+    english = (
+        call(
+            "CreateQualificationType",
+            Name="English writing <b>test</b>",
+            Description="d",
+            QualificationTypeStatus="Active",
+            AutoGranted=True,
+            Keywords="english",
+        )
+        .QualificationType[0]
+        .QualificationTypeId
+    )
+    chess = (
+        call(
+            "CreateQualificationType",
+            Name="Chess",
+            Description="graded by hand",
+            QualificationTypeStatus="Active",
+            Test=CHESS_TEST,
+            TestDurationInSeconds=600,
+        )
+        .QualificationType[0]
+        .QualificationTypeId
+    )
     call("AssignQualification", QualificationTypeId=english, WorkerId="A1ALICE", IntegerValue=95)
     call("AssignQualification", QualificationTypeId=english, WorkerId="A2BOB", IntegerValue=40)
     call("RevokeQualification", SubjectId="A2BOB", QualificationTypeId=english, Reason="spam")
@@ -95,7 +132,10 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
     browser.get(mturk_emulator.dashboard_url)
     assert browser.title == "soap-mturk dashboard"
     assert _counts(browser) == {
-        "requesters": 2, "qualification-types": 2, "qualifications": 2, "pending-requests": 1,
+        "requesters": 2,
+        "qualification-types": 2,
+        "qualifications": 2,
+        "pending-requests": 1,
     }
     requesters = [row[0] for row in _cells(browser, "requesters")]
     assert requesters == sorted(["AKIADASHBOARDDEMO", mturk_emulator.access_key])
@@ -112,7 +152,11 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
     assert held["A2BOB"][3:5] == ["40", "Revoked"]
     assert held["A1ALICE"][5].endswith("Z")  # grant time
     [pending] = _cells(browser, "pending-requests")
-    assert pending[:3] == [filed["QualificationRequest"]["QualificationRequestId"], "Chess", "A3CAROL"]
+    assert pending[:3] == [
+        filed["QualificationRequest"]["QualificationRequestId"],
+        "Chess",
+        "A3CAROL",
+    ]
 
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1400, max(600, int(height) + 40))
@@ -128,5 +172,10 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
 def test_empty_dashboard_says_none_and_counts_zero(mturk_emulator, browser):
     browser.get(mturk_emulator.dashboard_url)
     counts = _counts(browser)
-    assert counts == {"requesters": 1, "qualification-types": 0, "qualifications": 0, "pending-requests": 0}
+    assert counts == {
+        "requesters": 1,
+        "qualification-types": 0,
+        "qualifications": 0,
+        "pending-requests": 0,
+    }
     assert _cells(browser, "pending-requests") == [["none"]]

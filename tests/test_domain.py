@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -43,8 +43,10 @@ def raises(code: str, call, *args, **kwargs) -> MTurkError:
 
 def file_request(store, type_id, worker=WORKER, minutes_ago=0) -> str:
     request = QualificationRequest(
-        id=new_id(), type_id=type_id, subject_id=worker,
-        submit_time=datetime.now(timezone.utc) - timedelta(minutes=minutes_ago),
+        id=new_id(),
+        type_id=type_id,
+        subject_id=worker,
+        submit_time=datetime.now(UTC) - timedelta(minutes=minutes_ago),
     )
     with store.write() as session:
         session.put_request(request)
@@ -66,7 +68,7 @@ def test_ids_look_like_the_vendors():
 
 
 def test_later_than_is_strictly_later_within_one_millisecond():
-    now = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2020, 1, 1, tzinfo=UTC)
     assert later_than(now, now) > now
     assert later_than(now + timedelta(seconds=1), now) > now + timedelta(seconds=1)
     assert later_than(now - timedelta(seconds=1), now) == now
@@ -80,8 +82,9 @@ def test_create_requires_name_description_and_status(domain):
     for missing in ("name", "description", "status"):
         fields = {"name": "n", "description": "d", "status": "Active", missing: None}
         error = raises(Code.MISSING_PARAMETERS, domain.create_type, OWNER, **fields)
-        assert {"name": "Name", "description": "Description",
-                "status": "QualificationTypeStatus"}[missing] in error.message
+        assert {"name": "Name", "description": "Description", "status": "QualificationTypeStatus"}[
+            missing
+        ] in error.message
 
 
 def test_create_names_are_unique_per_owner(domain):
@@ -111,14 +114,26 @@ def test_update_keeps_auto_granted_value_only_with_auto_grant(domain):
 
 def test_test_rules(domain):
     raises(Code.MISSING_PARAMETERS, make_type, domain, test=QUESTION_FORM)
-    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, test=QUESTION_FORM,
-           test_duration=60, auto_granted=True)
+    raises(
+        Code.INVALID_PARAMETER_VALUE,
+        make_type,
+        domain,
+        test=QUESTION_FORM,
+        test_duration=60,
+        auto_granted=True,
+    )
     raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, answer_key=ANSWER_KEY)
     raises(Code.XML_PARSE_ERROR, make_type, domain, test="<QuestionForm>", test_duration=60)
     raises(Code.XML_PARSE_ERROR, make_type, domain, test="<QuestionForm/>", test_duration=60)
     raises(Code.XML_PARSE_ERROR, make_type, domain, test=ANSWER_KEY, test_duration=60)
-    raises(Code.XML_PARSE_ERROR, make_type, domain, test=QUESTION_FORM, test_duration=60,
-           answer_key=QUESTION_FORM)
+    raises(
+        Code.XML_PARSE_ERROR,
+        make_type,
+        domain,
+        test=QUESTION_FORM,
+        test_duration=60,
+        answer_key=QUESTION_FORM,
+    )
     raises(Code.PARAMETER_OUT_OF_RANGE, make_type, domain, test=QUESTION_FORM, test_duration=0)
     make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
 
@@ -134,8 +149,15 @@ def test_test_and_answer_key_are_at_most_65535_bytes(domain):
     too_large = largest.replace("x", "é", 1)  # one more byte in UTF-8
     raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, test=too_large, test_duration=60)
     key = padded(ANSWER_KEY, MAX_XML_BYTES + 1)
-    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, name="key", test=QUESTION_FORM,
-           test_duration=60, answer_key=key)
+    raises(
+        Code.INVALID_PARAMETER_VALUE,
+        make_type,
+        domain,
+        name="key",
+        test=QUESTION_FORM,
+        test_duration=60,
+        answer_key=key,
+    )
 
 
 def test_every_requester_type_is_requestable(domain):
@@ -157,15 +179,24 @@ def test_update_of_the_test(domain):
     # Omitted fields are left as they were.
     updated = domain.update_type(OWNER, qtype.id, description="new words")
     assert (updated.test, updated.test_duration, updated.description) == (
-        QUESTION_FORM, 30, "new words",
+        QUESTION_FORM,
+        30,
+        "new words",
     )
     assert domain.get_type(OTHER, qtype.id).description == "new words"
 
 
 def test_a_failed_update_changes_nothing(domain):
     qtype = make_type(domain, auto_granted=True)
-    raises(Code.INVALID_PARAMETER_VALUE, domain.update_type, OWNER, qtype.id,
-           description="changed", test=QUESTION_FORM, test_duration=60)
+    raises(
+        Code.INVALID_PARAMETER_VALUE,
+        domain.update_type,
+        OWNER,
+        qtype.id,
+        description="changed",
+        test=QUESTION_FORM,
+        test_duration=60,
+    )
     assert domain.get_type(OWNER, qtype.id).description == "a type"
 
 
@@ -201,7 +232,9 @@ def test_search(domain):
 
     assert found() == (["foxtrot", "echo", "delta", "charlie", "bravo", "alpha"], 6, 1)
     assert found(sort_direction="Ascending", page_size=4, page_number=2) == (
-        ["echo", "foxtrot"], 6, 2,
+        ["echo", "foxtrot"],
+        6,
+        2,
     )
     active = ["foxtrot", "delta", "charlie", "bravo", "alpha"]
     assert found(must_be_requestable=True) == (active, 5, 1)

@@ -125,7 +125,9 @@ def list_requests_page_size_101(c, store):
 def assign_integer_value_beyond_xs_int(c, store):
     # zeep sends the number as written; the contract's xs:int cannot hold it.
     return c.one(
-        "AssignQualification", QualificationTypeId=c.new_type(), WorkerId=WORKER,
+        "AssignQualification",
+        QualificationTypeId=c.new_type(),
+        WorkerId=WORKER,
         IntegerValue=2**31,
     )
 
@@ -133,7 +135,9 @@ def assign_integer_value_beyond_xs_int(c, store):
 @case(Code.PARAMETER_OUT_OF_RANGE)
 def update_score_below_xs_int(c, store):
     return c.one(
-        "UpdateQualificationScore", QualificationTypeId=held(c), SubjectId=WORKER,
+        "UpdateQualificationScore",
+        QualificationTypeId=held(c),
+        SubjectId=WORKER,
         IntegerValue=-(2**31) - 1,
     )
 
@@ -207,8 +211,11 @@ def create_with_malformed_test(c, store):
 @case(Code.XML_PARSE_ERROR)
 def update_with_malformed_answer_key(c, store):
     return c.one(
-        "UpdateQualificationType", QualificationTypeId=c.new_type(), Test=QUESTION_FORM,
-        TestDurationInSeconds=60, AnswerKey="<AnswerKey>&nbsp;</AnswerKey>",
+        "UpdateQualificationType",
+        QualificationTypeId=c.new_type(),
+        Test=QUESTION_FORM,
+        TestDurationInSeconds=60,
+        AnswerKey="<AnswerKey>&nbsp;</AnswerKey>",
     )
 
 
@@ -224,8 +231,9 @@ def create_with_external_question_as_test(c, store):
 
 @case(Code.XML_PARSE_ERROR)
 def create_with_question_form_outside_its_namespace(c, store):
-    return create(c, Test=QUESTION_FORM.replace(' xmlns="', ' xmlns:other="'),
-                  TestDurationInSeconds=60)
+    return create(
+        c, Test=QUESTION_FORM.replace(' xmlns="', ' xmlns:other="'), TestDurationInSeconds=60
+    )
 
 
 # --- missing objects ---------------------------------------------------------------------
@@ -279,7 +287,9 @@ def revoke_twice(c, store):
 @case(Code.INVALID_QUALIFICATION_STATE)
 def update_score_of_revoked(c, store):
     return c.one(
-        "UpdateQualificationScore", QualificationTypeId=revoked(c), SubjectId=WORKER,
+        "UpdateQualificationScore",
+        QualificationTypeId=revoked(c),
+        SubjectId=WORKER,
         IntegerValue=1,
     )
 

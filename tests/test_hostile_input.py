@@ -13,6 +13,7 @@ import http.server
 import logging
 import socket
 import threading
+import typing
 import uuid
 
 import pytest
@@ -73,7 +74,11 @@ def server_survives(server, qualification_type, caplog):
     with caplog.at_level(logging.ERROR, logger="soap_mturk.server"):
         yield
     assert read_score(server, qualification_type) == SCORE
-    crashes = [r for r in caplog.records if r.name.startswith("soap_mturk.server") and r.levelno >= logging.ERROR]
+    crashes = [
+        r
+        for r in caplog.records
+        if r.name.startswith("soap_mturk.server") and r.levelno >= logging.ERROR
+    ]
     assert crashes == []
 
 
@@ -81,7 +86,9 @@ def envelope(inner: str) -> str:
     return f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body>{inner}</s:Body></s:Envelope>'
 
 
-def call(operation: str, request: str, timestamp: str = "2014-08-15T12:00:00Z", head: str = "") -> str:
+def call(
+    operation: str, request: str, timestamp: str = "2014-08-15T12:00:00Z", head: str = ""
+) -> str:
     """The envelope of one call in the latest namespace, as a string."""
     return envelope(
         f'<{operation} xmlns="{NS}"><AWSAccessKeyId>AKIAREADER</AWSAccessKeyId>'
@@ -97,8 +104,15 @@ def score_call(type_id: str, subject: str = WORKER) -> str:
     )
 
 
-def send(server, body: bytes | str = b"", method: str = "POST", path: str = "/", headers=None,
-         soap_action: str | None = '"http://soap.amazon.com"', timeout: float = 30):
+def send(
+    server,
+    body: bytes | str = b"",
+    method: str = "POST",
+    path: str = "/",
+    headers=None,
+    soap_action: str | None = '"http://soap.amazon.com"',
+    timeout: float = 30,
+):
     """One HTTP request; returns (status, headers, body). soap_action None sends none."""
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -215,7 +229,9 @@ def _status_body(response):
     ],
     ids=["int-abc", "boolean-maybe", "long-fraction", "timestamp-words", "timestamp-impossible"],
 )  # fmt: skip
-def test_value_of_the_wrong_type_is_a_fault_naming_it(server, operation, request_xml, timestamp, expected):
+def test_value_of_the_wrong_type_is_a_fault_naming_it(
+    server, operation, request_xml, timestamp, expected
+):
     kwargs = {} if timestamp is None else {"timestamp": timestamp}
     faultstring = fault(*_status_body(send(server, call(operation, request_xml, **kwargs))))
     assert expected in faultstring
@@ -223,7 +239,9 @@ def test_value_of_the_wrong_type_is_a_fault_naming_it(server, operation, request
 
 @pytest.mark.parametrize("value", ["true", "false", "1", "0", " true "])
 def test_every_xs_boolean_spelling_is_accepted(server, value):
-    status, _, body = send(server, call("SearchQualificationTypes", f"<MustBeRequestable>{value}</MustBeRequestable>"))
+    status, _, body = send(
+        server, call("SearchQualificationTypes", f"<MustBeRequestable>{value}</MustBeRequestable>")
+    )
     assert status == 200, body
     assert b"<tns:IsValid>True</tns:IsValid>" in body
 
@@ -284,9 +302,9 @@ def secret_file(tmp_path_factory):
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: typing.ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self.hits.append(self.path)
         body = b'<!ENTITY fetched "FETCHED-FROM-DTD-SERVER">'
         self.send_response(200)
@@ -311,9 +329,13 @@ def dtd_server():
 
 
 def with_doctype(doctype: str, subject: str) -> str:
-    return '<?xml version="1.0"?>' + doctype + call(
-        "GetQualificationScore",
-        f"<QualificationTypeId>T</QualificationTypeId><SubjectId>{subject}</SubjectId>",
+    return (
+        '<?xml version="1.0"?>'
+        + doctype
+        + call(
+            "GetQualificationScore",
+            f"<QualificationTypeId>T</QualificationTypeId><SubjectId>{subject}</SubjectId>",
+        )
     )
 
 
@@ -335,7 +357,9 @@ def encoded(document: str, encoding: str) -> bytes:
     if encoding == "utf-8":
         return document.encode("utf-8")
     label = encoding.upper().replace("-BE", "BE")
-    return document.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{label}"?>').encode(encoding)
+    return document.replace(
+        '<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{label}"?>'
+    ).encode(encoding)
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -344,7 +368,9 @@ def test_external_entity_is_refused_and_never_read(server, secret_file, target, 
     path, marker = secret_file
     url = "file:///etc/passwd" if target == "passwd" else path.as_uri()
     document = with_doctype(f'<!DOCTYPE s:Envelope [<!ENTITY xxe SYSTEM "{url}">]>', "&xxe;")
-    status, _, body = send(server, encoded(document, encoding), headers={"Content-Type": "text/xml"})
+    status, _, body = send(
+        server, encoded(document, encoding), headers={"Content-Type": "text/xml"}
+    )
     assert "not allowed" in fault(status, body)
     assert marker.encode() not in body and b"root:" not in body
 
@@ -358,14 +384,18 @@ def test_parameter_entity_reading_a_file_is_refused(server, secret_file, dtd_ser
         f'<!ENTITY % dtd SYSTEM "{base}/exfiltrate.dtd"> %dtd;]>',
         "W",
     )
-    status, _, body = send(server, encoded(document, encoding), headers={"Content-Type": "text/xml"})
+    status, _, body = send(
+        server, encoded(document, encoding), headers={"Content-Type": "text/xml"}
+    )
     assert "not allowed" in fault(status, body)
     assert marker.encode() not in body
     assert hits == []
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-@pytest.mark.parametrize("document", [billion_laughs, quadratic_blowup], ids=["billion-laughs", "quadratic"])
+@pytest.mark.parametrize(
+    "document", [billion_laughs, quadratic_blowup], ids=["billion-laughs", "quadratic"]
+)
 def test_entity_expansion_is_refused_unexpanded(server, document, encoding):
     data = encoded(document(), encoding)
     assert len(data) <= MAX_BODY
@@ -390,7 +420,9 @@ def test_external_dtd_is_never_fetched(server, dtd_server, doctype, encoding):
     base, hits = dtd_server
     subject = "&remote;" if "remote" in doctype else "&fetched;"
     document = with_doctype(doctype.format(base=base), subject)
-    status, _, body = send(server, encoded(document, encoding), headers={"Content-Type": "text/xml"})
+    status, _, body = send(
+        server, encoded(document, encoding), headers={"Content-Type": "text/xml"}
+    )
     assert "not allowed" in fault(status, body)
     assert b"FETCHED-FROM-DTD-SERVER" not in body
     assert hits == []
@@ -404,7 +436,7 @@ def test_xinclude_is_not_processed(server, secret_file, qualification_type):
         f'<SubjectId><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{path.as_uri()}" '
         'parse="text"/></SubjectId>',
     )
-    status, _, answer = send(server, body)
+    _status, _, answer = send(server, body)
     assert_no_internals(answer)
     assert marker.encode() not in answer
 
@@ -414,14 +446,18 @@ def test_document_in_another_encoding_is_read(server, qualification_type, encodi
     """A well-formed request in UTF-16 or UTF-32 (declared, with or without BOM) is
     answered like its UTF-8 twin, whatever charset the Content-Type names."""
     document = '<?xml version="1.0"?>' + score_call(qualification_type)
-    status, _, body = send(server, encoded(document, encoding), headers={"Content-Type": "text/xml; charset=utf-8"})
+    status, _, body = send(
+        server, encoded(document, encoding), headers={"Content-Type": "text/xml; charset=utf-8"}
+    )
     assert status == 200, body
     assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in body
 
 
 def test_utf16_document_with_doctype_is_refused(server):
     document = with_doctype("<!DOCTYPE s:Envelope>", "W")
-    status, _, body = send(server, encoded(document, "utf-16"), headers={"Content-Type": "text/xml; charset=utf-16"})
+    status, _, body = send(
+        server, encoded(document, "utf-16"), headers={"Content-Type": "text/xml; charset=utf-16"}
+    )
     assert "not allowed" in fault(status, body)
 
 
@@ -486,7 +522,9 @@ def test_content_length_larger_than_the_body(server, qualification_type):
     if answer:  # a server may also just drop it; if it answers, it is a precise fault
         head, _, rest = answer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 400"), head
-        assert f"ended after {len(data)} of the {len(data) + 500} bytes" in fault(400, rest, http_status=400)
+        assert f"ended after {len(data)} of the {len(data) + 500} bytes" in fault(
+            400, rest, http_status=400
+        )
 
 
 def test_content_length_smaller_than_the_body(server, qualification_type):
@@ -551,8 +589,8 @@ def test_unexpected_failure_behind_the_endpoint_is_a_generic_server_fault(caplog
     """An exception escaping the SOAP stack (here a WSGI application that raises,
     standing in for spyne) is answered with a Server fault that reveals nothing,
     and the details are logged on the server."""
-    from soap_mturk.protocol.soap.endpoint import SoapEndpoint
     from soap_mturk.auth import AccessKeyIdentity
+    from soap_mturk.protocol.soap.endpoint import SoapEndpoint
 
     endpoint = SoapEndpoint(domain=None, authenticator=AccessKeyIdentity(), max_body=MAX_BODY)  # type: ignore[arg-type]
     answers = []
@@ -607,8 +645,14 @@ def test_clients_that_stall_mid_request_do_not_hold_up_others(server, qualificat
 
 @pytest.mark.parametrize("path", ["/", "/?Service=AWSMechanicalTurkRequester", "/onca/soap",
                                   "/onca/soap?Service=AWSMechanicalTurkRequester"])  # fmt: skip
-@pytest.mark.parametrize("soap_action", [None, '""', '"http://soap.amazon.com"', "GetQualificationScore"])
-def test_every_soap_path_answers_whatever_the_soap_action(server, qualification_type, path, soap_action):
-    status, _, answer = send(server, score_call(qualification_type), path=path, soap_action=soap_action)
+@pytest.mark.parametrize(
+    "soap_action", [None, '""', '"http://soap.amazon.com"', "GetQualificationScore"]
+)
+def test_every_soap_path_answers_whatever_the_soap_action(
+    server, qualification_type, path, soap_action
+):
+    status, _, answer = send(
+        server, score_call(qualification_type), path=path, soap_action=soap_action
+    )
     assert status == 200, answer
     assert f"<tns:IntegerValue>{SCORE}</tns:IntegerValue>".encode() in answer

@@ -37,17 +37,29 @@ class World:
         self.auto = self._create(service, "auto", "Active", AutoGranted=True)
         self.hidden = self._create(service, "hidden", "Inactive", AutoGranted=True)
         assigned = service.AssignQualification(
-            **signed(A), Request=[{"QualificationTypeId": self.plain, "WorkerId": WORKER, "IntegerValue": 10}])
+            **signed(A),
+            Request=[{"QualificationTypeId": self.plain, "WorkerId": WORKER, "IntegerValue": 10}],
+        )
         assert assigned.AssignQualificationResult[0].Request.IsValid == "True"
         # Workers ask for qualifications outside the Requester API: put the request in the store.
         self.request_id = new_id(40)
         with store.write() as session:
-            session.put_request(QualificationRequest(self.request_id, self.auto, OTHER_WORKER, utc_now()))
+            session.put_request(
+                QualificationRequest(self.request_id, self.auto, OTHER_WORKER, utc_now())
+            )
 
     def _create(self, service, label, status, **extra):
         created = service.CreateQualificationType(
-            **signed(A), Request=[{"Name": f"Isolation {self.marker} {label}", "Description": f"A's {label}",
-                                   "QualificationTypeStatus": status, **extra}])
+            **signed(A),
+            Request=[
+                {
+                    "Name": f"Isolation {self.marker} {label}",
+                    "Description": f"A's {label}",
+                    "QualificationTypeStatus": status,
+                    **extra,
+                }
+            ],
+        )
         assert created.QualificationType[0].Request.IsValid == "True"
         return created.QualificationType[0].QualificationTypeId
 
@@ -63,13 +75,20 @@ def denied(result) -> None:
 
 
 def a_score(service, type_id, worker=WORKER):
-    read = service.GetQualificationScore(**signed(A), Request=[{"QualificationTypeId": type_id, "SubjectId": worker}])
+    read = service.GetQualificationScore(
+        **signed(A), Request=[{"QualificationTypeId": type_id, "SubjectId": worker}]
+    )
     return read.Qualification[0]
 
 
 def a_pending(service, world) -> list[str]:
-    listed = service.GetQualificationRequests(**signed(A), Request=[{"QualificationTypeId": world.auto}])
-    return [r.QualificationRequestId for r in listed.GetQualificationRequestsResult[0].QualificationRequest]
+    listed = service.GetQualificationRequests(
+        **signed(A), Request=[{"QualificationTypeId": world.auto}]
+    )
+    return [
+        r.QualificationRequestId
+        for r in listed.GetQualificationRequestsResult[0].QualificationRequest
+    ]
 
 
 def a_type(service, type_id):
@@ -82,44 +101,62 @@ def a_type(service, type_id):
 
 def test_b_cannot_update_a_type(service, world):
     response = service.UpdateQualificationType(
-        **signed(B), Request=[{"QualificationTypeId": world.plain, "Description": "B was here",
-                               "QualificationTypeStatus": "Inactive"}])
+        **signed(B),
+        Request=[
+            {
+                "QualificationTypeId": world.plain,
+                "Description": "B was here",
+                "QualificationTypeStatus": "Inactive",
+            }
+        ],
+    )
     denied(response.QualificationType[0])
     after = a_type(service, world.plain)
     assert (after.Description, after.QualificationTypeStatus) == ("A's plain", "Active")
 
 
 def test_b_cannot_dispose_a_type(service, world):
-    response = service.DisposeQualificationType(**signed(B), Request=[{"QualificationTypeId": world.plain}])
+    response = service.DisposeQualificationType(
+        **signed(B), Request=[{"QualificationTypeId": world.plain}]
+    )
     denied(response.DisposeQualificationTypeResult[0])
     assert a_type(service, world.plain).Request.IsValid == "True"
 
 
 def test_b_cannot_assign_a_qualification(service, world):
     response = service.AssignQualification(
-        **signed(B), Request=[{"QualificationTypeId": world.plain, "WorkerId": OTHER_WORKER, "IntegerValue": 5}])
+        **signed(B),
+        Request=[{"QualificationTypeId": world.plain, "WorkerId": OTHER_WORKER, "IntegerValue": 5}],
+    )
     denied(response.AssignQualificationResult[0])
     missing = a_score(service, world.plain, OTHER_WORKER)
-    assert [e.Code for e in missing.Request.Errors.Error] == ["AWS.MechanicalTurk.QualificationDoesNotExist"]
+    assert [e.Code for e in missing.Request.Errors.Error] == [
+        "AWS.MechanicalTurk.QualificationDoesNotExist"
+    ]
 
 
 def test_b_cannot_revoke_a_qualification(service, world):
     response = service.RevokeQualification(
-        **signed(B), Request=[{"SubjectId": WORKER, "QualificationTypeId": world.plain, "Reason": "B says so"}])
+        **signed(B),
+        Request=[{"SubjectId": WORKER, "QualificationTypeId": world.plain, "Reason": "B says so"}],
+    )
     denied(response.RevokeQualificationResult[0])
     assert a_score(service, world.plain).Status == "Granted"
 
 
 def test_b_cannot_update_a_score(service, world):
     response = service.UpdateQualificationScore(
-        **signed(B), Request=[{"QualificationTypeId": world.plain, "SubjectId": WORKER, "IntegerValue": 99}])
+        **signed(B),
+        Request=[{"QualificationTypeId": world.plain, "SubjectId": WORKER, "IntegerValue": 99}],
+    )
     denied(response.UpdateQualificationScoreResult[0])
     assert a_score(service, world.plain).IntegerValue == 10
 
 
 def test_b_cannot_grant_a_request(service, world):
     response = service.GrantQualification(
-        **signed(B), Request=[{"QualificationRequestId": world.request_id, "IntegerValue": 7}])
+        **signed(B), Request=[{"QualificationRequestId": world.request_id, "IntegerValue": 7}]
+    )
     denied(response.GrantQualificationResult[0])
     assert a_pending(service, world) == [world.request_id]
     missing = a_score(service, world.auto, OTHER_WORKER)
@@ -128,19 +165,25 @@ def test_b_cannot_grant_a_request(service, world):
 
 def test_b_cannot_reject_a_request(service, world):
     response = service.RejectQualificationRequest(
-        **signed(B), Request=[{"QualificationRequestId": world.request_id, "Reason": "B says no"}])
+        **signed(B), Request=[{"QualificationRequestId": world.request_id, "Reason": "B says no"}]
+    )
     denied(response.RejectQualificationRequestResult[0])
     assert a_pending(service, world) == [world.request_id]
 
 
 def test_b_cannot_list_qualifications_of_a_type(service, world):
     response = service.GetQualificationsForQualificationType(
-        **signed(B), Request=[{"QualificationTypeId": world.plain}])
+        **signed(B), Request=[{"QualificationTypeId": world.plain}]
+    )
     result = response.GetQualificationsForQualificationTypeResult[0]
     denied(result)
     assert not result.Qualification
-    own = service.GetQualificationsForQualificationType(**signed(A), Request=[{"QualificationTypeId": world.plain}])
-    assert [q.SubjectId for q in own.GetQualificationsForQualificationTypeResult[0].Qualification] == [WORKER]
+    own = service.GetQualificationsForQualificationType(
+        **signed(A), Request=[{"QualificationTypeId": world.plain}]
+    )
+    assert [
+        q.SubjectId for q in own.GetQualificationsForQualificationTypeResult[0].Qualification
+    ] == [WORKER]
 
 
 def test_b_does_not_see_a_requests(service, world):
@@ -148,7 +191,9 @@ def test_b_does_not_see_a_requests(service, world):
     result = everything.GetQualificationRequestsResult[0]
     assert result.Request.IsValid == "True"
     assert result.TotalNumResults == 0 and not result.QualificationRequest
-    one_type = service.GetQualificationRequests(**signed(B), Request=[{"QualificationTypeId": world.auto}])
+    one_type = service.GetQualificationRequests(
+        **signed(B), Request=[{"QualificationTypeId": world.auto}]
+    )
     denied(one_type.GetQualificationRequestsResult[0])
     assert a_pending(service, world) == [world.request_id]
 
@@ -158,7 +203,8 @@ def test_b_does_not_see_a_requests(service, world):
 
 def test_b_reads_a_score(service, world):
     read = service.GetQualificationScore(
-        **signed(B), Request=[{"QualificationTypeId": world.plain, "SubjectId": WORKER}])
+        **signed(B), Request=[{"QualificationTypeId": world.plain, "SubjectId": WORKER}]
+    )
     qualification = read.Qualification[0]
     assert qualification.Request.IsValid == "True"
     assert (qualification.SubjectId, qualification.IntegerValue) == (WORKER, 10)
@@ -166,7 +212,8 @@ def test_b_reads_a_score(service, world):
 
 def _found(service, key, world, **criteria) -> set[str]:
     found = service.SearchQualificationTypes(
-        **signed(key), Request=[{"Query": world.marker, "PageSize": 100, **criteria}])
+        **signed(key), Request=[{"Query": world.marker, "PageSize": 100, **criteria}]
+    )
     result = found.SearchQualificationTypesResult[0]
     assert result.Request.IsValid == "True"
     return {t.QualificationTypeId for t in result.QualificationType}
@@ -179,22 +226,38 @@ def test_b_finds_only_a_requestable_active_types(service, world):
 
 
 def test_a_finds_all_its_types(service, world):
-    assert _found(service, A, world, MustBeRequestable=False) == {world.plain, world.auto, world.hidden}
+    assert _found(service, A, world, MustBeRequestable=False) == {
+        world.plain,
+        world.auto,
+        world.hidden,
+    }
     assert _found(service, A, world, MustBeRequestable=True) == {world.plain, world.auto}
 
 
 def test_b_refused_for_a_type_and_served_for_its_own_in_one_batch(service, world):
     mine = service.CreateQualificationType(
-        **signed(B), Request=[{"Name": f"Isolation {world.marker} B's", "Description": "B's own",
-                               "QualificationTypeStatus": "Active"}])
+        **signed(B),
+        Request=[
+            {
+                "Name": f"Isolation {world.marker} B's",
+                "Description": "B's own",
+                "QualificationTypeStatus": "Active",
+            }
+        ],
+    )
     own_type = mine.QualificationType[0].QualificationTypeId
     response = service.AssignQualification(
-        **signed(B), Request=[{"QualificationTypeId": own_type, "WorkerId": WORKER},
-                              {"QualificationTypeId": world.plain, "WorkerId": OTHER_WORKER}])
+        **signed(B),
+        Request=[
+            {"QualificationTypeId": own_type, "WorkerId": WORKER},
+            {"QualificationTypeId": world.plain, "WorkerId": OTHER_WORKER},
+        ],
+    )
     first, second = response.AssignQualificationResult
     assert first.Request.IsValid == "True"
     denied(second)
     # And A, in turn, cannot touch B's type.
     revoked = service.RevokeQualification(
-        **signed(A), Request=[{"SubjectId": WORKER, "QualificationTypeId": own_type}])
+        **signed(A), Request=[{"SubjectId": WORKER, "QualificationTypeId": own_type}]
+    )
     denied(revoked.RevokeQualificationResult[0])

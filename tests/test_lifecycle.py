@@ -76,7 +76,10 @@ def test_whole_lifecycle(caller):
     )
     assert_error(refused, Code.PERMISSION_DENIED)
     never = caller.one(
-        "UpdateQualificationScore", QualificationTypeId=type_id, SubjectId=NEVER_HELD, IntegerValue=5
+        "UpdateQualificationScore",
+        QualificationTypeId=type_id,
+        SubjectId=NEVER_HELD,
+        IntegerValue=5,
     )
     assert_error(never, Code.QUALIFICATION_DOES_NOT_EXIST)
     assert caller.score(type_id, WORKER).IntegerValue == 70
@@ -103,7 +106,11 @@ def test_whole_lifecycle(caller):
 def test_type_read_by_another_requester_hides_the_answer_key(caller):
     type_id = caller.new_type(Test=QUESTION_FORM, AnswerKey=ANSWER_KEY, TestDurationInSeconds=60)
     mine = caller.ok("GetQualificationType", QualificationTypeId=type_id)
-    assert (mine.Test, mine.AnswerKey, mine.TestDurationInSeconds) == (QUESTION_FORM, ANSWER_KEY, 60)
+    assert (mine.Test, mine.AnswerKey, mine.TestDurationInSeconds) == (
+        QUESTION_FORM,
+        ANSWER_KEY,
+        60,
+    )
     assert mine.IsRequestable is True
     theirs = caller.ok("GetQualificationType", key=new_key("other"), QualificationTypeId=type_id)
     assert theirs.Test == QUESTION_FORM
@@ -125,7 +132,9 @@ def test_update_type_changes_only_what_is_sent(caller):
     read = caller.ok("GetQualificationType", QualificationTypeId=type_id)
     assert (read.QualificationTypeStatus, read.Description) == ("Inactive", updated.Description)
     refused = caller.one(
-        "UpdateQualificationType", key=new_key("other"), QualificationTypeId=type_id,
+        "UpdateQualificationType",
+        key=new_key("other"),
+        QualificationTypeId=type_id,
         Description="not yours",
     )
     assert_error(refused, Code.PERMISSION_DENIED)
@@ -209,13 +218,18 @@ def test_response_group_request_echoes_the_request(caller):
     )
     echo = created.Request.CreateQualificationTypeRequest
     assert (echo.Name, echo.Description, echo.QualificationTypeStatus) == (
-        name, "echo me", "Active",
+        name,
+        "echo me",
+        "Active",
     )
     type_id = created.QualificationTypeId
 
     assigned = caller.ok(
         "AssignQualification",
-        QualificationTypeId=type_id, WorkerId=WORKER, IntegerValue=42, ResponseGroup=["Request"],
+        QualificationTypeId=type_id,
+        WorkerId=WORKER,
+        IntegerValue=42,
+        ResponseGroup=["Request"],
     )
     echo = assigned.Request.AssignQualificationRequest
     assert (echo.QualificationTypeId, echo.WorkerId, echo.IntegerValue) == (type_id, WORKER, 42)
@@ -226,7 +240,9 @@ def test_response_group_request_echoes_the_request(caller):
     # A failed request is echoed too, beside its errors.
     failed = caller.one(
         "RevokeQualification",
-        SubjectId=NEVER_HELD, QualificationTypeId=type_id, ResponseGroup=["Request"],
+        SubjectId=NEVER_HELD,
+        QualificationTypeId=type_id,
+        ResponseGroup=["Request"],
     )
     assert_error(failed, Code.QUALIFICATION_DOES_NOT_EXIST)
     assert failed.Request.RevokeQualificationRequest.SubjectId == NEVER_HELD
@@ -251,7 +267,6 @@ def test_score_operations_have_no_echo_slot_and_answer_only_is_valid(caller, op)
     assert [child.tag.split("}")[1] for child in echo] == ["IsValid"]
 
 
-
 def echo_cases(caller: Caller, store) -> dict[str, dict]:
     """For each operation whose result can echo its request: a request that succeeds."""
     type_id = caller.new_type()
@@ -259,7 +274,9 @@ def echo_cases(caller: Caller, store) -> dict[str, dict]:
     return {
         "GetQualificationsForQualificationType": {"QualificationTypeId": type_id, "PageSize": 5},
         "CreateQualificationType": {
-            "Name": unique("echo"), "Description": "d", "QualificationTypeStatus": "Active",
+            "Name": unique("echo"),
+            "Description": "d",
+            "QualificationTypeStatus": "Active",
         },
         "GrantQualification": {
             "QualificationRequestId": file_request(store, type_id, "AWORKERGRANT"),

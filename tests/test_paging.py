@@ -65,15 +65,27 @@ def test_search_default_is_by_name_descending_and_counts(caller, catalogue):
 def test_search_ascending_and_pages(caller, catalogue):
     token, _ = catalogue
     pages = [
-        search(caller, Query=token + " ", SortDirection="Ascending", SortProperty="Name",
-               PageSize=2, PageNumber=n)
+        search(
+            caller,
+            Query=token + " ",
+            SortDirection="Ascending",
+            SortProperty="Name",
+            PageSize=2,
+            PageNumber=n,
+        )
         for n in (1, 2, 3, 4)
     ]
     assert [names(p) for p in pages] == [
-        [f"{token} a", f"{token} b"], [f"{token} c", f"{token} d"], [f"{token} e"], [],
+        [f"{token} a", f"{token} b"],
+        [f"{token} c", f"{token} d"],
+        [f"{token} e"],
+        [],
     ]
     assert [(p.NumResults, p.TotalNumResults, p.PageNumber) for p in pages] == [
-        (2, 5, 1), (2, 5, 2), (1, 5, 3), (0, 5, 4),
+        (2, 5, 1),
+        (2, 5, 2),
+        (1, 5, 3),
+        (0, 5, 4),
     ]
 
 
@@ -114,7 +126,8 @@ def test_search_must_be_owned_by_caller(caller):
     caller.new_type(key=other, Name=f"{token} theirs retired", QualificationTypeStatus="Inactive")
     assert names(search(caller, Query=token, MustBeOwnedByCaller=True)) == [f"{token} mine"]
     assert names(search(caller, Query=token, MustBeOwnedByCaller=False)) == [
-        f"{token} theirs", f"{token} mine",
+        f"{token} theirs",
+        f"{token} mine",
     ]
     assert names(search(caller, Query=token)) == [f"{token} theirs", f"{token} mine"]
 
@@ -138,10 +151,13 @@ def test_qualifications_for_type_filters_by_status_and_pages(caller):
     granted = listing()
     assert (granted.NumResults, granted.TotalNumResults, granted.PageNumber) == (3, 3, 1)
     assert {q.SubjectId for q in granted.Qualification} == set(workers[2:])
-    assert all(q.Status == "Granted" and q.QualificationTypeId == type_id
-               for q in granted.Qualification)
+    assert all(
+        q.Status == "Granted" and q.QualificationTypeId == type_id for q in granted.Qualification
+    )
     assert {q.SubjectId: q.IntegerValue for q in granted.Qualification} == {
-        "AWORKER2": 2, "AWORKER3": 3, "AWORKER4": 4,
+        "AWORKER2": 2,
+        "AWORKER3": 3,
+        "AWORKER4": 4,
     }
 
     revoked = listing(Status="Revoked")
@@ -176,7 +192,7 @@ def request_ids(result) -> list[str]:
 
 
 def test_requests_listed_oldest_first_for_all_the_callers_types(caller, filed):
-    first, second, ids = filed
+    first, _second, ids = filed
     listed = caller.ok("GetQualificationRequests")
     assert request_ids(listed) == [ids["old"], ids["mid"], ids["new"]]
     assert (listed.NumResults, listed.TotalNumResults, listed.PageNumber) == (3, 3, 1)
@@ -193,8 +209,9 @@ def test_requests_filter_sort_and_page(caller, filed):
     newest_first = caller.ok("GetQualificationRequests", SortDirection="Descending")
     assert request_ids(newest_first) == [ids["new"], ids["mid"], ids["old"]]
     by_type = caller.ok("GetQualificationRequests", SortProperty="QualificationTypeId")
-    expected = sorted([(first, ids["old"]), (first, ids["new"]), (second, ids["mid"])],
-                      key=lambda pair: pair[0])
+    expected = sorted(
+        [(first, ids["old"]), (first, ids["new"]), (second, ids["mid"])], key=lambda pair: pair[0]
+    )
     assert [r.QualificationTypeId for r in by_type.QualificationRequest] == [t for t, _ in expected]
     page2 = caller.ok("GetQualificationRequests", PageSize=2, PageNumber=2)
     assert request_ids(page2) == [ids["new"]]
@@ -226,7 +243,7 @@ def test_grant_regrants_a_revoked_qualification_with_a_new_grant_time(caller, st
 
 
 def test_reject_removes_the_request_and_leaves_held_qualifications(caller, filed, store):
-    first, second, ids = filed
+    first, _second, ids = filed
     caller.assign(first, "AWORKERNEW", 40)
     caller.ok("RejectQualificationRequest", QualificationRequestId=ids["new"], Reason="not now")
     assert caller.score(first, "AWORKERNEW").IntegerValue == 40
@@ -239,7 +256,7 @@ def test_reject_removes_the_request_and_leaves_held_qualifications(caller, filed
 
 
 def test_dispose_rejects_pending_requests(caller, filed, store):
-    first, second, ids = filed
+    first, _second, ids = filed
     caller.ok("DisposeQualificationType", QualificationTypeId=first)
     assert request_ids(caller.ok("GetQualificationRequests")) == [ids["mid"]]
     with store.read() as session:

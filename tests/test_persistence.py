@@ -32,7 +32,18 @@ class Served:
     def __init__(self, db: Path):
         self.process = subprocess.Popen(
             # Signing is tested elsewhere; here the access key is the identity.
-            [sys.executable, "-m", "soap_mturk", "serve", "--port", "0", "--db", str(db), "--auth", "off"],
+            [
+                sys.executable,
+                "-m",
+                "soap_mturk",
+                "serve",
+                "--port",
+                "0",
+                "--db",
+                str(db),
+                "--auth",
+                "off",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -78,8 +89,12 @@ def test_state_survives_sigterm_and_restart(db):
         caller = Caller(first.client(VERSIONS[0].date).service, owner)
         type_id = caller.new_type(Name=unique("Persisted"), Keywords="kept")
         caller.assign(type_id, "AWORKERKEPT", 10)
-        caller.ok("UpdateQualificationScore", QualificationTypeId=type_id,
-                  SubjectId="AWORKERKEPT", IntegerValue=70)
+        caller.ok(
+            "UpdateQualificationScore",
+            QualificationTypeId=type_id,
+            SubjectId="AWORKERKEPT",
+            IntegerValue=70,
+        )
         caller.assign(type_id, "AWORKERGONE", 3)
         caller.ok("RevokeQualification", SubjectId="AWORKERGONE", QualificationTypeId=type_id)
         granted_at = caller.score(type_id, "AWORKERKEPT").GrantTime
@@ -100,8 +115,12 @@ def test_state_survives_sigterm_and_restart(db):
         assert read.Keywords == "kept"
         # The name is still taken for its owner.
         owner_again = Caller(second.client(VERSIONS[0].date).service, owner)
-        dup = owner_again.one("CreateQualificationType", Name=read.Name, Description="d",
-                              QualificationTypeStatus="Active")
+        dup = owner_again.one(
+            "CreateQualificationType",
+            Name=read.Name,
+            Description="d",
+            QualificationTypeStatus="Active",
+        )
         assert dup.Request.IsValid == "False"
     finally:
         code, output = second.stop()
@@ -124,10 +143,18 @@ def test_concurrent_writes_and_reads_on_distinct_workers(emulator):
         for n in range(WORKERS_PER_THREAD):
             worker = f"AWORKER{thread}X{n}"
             steps = [
-                caller.one("AssignQualification", QualificationTypeId=type_id, WorkerId=worker,
-                           IntegerValue=n),
-                caller.one("UpdateQualificationScore", QualificationTypeId=type_id,
-                           SubjectId=worker, IntegerValue=1000 * thread + n),
+                caller.one(
+                    "AssignQualification",
+                    QualificationTypeId=type_id,
+                    WorkerId=worker,
+                    IntegerValue=n,
+                ),
+                caller.one(
+                    "UpdateQualificationScore",
+                    QualificationTypeId=type_id,
+                    SubjectId=worker,
+                    IntegerValue=1000 * thread + n,
+                ),
             ]
             read = caller.score(type_id, worker, key=new_key("reader"))
             steps.append(read)
@@ -145,8 +172,9 @@ def test_concurrent_writes_and_reads_on_distinct_workers(emulator):
     written = {w: v for r in results for w, v in r.items()}
     assert len(written) == THREADS * WORKERS_PER_THREAD
 
-    listing = setup.ok("GetQualificationsForQualificationType", QualificationTypeId=type_id,
-                       PageSize=100)
+    listing = setup.ok(
+        "GetQualificationsForQualificationType", QualificationTypeId=type_id, PageSize=100
+    )
     assert listing.TotalNumResults == len(written)
     assert {q.SubjectId: q.IntegerValue for q in listing.Qualification} == written
 
@@ -159,8 +187,9 @@ def test_concurrent_grants_of_one_request_grant_it_once(emulator):
 
     def grant(value: int) -> str:
         caller = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
-        return caller.one("GrantQualification", QualificationRequestId=request_id,
-                          IntegerValue=value).Request.IsValid
+        return caller.one(
+            "GrantQualification", QualificationRequestId=request_id, IntegerValue=value
+        ).Request.IsValid
 
     with ThreadPoolExecutor(THREADS) as pool:
         outcomes = list(pool.map(grant, range(THREADS)))
@@ -177,13 +206,19 @@ def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(e
 
     def both(value: int) -> tuple[list[str], list[str]]:
         caller = Caller(served_client(emulator, VERSIONS[value % 2].date).service, owner)
-        assigned = caller.one("AssignQualification", QualificationTypeId=type_id,
-                              WorkerId="AWORKERTWIN", IntegerValue=value)
-        created = caller.one("CreateQualificationType", Name=name, Description="d",
-                             QualificationTypeStatus="Active")
+        assigned = caller.one(
+            "AssignQualification",
+            QualificationTypeId=type_id,
+            WorkerId="AWORKERTWIN",
+            IntegerValue=value,
+        )
+        created = caller.one(
+            "CreateQualificationType", Name=name, Description="d", QualificationTypeStatus="Active"
+        )
         return [assigned.Request.IsValid, created.Request.IsValid], [
-            e.Code for r in (assigned, created) for e in (r.Request.Errors.Error
-                                                          if r.Request.Errors else [])
+            e.Code
+            for r in (assigned, created)
+            for e in (r.Request.Errors.Error if r.Request.Errors else [])
         ]
 
     with ThreadPoolExecutor(THREADS) as pool:
@@ -191,7 +226,8 @@ def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(e
     assert sorted(o[0][0] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
     assert sorted(o[0][1] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
     assert {code for _, errors in outcomes for code in errors} == {
-        Code.QUALIFICATION_ALREADY_EXISTS, Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+        Code.QUALIFICATION_ALREADY_EXISTS,
+        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
     }
     winner = [o[0][0] for o in outcomes].index("True")
     assert setup.score(type_id, "AWORKERTWIN").IntegerValue == winner
@@ -206,13 +242,19 @@ def test_concurrent_creates_with_tests_each_get_their_own_answer(emulator):
         for round_ in range(4):
             broken = (n + round_) % 2 == 1
             test = QUESTION_FORM.replace("</QuestionForm>", "") if broken else QUESTION_FORM
-            result = caller.one("CreateQualificationType", Name=unique("t"), Description="d",
-                                QualificationTypeStatus="Active", Test=test,
-                                TestDurationInSeconds=60)
+            result = caller.one(
+                "CreateQualificationType",
+                Name=unique("t"),
+                Description="d",
+                QualificationTypeStatus="Active",
+                Test=test,
+                TestDurationInSeconds=60,
+            )
             expected = "False" if broken else "True"
-            outcomes.append(result.Request.IsValid == expected and
-                            (not broken or result.Request.Errors.Error[0].Code
-                             == Code.XML_PARSE_ERROR))
+            outcomes.append(
+                result.Request.IsValid == expected
+                and (not broken or result.Request.Errors.Error[0].Code == Code.XML_PARSE_ERROR)
+            )
         return outcomes
 
     with ThreadPoolExecutor(THREADS) as pool:

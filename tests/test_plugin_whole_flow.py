@@ -16,19 +16,43 @@ def test_whole_qualification_flow(mturk_emulator):
     service = zeep.Client(mturk_emulator.wsdl_url("2014-08-15")).service
 
     def call(operation, **request):
-        return getattr(service, operation)(**mturk_emulator.credentials(operation), Request=[request])
+        return getattr(service, operation)(
+            **mturk_emulator.credentials(operation), Request=[request]
+        )
 
     # A requester offers a hand-graded test and a self-graded one.
-    by_hand = call("CreateQualificationType", Name="Chess by hand", Description="Graded by the owner",
-                   QualificationTypeStatus="Active", Test=CHESS_TEST, TestDurationInSeconds=300,
-                   RetryDelayInSeconds=0).QualificationType[0].QualificationTypeId
-    by_key = call("CreateQualificationType", Name="Chess by key", Description="Graded by its key",
-                  QualificationTypeStatus="Active", Test=CHESS_TEST, AnswerKey=CHESS_KEY,
-                  TestDurationInSeconds=300).QualificationType[0].QualificationTypeId
+    by_hand = (
+        call(
+            "CreateQualificationType",
+            Name="Chess by hand",
+            Description="Graded by the owner",
+            QualificationTypeStatus="Active",
+            Test=CHESS_TEST,
+            TestDurationInSeconds=300,
+            RetryDelayInSeconds=0,
+        )
+        .QualificationType[0]
+        .QualificationTypeId
+    )
+    by_key = (
+        call(
+            "CreateQualificationType",
+            Name="Chess by key",
+            Description="Graded by its key",
+            QualificationTypeStatus="Active",
+            Test=CHESS_TEST,
+            AnswerKey=CHESS_KEY,
+            TestDurationInSeconds=300,
+        )
+        .QualificationType[0]
+        .QualificationTypeId
+    )
 
     # Workers take them.
     control = mturk_emulator.control
-    filed = control.request_qualification("A1ALICE", by_hand, answers(nextmove="D", favoritefruit="apples"))
+    filed = control.request_qualification(
+        "A1ALICE", by_hand, answers(nextmove="D", favoritefruit="apples")
+    )
     control.request_qualification("A2BOB", by_hand, answers(nextmove="A"))
     graded = control.request_qualification("A1ALICE", by_key, answers(nextmove="D"))
     assert graded["Qualification"]["IntegerValue"] == 33
@@ -42,22 +66,38 @@ def test_whole_qualification_flow(mturk_emulator):
     assert alice.QualificationRequestId == filed["QualificationRequest"]["QualificationRequestId"]
     assert alice.Answer == answers(nextmove="D", favoritefruit="apples")
     call("GrantQualification", QualificationRequestId=alice.QualificationRequestId, IntegerValue=90)
-    call("RejectQualificationRequest", QualificationRequestId=bob.QualificationRequestId, Reason="Try again")
+    call(
+        "RejectQualificationRequest",
+        QualificationRequestId=bob.QualificationRequestId,
+        Reason="Try again",
+    )
 
     listed = call("GetQualificationsForQualificationType", QualificationTypeId=by_hand)
-    holders = {q.SubjectId: q.IntegerValue for q in listed.GetQualificationsForQualificationTypeResult[0].Qualification}
+    holders = {
+        q.SubjectId: q.IntegerValue
+        for q in listed.GetQualificationsForQualificationTypeResult[0].Qualification
+    }
     assert holders == {"A1ALICE": 90}
     assert call("GetQualificationRequests").GetQualificationRequestsResult[0].TotalNumResults == 0
 
     # Bob retakes (the type allows it at once) and is granted this time.
     control.request_qualification("A2BOB", by_hand, answers(nextmove="D"))
-    [retake] = call("GetQualificationRequests", QualificationTypeId=by_hand).GetQualificationRequestsResult[0].QualificationRequest
+    [retake] = (
+        call("GetQualificationRequests", QualificationTypeId=by_hand)
+        .GetQualificationRequestsResult[0]
+        .QualificationRequest
+    )
     call("GrantQualification", QualificationRequestId=retake.QualificationRequestId)
-    score = call("GetQualificationScore", QualificationTypeId=by_hand, SubjectId="A2BOB").Qualification[0]
+    score = call(
+        "GetQualificationScore", QualificationTypeId=by_hand, SubjectId="A2BOB"
+    ).Qualification[0]
     assert (score.IntegerValue, score.Status) == (1, "Granted")
 
     state = control.state()
-    assert sorted(t["Name"] for t in state["QualificationTypes"]) == ["Chess by hand", "Chess by key"]
+    assert sorted(t["Name"] for t in state["QualificationTypes"]) == [
+        "Chess by hand",
+        "Chess by key",
+    ]
 
 
 PLUGIN_USER = textwrap.dedent(
@@ -79,7 +119,10 @@ def test_plugin_is_found_by_entry_point_and_state_is_fresh_per_test(tmp_path):
     (tmp_path / "test_user.py").write_text(PLUGIN_USER, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout

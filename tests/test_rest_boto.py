@@ -8,11 +8,13 @@ import uuid
 
 import pytest
 
-boto_mturk = pytest.importorskip("boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'")
+boto_mturk = pytest.importorskip(
+    "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
+)
 MTurkConnection = boto_mturk.MTurkConnection
 MTurkRequestError = boto_mturk.MTurkRequestError
 
-from tests.rest_support import OTHER, OWNER, rest_emulator  # noqa: E402,F401
+from tests.rest_support import OTHER, OWNER, rest_emulator  # noqa: E402
 
 WORKER = "AZ3456EXAMPLE"
 
@@ -50,7 +52,9 @@ def new_type(owner, **kwargs) -> str:
 
 def test_create_then_get_qualification_type(owner):
     name = f"boto {uuid.uuid4()}"
-    created = owner.create_qualification_type(name, "made by boto 2", "Active", keywords=["a", "b"], retry_delay=60)
+    created = owner.create_qualification_type(
+        name, "made by boto 2", "Active", keywords=["a", "b"], retry_delay=60
+    )
     qtype = created[0]
     assert qtype.IsValid == "True"
     assert len(qtype.QualificationTypeId) >= 20
@@ -65,9 +69,15 @@ def test_create_then_get_qualification_type(owner):
 
 def test_assign_get_and_update_score(owner, other):
     type_id = new_type(owner)
-    owner.assign_qualification(type_id, WORKER, value=10, send_notification=False)  # boto raises on failure
+    owner.assign_qualification(
+        type_id, WORKER, value=10, send_notification=False
+    )  # boto raises on failure
     score = owner.get_qualification_score(type_id, WORKER)[0]
-    assert (score.QualificationTypeId, score.SubjectId, score.IntegerValue) == (type_id, WORKER, "10")
+    assert (score.QualificationTypeId, score.SubjectId, score.IntegerValue) == (
+        type_id,
+        WORKER,
+        "10",
+    )
     assert score.Status == "Granted"
 
     owner.update_qualification_score(type_id, WORKER, 70)  # boto raises on failure
@@ -88,7 +98,10 @@ def test_qualifications_for_a_type_list_each_worker(owner):
     owner.assign_qualification(type_id, "AWORKERONE", value=1, send_notification=False)
     owner.assign_qualification(type_id, "AWORKERTWO", value=2, send_notification=False)
     listed = owner.get_qualifications_for_qualification_type(type_id)
-    assert {(q.SubjectId, q.IntegerValue) for q in listed} == {("AWORKERONE", "1"), ("AWORKERTWO", "2")}
+    assert {(q.SubjectId, q.IntegerValue) for q in listed} == {
+        ("AWORKERONE", "1"),
+        ("AWORKERTWO", "2"),
+    }
     assert listed.TotalNumResults == "2"
 
 

@@ -12,7 +12,15 @@ import pytest
 from lxml import etree
 
 from tests.conftest import REFERENCE
-from tests.rest_support import OWNER, call, local_paths, now_text, rest_emulator, text, vendor_signature  # noqa: F401
+from tests.rest_support import (
+    OWNER,
+    call,
+    local_paths,
+    now_text,
+    rest_emulator,
+    text,
+    vendor_signature,
+)
 
 SEEDS = REFERENCE.parent / "seeds"
 SAMPLE_TYPE_ID = "789RVWYBAZW00EXAMPLE"
@@ -23,7 +31,9 @@ NS = "http://requester.mturk.amazonaws.com/doc/"
 def seed(prefix: str) -> str:
     found = sorted(SEEDS.glob(prefix + "_*.txt")) if SEEDS.is_dir() else []
     if not found:
-        pytest.skip(f"seed {prefix} is not here ({SEEDS}): the seeds ship beside the repository, not in a clone")
+        pytest.skip(
+            f"seed {prefix} is not here ({SEEDS}): the seeds ship beside the repository, not in a clone"
+        )
     return found[0].read_text(encoding="utf-8")
 
 
@@ -62,14 +72,33 @@ def type_id(rest_emulator) -> str:
 
     def signed(operation, **params):
         timestamp = now_text()
-        return {**base, "Operation": operation, "Timestamp": timestamp,
-                "Signature": vendor_signature(OWNER.secret_key, operation, timestamp), **params}
+        return {
+            **base,
+            "Operation": operation,
+            "Timestamp": timestamp,
+            "Signature": vendor_signature(OWNER.secret_key, operation, timestamp),
+            **params,
+        }
 
-    _, _, created = call(rest_emulator, signed("CreateQualificationType", Name=f"seed {uuid.uuid4()}",
-                                               Description="seeds", QualificationTypeStatus="Active"))
+    _, _, created = call(
+        rest_emulator,
+        signed(
+            "CreateQualificationType",
+            Name=f"seed {uuid.uuid4()}",
+            Description="seeds",
+            QualificationTypeStatus="Active",
+        ),
+    )
     new_id = text(created, "QualificationType/QualificationTypeId")
-    _, _, assigned = call(rest_emulator, signed("AssignQualification", QualificationTypeId=new_id,
-                                                WorkerId=SAMPLE_WORKER, IntegerValue="1"))
+    _, _, assigned = call(
+        rest_emulator,
+        signed(
+            "AssignQualification",
+            QualificationTypeId=new_id,
+            WorkerId=SAMPLE_WORKER,
+            IntegerValue="1",
+        ),
+    )
     assert text(assigned, "AssignQualificationResult/Request/IsValid") == "True"
     return new_id
 
@@ -77,7 +106,11 @@ def type_id(rest_emulator) -> str:
 def test_seed_000_update_qualification_score(rest_emulator, type_id):
     document = seed("000")
     path, params = sample_request(document)
-    assert (path, params["Operation"], params["Version"]) == ("/", "UpdateQualificationScore", "2012-03-25")
+    assert (path, params["Operation"], params["Version"]) == (
+        "/",
+        "UpdateQualificationScore",
+        "2012-03-25",
+    )
     assert (params["QualificationTypeId"], params["SubjectId"]) == (SAMPLE_TYPE_ID, SAMPLE_WORKER)
 
     status, headers, root = call(rest_emulator, as_sent(params, type_id), path=path)
@@ -85,8 +118,12 @@ def test_seed_000_update_qualification_score(rest_emulator, type_id):
     assert status == 200
     assert headers["Content-Type"].startswith("text/xml")
     assert root.tag == f"{{{NS}2012-03-25}}UpdateQualificationScoreResponse"
-    sample = etree.fromstring(document[document.index("<UpdateQualificationScoreResult>"):].strip().encode())
-    results = [child for child in root if etree.QName(child).localname == etree.QName(sample).localname]
+    sample = etree.fromstring(
+        document[document.index("<UpdateQualificationScoreResult>") :].strip().encode()
+    )
+    results = [
+        child for child in root if etree.QName(child).localname == etree.QName(sample).localname
+    ]
     assert len(results) == 1
     assert local_paths(sample) <= local_paths(results[0])
     assert text(root, "UpdateQualificationScoreResult/Request/IsValid") == "True"
@@ -97,7 +134,11 @@ def test_seed_001_get_qualification_score_at_onca_xml(rest_emulator, type_id):
     _, params_000 = sample_request(seed("000"))
     call(rest_emulator, as_sent(params_000, type_id))
     path, params = sample_request(seed("001"))
-    assert (path, params["Operation"], "Version" in params) == ("/onca/xml", "GetQualificationScore", False)
+    assert (path, params["Operation"], "Version" in params) == (
+        "/onca/xml",
+        "GetQualificationScore",
+        False,
+    )
 
     status, headers, root = call(rest_emulator, as_sent(params, type_id), path=path)
 

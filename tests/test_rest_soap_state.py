@@ -9,10 +9,12 @@ from datetime import datetime
 
 import pytest
 
-boto_mturk = pytest.importorskip("boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'")
+boto_mturk = pytest.importorskip(
+    "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
+)
 
 from tests.conftest import served_client  # noqa: E402
-from tests.rest_support import OWNER, now_text, rest_emulator, vendor_signature  # noqa: E402,F401
+from tests.rest_support import OWNER, now_text, rest_emulator, vendor_signature  # noqa: E402
 
 WORKER = "AZ3456EXAMPLE"
 
@@ -43,7 +45,9 @@ def rest(rest_emulator):
 
 
 def test_score_written_over_rest_is_read_over_soap(soap, rest):
-    type_id = rest.create_qualification_type(f"state {uuid.uuid4()}", "both doors", "Active")[0].QualificationTypeId
+    type_id = rest.create_qualification_type(f"state {uuid.uuid4()}", "both doors", "Active")[
+        0
+    ].QualificationTypeId
     rest.assign_qualification(type_id, WORKER, value=10, send_notification=False)
     rest.update_qualification_score(type_id, WORKER, 70)
 
@@ -58,7 +62,13 @@ def test_score_written_over_rest_is_read_over_soap(soap, rest):
 def test_score_written_over_soap_is_read_over_rest(soap, rest):
     created = soap.CreateQualificationType(
         **soap_credentials("CreateQualificationType"),
-        Request=[{"Name": f"state {uuid.uuid4()}", "Description": "both doors", "QualificationTypeStatus": "Active"}],
+        Request=[
+            {
+                "Name": f"state {uuid.uuid4()}",
+                "Description": "both doors",
+                "QualificationTypeStatus": "Active",
+            }
+        ],
     )
     type_id = created.QualificationType[0].QualificationTypeId
     soap.AssignQualification(

@@ -9,8 +9,13 @@ from tests.conftest import credentials
 def test_owner_updates_score_and_another_requester_reads_it(service):
     created = service.CreateQualificationType(
         **credentials("AKIAOWNER"),
-        Request=[{"Name": f"Seed {uuid.uuid4()}", "Description": "seed 000",
-                  "QualificationTypeStatus": "Active"}],
+        Request=[
+            {
+                "Name": f"Seed {uuid.uuid4()}",
+                "Description": "seed 000",
+                "QualificationTypeStatus": "Active",
+            }
+        ],
     )
     type_id = created.QualificationType[0].QualificationTypeId
     assigned = service.AssignQualification(
@@ -20,7 +25,9 @@ def test_owner_updates_score_and_another_requester_reads_it(service):
     assert assigned.AssignQualificationResult[0].Request.IsValid == "True"
     updated = service.UpdateQualificationScore(
         **credentials("AKIAOWNER"),
-        Request=[{"QualificationTypeId": type_id, "SubjectId": "AZ3456EXAMPLE", "IntegerValue": 70}],
+        Request=[
+            {"QualificationTypeId": type_id, "SubjectId": "AZ3456EXAMPLE", "IntegerValue": 70}
+        ],
     )
     assert updated.UpdateQualificationScoreResult[0].Request.IsValid == "True"
     read = service.GetQualificationScore(

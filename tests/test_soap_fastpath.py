@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import http.client
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from xml.sax.saxutils import escape
 
 import pytest
@@ -31,7 +31,9 @@ def _leaf(name: str, value) -> str:
     return "".join(f"<ns0:{name}>{v}</ns0:{name}>" for v in values)
 
 
-def envelope(namespace, operation, requests, key=OWNER, header=False, stamp="2026-01-02T03:04:05.678Z"):
+def envelope(
+    namespace, operation, requests, key=OWNER, header=False, stamp="2026-01-02T03:04:05.678Z"
+):
     key_element = f"<ns0:AWSAccessKeyId>{key}</ns0:AWSAccessKeyId>" if key else ""
     body = "".join(
         "<ns0:Request>" + "".join(_leaf(k, v) for k, v in r.items()) + "</ns0:Request>"
@@ -50,8 +52,12 @@ def envelope(namespace, operation, requests, key=OWNER, header=False, stamp="202
 def post(running, body: bytes) -> tuple[int, str, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
     try:
-        conn.request("POST", "/?Service=AWSMechanicalTurkRequester", body,
-                     {"Content-Type": "text/xml; charset=utf-8"})
+        conn.request(
+            "POST",
+            "/?Service=AWSMechanicalTurkRequester",
+            body,
+            {"Content-Type": "text/xml; charset=utf-8"},
+        )
         response = conn.getresponse()
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
@@ -78,64 +84,132 @@ def _type_id(answer: bytes) -> str:
 def seeded(request, emulator):
     """A type with a test and answer key, some qualifications and requests, per namespace."""
     ns = request.param
-    created = post(emulator, envelope(ns, "CreateQualificationType", [{
-        "Name": f"Fast &amp; spyne &lt;{ns[-10:]}&gt; caf\u00e9 \u2713",
-        "Description": "quotes \" and ' and a CR&#13; here",
-        "Keywords": "a,b",
-        "QualificationTypeStatus": "Active",
-        "Test": escape(QUESTION_FORM),
-        "TestDurationInSeconds": 300,
-        "AnswerKey": escape(ANSWER_KEY),
-        "RetryDelayInSeconds": 60,
-    }]))[2]
+    created = post(
+        emulator,
+        envelope(
+            ns,
+            "CreateQualificationType",
+            [
+                {
+                    "Name": f"Fast &amp; spyne &lt;{ns[-10:]}&gt; caf\u00e9 \u2713",
+                    "Description": "quotes \" and ' and a CR&#13; here",
+                    "Keywords": "a,b",
+                    "QualificationTypeStatus": "Active",
+                    "Test": escape(QUESTION_FORM),
+                    "TestDurationInSeconds": 300,
+                    "AnswerKey": escape(ANSWER_KEY),
+                    "RetryDelayInSeconds": 60,
+                }
+            ],
+        ),
+    )[2]
     type_id = _type_id(created)
-    post(emulator, envelope(ns, "AssignQualification", [
-        {"QualificationTypeId": type_id, "WorkerId": f"W{n}", "IntegerValue": n} for n in range(3)
-    ]))
+    post(
+        emulator,
+        envelope(
+            ns,
+            "AssignQualification",
+            [
+                {"QualificationTypeId": type_id, "WorkerId": f"W{n}", "IntegerValue": n}
+                for n in range(3)
+            ],
+        ),
+    )
     with emulator.app.store.write() as session:
-        session.put_qualification(Qualification(
-            type_id, "WLOCALE", datetime(2025, 1, 2, 3, 4, 5, 678000, timezone.utc), 42,
-            Locale("US", "NY"),
-        ))
+        session.put_qualification(
+            Qualification(
+                type_id,
+                "WLOCALE",
+                datetime(2025, 1, 2, 3, 4, 5, 678000, UTC),
+                42,
+                Locale("US", "NY"),
+            )
+        )
         for n in range(2):
-            session.put_request(QualificationRequest(
-                f"REQ{n}{ns[-10:].replace('-', '')}".upper().ljust(30, "X"), type_id, f"W{n}",
-                datetime(2025, 1, 1 + n, tzinfo=timezone.utc), "<q/>", "<a/>",
-            ))
+            session.put_request(
+                QualificationRequest(
+                    f"REQ{n}{ns[-10:].replace('-', '')}".upper().ljust(30, "X"),
+                    type_id,
+                    f"W{n}",
+                    datetime(2025, 1, 1 + n, tzinfo=UTC),
+                    "<q/>",
+                    "<a/>",
+                )
+            )
     return ns, type_id
 
 
 CALLS = {
-    "read by another requester": ("GetQualificationScore", OTHER, lambda t: [
-        {"QualificationTypeId": t, "SubjectId": "W1"}]),
-    "read with locale, missing, echo": ("GetQualificationScore", OWNER, lambda t: [
-        {"QualificationTypeId": t, "SubjectId": "WLOCALE"},
-        {"QualificationTypeId": t, "SubjectId": "NOBODY"},
-        {"QualificationTypeId": t, "SubjectId": "W2", "ResponseGroup": "Request"},
-        {}]),
-    "update to the same value": ("UpdateQualificationScore", OWNER, lambda t: [
-        {"QualificationTypeId": t, "SubjectId": "W2", "IntegerValue": 2},
-        {"QualificationTypeId": t, "SubjectId": "NEVERHELD", "IntegerValue": 70}]),
-    "update by a non-owner": ("UpdateQualificationScore", OTHER, lambda t: [
-        {"QualificationTypeId": t, "SubjectId": "W1", "IntegerValue": 70}]),
-    "type by owner, echoed": ("GetQualificationType", OWNER, lambda t: [
-        {"QualificationTypeId": t, "ResponseGroup": ["Minimal", "Request"]}]),
+    "read by another requester": (
+        "GetQualificationScore",
+        OTHER,
+        lambda t: [{"QualificationTypeId": t, "SubjectId": "W1"}],
+    ),
+    "read with locale, missing, echo": (
+        "GetQualificationScore",
+        OWNER,
+        lambda t: [
+            {"QualificationTypeId": t, "SubjectId": "WLOCALE"},
+            {"QualificationTypeId": t, "SubjectId": "NOBODY"},
+            {"QualificationTypeId": t, "SubjectId": "W2", "ResponseGroup": "Request"},
+            {},
+        ],
+    ),
+    "update to the same value": (
+        "UpdateQualificationScore",
+        OWNER,
+        lambda t: [
+            {"QualificationTypeId": t, "SubjectId": "W2", "IntegerValue": 2},
+            {"QualificationTypeId": t, "SubjectId": "NEVERHELD", "IntegerValue": 70},
+        ],
+    ),
+    "update by a non-owner": (
+        "UpdateQualificationScore",
+        OTHER,
+        lambda t: [{"QualificationTypeId": t, "SubjectId": "W1", "IntegerValue": 70}],
+    ),
+    "type by owner, echoed": (
+        "GetQualificationType",
+        OWNER,
+        lambda t: [{"QualificationTypeId": t, "ResponseGroup": ["Minimal", "Request"]}],
+    ),
     "type by another": ("GetQualificationType", OTHER, lambda t: [{"QualificationTypeId": t}]),
-    "search": ("SearchQualificationTypes", OWNER, lambda t: [
-        {"MustBeOwnedByCaller": "true", "SortDirection": "Descending", "PageSize": 5},
-        {"Query": "Fast", "MustBeRequestable": "false", "ResponseGroup": "Request"},
-        {"PageSize": 0}]),
-    "qualifications of a type": ("GetQualificationsForQualificationType", OWNER, lambda t: [
-        {"QualificationTypeId": t, "PageSize": 2, "PageNumber": 2},
-        {"QualificationTypeId": t, "Status": "Revoked"}]),
-    "qualification requests": ("GetQualificationRequests", OWNER, lambda t: [
-        {"QualificationTypeId": t, "SortProperty": "SubmitTime", "SortDirection": "Descending"},
-        {"QualificationTypeId": t, "ResponseGroup": "Request"}]),
-    "dispose by a non-owner": ("DisposeQualificationType", OTHER, lambda t: [
-        {"QualificationTypeId": t}]),
+    "search": (
+        "SearchQualificationTypes",
+        OWNER,
+        lambda t: [
+            {"MustBeOwnedByCaller": "true", "SortDirection": "Descending", "PageSize": 5},
+            {"Query": "Fast", "MustBeRequestable": "false", "ResponseGroup": "Request"},
+            {"PageSize": 0},
+        ],
+    ),
+    "qualifications of a type": (
+        "GetQualificationsForQualificationType",
+        OWNER,
+        lambda t: [
+            {"QualificationTypeId": t, "PageSize": 2, "PageNumber": 2},
+            {"QualificationTypeId": t, "Status": "Revoked"},
+        ],
+    ),
+    "qualification requests": (
+        "GetQualificationRequests",
+        OWNER,
+        lambda t: [
+            {"QualificationTypeId": t, "SortProperty": "SubmitTime", "SortDirection": "Descending"},
+            {"QualificationTypeId": t, "ResponseGroup": "Request"},
+        ],
+    ),
+    "dispose by a non-owner": (
+        "DisposeQualificationType",
+        OTHER,
+        lambda t: [{"QualificationTypeId": t}],
+    ),
     "no requests at all": ("GetQualificationScore", OWNER, lambda t: []),
-    "no access key": ("GetQualificationScore", None, lambda t: [
-        {"QualificationTypeId": t, "SubjectId": "W1"}]),
+    "no access key": (
+        "GetQualificationScore",
+        None,
+        lambda t: [{"QualificationTypeId": t, "SubjectId": "W1"}],
+    ),
 }
 
 
@@ -150,14 +224,31 @@ def test_fast_path_answers_exactly_as_spyne(emulator, seeded, case):
 def test_fast_path_writes_like_spyne(emulator, seeded):
     """Writes change state, so each path writes its own worker and the answers compare."""
     ns, type_id = seeded
-    fast = post(emulator, envelope(ns, "AssignQualification", [
-        {"QualificationTypeId": type_id, "WorkerId": "WFAST", "IntegerValue": 5}]))
-    spyne = post(emulator, envelope(ns, "AssignQualification", [
-        {"QualificationTypeId": type_id, "WorkerId": "WSPYNE", "IntegerValue": 5}], header=True))
+    fast = post(
+        emulator,
+        envelope(
+            ns,
+            "AssignQualification",
+            [{"QualificationTypeId": type_id, "WorkerId": "WFAST", "IntegerValue": 5}],
+        ),
+    )
+    spyne = post(
+        emulator,
+        envelope(
+            ns,
+            "AssignQualification",
+            [{"QualificationTypeId": type_id, "WorkerId": "WSPYNE", "IntegerValue": 5}],
+            header=True,
+        ),
+    )
     assert_same(fast, spyne)
     for worker in ("WFAST", "WSPYNE"):
-        read = post(emulator, envelope(ns, "GetQualificationScore", [
-            {"QualificationTypeId": type_id, "SubjectId": worker}]))
+        read = post(
+            emulator,
+            envelope(
+                ns, "GetQualificationScore", [{"QualificationTypeId": type_id, "SubjectId": worker}]
+            ),
+        )
         assert b"<tns:IntegerValue>5</tns:IntegerValue>" in read[2]
 
 
@@ -180,12 +271,34 @@ UTF8 = {"CONTENT_TYPE": "text/xml; charset=utf-8"}
 
 def test_plain_call_is_read_as_spyne_reads_it(fast_path):
     ns, fast = fast_path
-    element = _operation(envelope(ns, "UpdateQualificationScore", [
-        {"QualificationTypeId": "T", "SubjectId": "W", "IntegerValue": -7, "ResponseGroup": "Request"},
-        {"SubjectId": "X"}]))
+    element = _operation(
+        envelope(
+            ns,
+            "UpdateQualificationScore",
+            [
+                {
+                    "QualificationTypeId": "T",
+                    "SubjectId": "W",
+                    "IntegerValue": -7,
+                    "ResponseGroup": "Request",
+                },
+                {"SubjectId": "X"},
+            ],
+        )
+    )
     assert fast.read(UTF8, element) == [
-        {"QualificationTypeId": "T", "SubjectId": "W", "IntegerValue": -7, "ResponseGroup": ["Request"]},
-        {"QualificationTypeId": None, "SubjectId": "X", "IntegerValue": None, "ResponseGroup": None},
+        {
+            "QualificationTypeId": "T",
+            "SubjectId": "W",
+            "IntegerValue": -7,
+            "ResponseGroup": ["Request"],
+        },
+        {
+            "QualificationTypeId": None,
+            "SubjectId": "X",
+            "IntegerValue": None,
+            "ResponseGroup": None,
+        },
     ]
 
 
@@ -216,10 +329,12 @@ def test_other_charsets_are_left_to_spyne(fast_path):
     ns, fast = fast_path
     element = _operation(envelope(ns, "GetQualificationScore", [{"SubjectId": "W"}]))
     assert fast.read({"CONTENT_TYPE": "text/xml"}, element) == [
-        {"QualificationTypeId": None, "SubjectId": "W", "ResponseGroup": None}]
+        {"QualificationTypeId": None, "SubjectId": "W", "ResponseGroup": None}
+    ]
     with pytest.raises(Decline):
         fast.read({"CONTENT_TYPE": "text/xml; charset=iso-8859-1"}, element)
     latin = envelope(ns, "GetQualificationScore", [{"SubjectId": "W"}]).replace(
-        b"encoding='utf-8'", b"encoding='iso-8859-1'")
+        b"encoding='utf-8'", b"encoding='iso-8859-1'"
+    )
     with pytest.raises(Decline):
         fast.read(UTF8, _operation(latin))

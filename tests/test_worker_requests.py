@@ -5,7 +5,7 @@ sees it. Uses the package's own pytest plugin (`mturk_emulator`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import zeep
@@ -90,7 +90,10 @@ def test_auto_granted_value_defaults_to_one(owner, worker):
 
 
 def test_unknown_type_is_refused(worker):
-    assert refused(lambda: worker.request(WORKER, "NOSUCHTYPE0000000000")) == Code.QUALIFICATION_TYPE_DOES_NOT_EXIST
+    assert (
+        refused(lambda: worker.request(WORKER, "NOSUCHTYPE0000000000"))
+        == Code.QUALIFICATION_TYPE_DOES_NOT_EXIST
+    )
 
 
 def test_inactive_type_is_refused(owner, worker):
@@ -119,7 +122,9 @@ def test_answers_to_a_type_without_test_are_refused(owner, worker):
 
 def test_answer_that_is_not_question_form_answers_is_refused(owner, worker):
     type_id = owner.create_type(Test=CHESS_TEST, TestDurationInSeconds=60)
-    assert refused(lambda: worker.request(WORKER, type_id, "<Answers><oops>")) == Code.XML_PARSE_ERROR
+    assert (
+        refused(lambda: worker.request(WORKER, type_id, "<Answers><oops>")) == Code.XML_PARSE_ERROR
+    )
     assert owner.pending(type_id) == []
 
 
@@ -141,9 +146,14 @@ def test_without_retry_delay_a_granted_worker_cannot_request_again(owner, worker
 def test_without_retry_delay_a_rejected_worker_cannot_request_again(owner, worker):
     type_id = owner.create_type(Test=CHESS_TEST, TestDurationInSeconds=60)
     filed = worker.request(WORKER, type_id, answers(nextmove="A"))["QualificationRequest"]
-    rejected = owner.call("RejectQualificationRequest", QualificationRequestId=filed["QualificationRequestId"])
+    rejected = owner.call(
+        "RejectQualificationRequest", QualificationRequestId=filed["QualificationRequestId"]
+    )
     assert rejected.RejectQualificationRequestResult[0].Request.IsValid == "True"
-    assert refused(lambda: worker.request(WORKER, type_id, answers(nextmove="D"))) == Code.DOES_NOT_ALLOW_RETAKE
+    assert (
+        refused(lambda: worker.request(WORKER, type_id, answers(nextmove="D")))
+        == Code.DOES_NOT_ALLOW_RETAKE
+    )
 
 
 def test_asking_again_before_the_retry_delay_is_refused(owner, worker):
@@ -154,16 +164,27 @@ def test_asking_again_before_the_retry_delay_is_refused(owner, worker):
 
 def test_asking_again_after_the_retry_delay_is_allowed(mturk_emulator, owner, worker):
     # The earlier request is seeded two hours back rather than waited for.
-    loaded = worker.load({
-        "QualificationTypes": [{
-            "Owner": mturk_emulator.access_key, "Name": "Retry after an hour",
-            "Test": CHESS_TEST, "TestDurationInSeconds": 60, "RetryDelayInSeconds": 3600,
-            "QualificationRequests": [{
-                "SubjectId": WORKER,
-                "SubmitTime": (datetime.now(timezone.utc) - timedelta(hours=2)).isoformat(),
-            }],
-        }],
-    })
+    loaded = worker.load(
+        {
+            "QualificationTypes": [
+                {
+                    "Owner": mturk_emulator.access_key,
+                    "Name": "Retry after an hour",
+                    "Test": CHESS_TEST,
+                    "TestDurationInSeconds": 60,
+                    "RetryDelayInSeconds": 3600,
+                    "QualificationRequests": [
+                        {
+                            "SubjectId": WORKER,
+                            "SubmitTime": (
+                                datetime.now(UTC) - timedelta(hours=2)
+                            ).isoformat(),
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     type_id = loaded["QualificationTypeIds"][0]
     again = worker.request(WORKER, type_id, answers(nextmove="D"))
     assert again["QualificationRequest"]["Status"] == "Pending"
@@ -205,13 +226,17 @@ def test_test_without_answer_key_waits_for_the_owner_to_grant(owner, worker):
     assert owner.score(type_id) is None
 
     [pending] = owner.pending(type_id)
-    assert pending.QualificationRequestId == outcome["QualificationRequest"]["QualificationRequestId"]
+    assert (
+        pending.QualificationRequestId == outcome["QualificationRequest"]["QualificationRequestId"]
+    )
     assert pending.SubjectId == WORKER
     assert pending.Test == CHESS_TEST
     assert pending.Answer == answer
     assert pending.SubmitTime is not None
 
-    granted = owner.call("GrantQualification", QualificationRequestId=pending.QualificationRequestId, IntegerValue=77)
+    granted = owner.call(
+        "GrantQualification", QualificationRequestId=pending.QualificationRequestId, IntegerValue=77
+    )
     assert granted.GrantQualificationResult[0].Request.IsValid == "True"
     assert owner.score(type_id) == 77
     assert owner.pending(type_id) == []
@@ -221,7 +246,11 @@ def test_test_without_answer_key_can_be_rejected(owner, worker):
     type_id = owner.create_type(Test=CHESS_TEST, TestDurationInSeconds=60)
     worker.request(WORKER, type_id, answers(nextmove="A"))
     [pending] = owner.pending(type_id)
-    owner.call("RejectQualificationRequest", QualificationRequestId=pending.QualificationRequestId, Reason="no")
+    owner.call(
+        "RejectQualificationRequest",
+        QualificationRequestId=pending.QualificationRequestId,
+        Reason="no",
+    )
     assert owner.pending(type_id) == []
     assert owner.score(type_id) is None
 
@@ -230,7 +259,12 @@ def test_a_request_keeps_the_test_as_it_was_when_asked(owner, worker):
     type_id = owner.create_type(Test=CHESS_TEST, TestDurationInSeconds=60)
     worker.request(WORKER, type_id, answers(nextmove="A"))
     new_test = question_form(("colour", ("red", "blue")))
-    updated = owner.call("UpdateQualificationType", QualificationTypeId=type_id, Test=new_test, TestDurationInSeconds=60)
+    updated = owner.call(
+        "UpdateQualificationType",
+        QualificationTypeId=type_id,
+        Test=new_test,
+        TestDurationInSeconds=60,
+    )
     assert updated.QualificationType[0].Request.IsValid == "True"
     worker.request("SECONDWORKER", type_id, answers(colour="red"))
     tests = {r.SubjectId: r.Test for r in owner.pending(type_id)}
@@ -239,11 +273,15 @@ def test_a_request_keeps_the_test_as_it_was_when_asked(owner, worker):
 
 def test_answer_key_that_cannot_grade_is_refused_when_the_type_is_created(owner):
     created = owner.call(
-        "CreateQualificationType", Name=f"Bad key {uuid.uuid4()}", Description="d",
-        QualificationTypeStatus="Active", Test=CHESS_TEST, TestDurationInSeconds=60,
+        "CreateQualificationType",
+        Name=f"Bad key {uuid.uuid4()}",
+        Description="d",
+        QualificationTypeStatus="Active",
+        Test=CHESS_TEST,
+        TestDurationInSeconds=60,
         AnswerKey="<AnswerKey><Question><QuestionIdentifier>q</QuestionIdentifier>"
-                  "<AnswerOption><SelectionIdentifier>x</SelectionIdentifier>"
-                  "<AnswerScore>lots</AnswerScore></AnswerOption></Question></AnswerKey>",
+        "<AnswerOption><SelectionIdentifier>x</SelectionIdentifier>"
+        "<AnswerScore>lots</AnswerScore></AnswerOption></Question></AnswerKey>",
     ).QualificationType[0]
     assert created.Request.IsValid == "False"
     assert created.Request.Errors.Error[0].Code == Code.XML_PARSE_ERROR

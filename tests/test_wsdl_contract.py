@@ -70,7 +70,9 @@ def test_served_wsdl_is_the_shipped_file_with_the_callers_address(emulator, path
 
 def test_served_address_follows_the_host_header_not_the_socket(emulator):
     _, body = get(emulator, "/?wsdl", host="soap.example.test:8443")
-    assert Wsdl(body).address() == "http://soap.example.test:8443/?Service=AWSMechanicalTurkRequester"
+    assert (
+        Wsdl(body).address() == "http://soap.example.test:8443/?Service=AWSMechanicalTurkRequester"
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,9 +98,9 @@ def test_shipped_files_are_what_soap_mturk_wsdl_generates(tmp_path):
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.wsdl"))
     assert generated == [Path(d) / "AWSMechanicalTurkRequester.wsdl" for d in sorted(DATES)]
     for date in DATES:
-        assert (tmp_path / date / "AWSMechanicalTurkRequester.wsdl").read_bytes() == shipped(date), (
-            f"wsdl/{date} is stale: run `soap-mturk wsdl` and commit the result"
-        )
+        assert (tmp_path / date / "AWSMechanicalTurkRequester.wsdl").read_bytes() == shipped(
+            date
+        ), f"wsdl/{date} is stale: run `soap-mturk wsdl` and commit the result"
 
 
 # --- our own WSDL's conventions ---------------------------------------------------
@@ -172,7 +174,8 @@ def test_request_echo_holds_every_qualification_request(version):
     expected = [
         p.name
         for p in vendor_children
-        if p.name in ("IsValid", "Errors") or p.name.removesuffix("Request") in QUALIFICATION_OPERATIONS
+        if p.name in ("IsValid", "Errors")
+        or p.name.removesuffix("Request") in QUALIFICATION_OPERATIONS
     ]
     assert len(expected) == 2 + 11
     score = ours.global_element("GetQualificationScoreResponse")

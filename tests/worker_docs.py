@@ -22,7 +22,9 @@ def question_form(*questions: tuple[str, tuple[str, ...]]) -> str:
     return f'<QuestionForm xmlns="{SCHEMAS}QuestionForm.xsd">{"".join(parts)}</QuestionForm>'
 
 
-CHESS_TEST = question_form(("nextmove", ("A", "B", "C", "D")), ("favoritefruit", ("apples", "pears")))
+CHESS_TEST = question_form(
+    ("nextmove", ("A", "B", "C", "D")), ("favoritefruit", ("apples", "pears"))
+)
 
 
 def answer_key(questions: str, mapping: str = "") -> str:
@@ -54,5 +56,7 @@ def answers(**chosen: tuple[str, ...] | str) -> str:
         if isinstance(selections, str):
             selections = (selections,)
         picks = "".join(f"<SelectionIdentifier>{s}</SelectionIdentifier>" for s in selections)
-        parts.append(f"<Answer><QuestionIdentifier>{identifier}</QuestionIdentifier>{picks}</Answer>")
+        parts.append(
+            f"<Answer><QuestionIdentifier>{identifier}</QuestionIdentifier>{picks}</Answer>"
+        )
     return f'<QuestionFormAnswers xmlns="{SCHEMAS}QuestionFormAnswers.xsd">{"".join(parts)}</QuestionFormAnswers>'

@@ -80,9 +80,7 @@ class Wsdl:
     def operations(self) -> dict[str, tuple[str, str]]:
         """operation name -> (request element, response element), followed from the
         binding through the port type and messages to their parts."""
-        messages = {
-            m.get("name"): m.find(f"{_W}part") for m in self.root.iterfind(f"{_W}message")
-        }
+        messages = {m.get("name"): m.find(f"{_W}part") for m in self.root.iterfind(f"{_W}message")}
         found = {}
         for binding in self.root.iterfind(f"{_W}binding"):
             port_type_name = self._local(binding, "type")

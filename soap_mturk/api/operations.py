@@ -161,7 +161,9 @@ def _revoke(d: QualificationService, caller: str, r: Request) -> Result:
 
 
 def _get_score(d: QualificationService, caller: str, r: Request) -> Result:
-    return qualification_fields(d.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId")))
+    return qualification_fields(
+        d.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"))
+    )
 
 
 def _update_score(d: QualificationService, caller: str, r: Request) -> Result:
@@ -209,9 +211,13 @@ def _result(name: str) -> tuple[str, str]:
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
-        Operation("CreateQualificationType", "QualificationType", "QualificationType", _create_type),
+        Operation(
+            "CreateQualificationType", "QualificationType", "QualificationType", _create_type
+        ),
         Operation("GetQualificationType", "QualificationType", "QualificationType", _get_type),
-        Operation("UpdateQualificationType", "QualificationType", "QualificationType", _update_type),
+        Operation(
+            "UpdateQualificationType", "QualificationType", "QualificationType", _update_type
+        ),
         Operation("SearchQualificationTypes", *_result("SearchQualificationTypes"), _search_types),
         Operation("DisposeQualificationType", *_result("DisposeQualificationType"), _dispose_type),
         Operation("AssignQualification", *_result("AssignQualification"), _assign),

@@ -47,9 +47,7 @@ class AccessKeyIdentity:
         return claims.access_key
 
 
-def rest_claims(
-    parameters: Mapping[str, str], http_method: str, host: str, path: str
-) -> Claims:
+def rest_claims(parameters: Mapping[str, str], http_method: str, host: str, path: str) -> Claims:
     """The claims of a REST call: every query or form parameter as received (one value
     each), the HTTP method, the Host header as sent (with its port, if any) and the
     request path. Pass them to the app's authenticator, as the SOAP endpoint does."""

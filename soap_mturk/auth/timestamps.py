@@ -9,7 +9,7 @@ a zone is taken as UTC, as the vendor documented every Timestamp to be.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _DATETIME = re.compile(
     r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -35,7 +35,7 @@ def parse_timestamp(text: str) -> datetime:
         int(parts["minute"]),
         int(parts["second"]),
         micro,
-        tzinfo=timezone.utc,
+        tzinfo=UTC,
     )  # raises ValueError for a day or hour that does not exist
     zone = parts["zone"]
     if zone and zone not in "Zz":

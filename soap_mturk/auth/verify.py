@@ -123,7 +123,9 @@ class SignatureVerifier:
             for host in hosts:
                 signed = v2_string_to_sign(claims.http_method, host, claims.path, claims.parameters)
                 first = first or signed
-                matched |= same_signature(hmac_base64(secret, signed, digest), claims.signature or "")
+                matched |= same_signature(
+                    hmac_base64(secret, signed, digest), claims.signature or ""
+                )
             return matched, first
         raise _bad_claims(f"SignatureVersion {version!r} is not supported; use 0, 1 or 2.")
 

@@ -87,7 +87,7 @@ class ControlApi:
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
-        path = _path_text(environ)[len(PREFIX):]
+        path = _path_text(environ)[len(PREFIX) :]
         try:
             if not self.clients.allows(environ.get("REMOTE_ADDR")):
                 raise _Reply(
@@ -97,15 +97,23 @@ class ControlApi:
                     " start the server with --control-from to allow more.",
                 )
             if path == "":
-                return self._send(start_response, "308 Permanent Redirect", b"", "text/plain",
-                                  [("Location", PREFIX + "/")])
+                return self._send(
+                    start_response,
+                    "308 Permanent Redirect",
+                    b"",
+                    "text/plain",
+                    [("Location", PREFIX + "/")],
+                )
             if path == "/" and method in ("GET", "HEAD"):
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
             if method != "POST":
-                raise _Reply("405 Method Not Allowed" if self._known(path) else "404 Not Found",
-                             "NotFound", f"{method} {PREFIX}{path} is not served.")
+                raise _Reply(
+                    "405 Method Not Allowed" if self._known(path) else "404 Not Found",
+                    "NotFound",
+                    f"{method} {PREFIX}{path} is not served.",
+                )
             body = self._read_json(environ)
             if path == "/reset":
                 self.reset()
@@ -119,13 +127,26 @@ class ControlApi:
                 return self._json(start_response, "201 Created", result)
             raise _Reply("404 Not Found", "NotFound", f"POST {PREFIX}{path} is not served.")
         except _Reply as reply:
-            return self._json(start_response, reply.status, {"Error": {"Code": reply.code, "Message": reply.message}})
+            return self._json(
+                start_response,
+                reply.status,
+                {"Error": {"Code": reply.code, "Message": reply.message}},
+            )
         except MTurkError as error:
-            status = "404 Not Found" if error.code in _NOT_FOUND else (
-                "409 Conflict" if error.code in _CONFLICT else "400 Bad Request")
-            return self._json(start_response, status, {"Error": {"Code": error.code, "Message": error.message}})
+            status = (
+                "404 Not Found"
+                if error.code in _NOT_FOUND
+                else ("409 Conflict" if error.code in _CONFLICT else "400 Bad Request")
+            )
+            return self._json(
+                start_response, status, {"Error": {"Code": error.code, "Message": error.message}}
+            )
         except FixtureError as error:
-            return self._json(start_response, "400 Bad Request", {"Error": {"Code": "InvalidFixture", "Message": str(error)}})
+            return self._json(
+                start_response,
+                "400 Bad Request",
+                {"Error": {"Code": "InvalidFixture", "Message": str(error)}},
+            )
 
     @staticmethod
     def _known(path: str) -> bool:
@@ -134,8 +155,11 @@ class ControlApi:
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            raise _Reply("415 Unsupported Media Type", "UnsupportedMediaType",
-                         "Control API requests must be sent as application/json.")
+            raise _Reply(
+                "415 Unsupported Media Type",
+                "UnsupportedMediaType",
+                "Control API requests must be sent as application/json.",
+            )
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -143,20 +167,32 @@ class ControlApi:
         if length < 0:
             raise _Reply("400 Bad Request", "BadRequest", "Content-Length is not a number.")
         if length > self.max_body:
-            raise _Reply("413 Content Too Large", "BodyTooLarge",
-                         f"The body is larger than {self.max_body} bytes.")
+            raise _Reply(
+                "413 Content Too Large",
+                "BodyTooLarge",
+                f"The body is larger than {self.max_body} bytes.",
+            )
         raw = environ["wsgi.input"].read(length) if length else b""
         if not raw.strip():
             return {}
         try:
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise _Reply("400 Bad Request", "BadRequest", f"The body is not JSON: {error}") from None
+            raise _Reply(
+                "400 Bad Request", "BadRequest", f"The body is not JSON: {error}"
+            ) from None
 
     @staticmethod
     def _send(start_response, status: str, body: bytes, content_type: str, extra=()) -> list[bytes]:
-        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store"), *extra])
+        start_response(
+            status,
+            [
+                ("Content-Type", content_type),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+                *extra,
+            ],
+        )
         return [body]
 
     def _json(self, start_response, status: str, payload) -> list[bytes]:
@@ -170,9 +206,15 @@ class ControlApi:
             pending = session.all_requests(PENDING)
         page = dashboard.render(self.requesters.all(), types, qualifications, pending)
         return self._send(
-            start_response, "200 OK", page.encode("utf-8"), "text/html; charset=utf-8",
-            [("Content-Security-Policy", dashboard.CONTENT_SECURITY_POLICY),
-             ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY")],
+            start_response,
+            "200 OK",
+            page.encode("utf-8"),
+            "text/html; charset=utf-8",
+            [
+                ("Content-Security-Policy", dashboard.CONTENT_SECURITY_POLICY),
+                ("X-Content-Type-Options", "nosniff"),
+                ("X-Frame-Options", "DENY"),
+            ],
         )
 
     # --- operations (also what the Python client and CLI reach) ----------------------
@@ -185,11 +227,17 @@ class ControlApi:
         listed = []
         for t in types:
             entry = views.qualification_type(t)
-            entry["Qualifications"] = [views.qualification(q) for q in qualifications if q.type_id == t.id]
-            entry["QualificationRequests"] = [views.qualification_request(r) for r in pending if r.type_id == t.id]
+            entry["Qualifications"] = [
+                views.qualification(q) for q in qualifications if q.type_id == t.id
+            ]
+            entry["QualificationRequests"] = [
+                views.qualification_request(r) for r in pending if r.type_id == t.id
+            ]
             listed.append(entry)
         return {
-            "Requesters": [{"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()],
+            "Requesters": [
+                {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
+            ],
             "QualificationTypes": listed,
         }
 
@@ -226,13 +274,20 @@ class ControlApi:
             raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
         unknown = set(body) - {"QualificationTypeId", "Answer"}
         if unknown:
-            raise _Reply("400 Bad Request", "BadRequest",
-                         f"Unknown field(s) {', '.join(sorted(unknown))}; expected QualificationTypeId, Answer.")
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                f"Unknown field(s) {', '.join(sorted(unknown))}; expected QualificationTypeId, Answer.",
+            )
         type_id, answer = body.get("QualificationTypeId"), body.get("Answer")
         if not isinstance(type_id, (str, type(None))) or not isinstance(answer, (str, type(None))):
-            raise _Reply("400 Bad Request", "BadRequest", "QualificationTypeId and Answer must be strings.")
+            raise _Reply(
+                "400 Bad Request", "BadRequest", "QualificationTypeId and Answer must be strings."
+            )
         outcome = self.workers.request_qualification(worker_id, type_id, answer)
         return {
             "QualificationRequest": views.qualification_request(outcome.request),
-            "Qualification": views.qualification(outcome.qualification) if outcome.qualification else None,
+            "Qualification": views.qualification(outcome.qualification)
+            if outcome.qualification
+            else None,
         }

@@ -1,9 +1,9 @@
 """A small Python client for a running emulator's control API (standard library only).
 
-    control = ControlClient("http://127.0.0.1:8080")
-    control.reset()
-    control.load("fixture.yaml")
-    outcome = control.request_qualification("AZ3456EXAMPLE", type_id, answer=xml)
+control = ControlClient("http://127.0.0.1:8080")
+control.reset()
+control.load("fixture.yaml")
+outcome = control.request_qualification("AZ3456EXAMPLE", type_id, answer=xml)
 """
 
 from __future__ import annotations
@@ -60,13 +60,21 @@ class ControlClient:
 
     def load(self, fixture: dict | str | Path) -> dict:
         """Load a fixture given as data, or as a path to a .json / .yaml file."""
-        data = read_fixture_file(fixture) if isinstance(fixture, (str, Path)) else to_json_ready(fixture)
+        data = (
+            read_fixture_file(fixture)
+            if isinstance(fixture, (str, Path))
+            else to_json_ready(fixture)
+        )
         return self._call("POST", "/fixtures", data)
 
-    def request_qualification(self, worker_id: str, type_id: str, answer: str | None = None) -> dict:
+    def request_qualification(
+        self, worker_id: str, type_id: str, answer: str | None = None
+    ) -> dict:
         """A worker asks for a qualification, with answers to the type's test if it has one.
         Returns {"QualificationRequest": {...}, "Qualification": {...} or None}."""
         body = {"QualificationTypeId": type_id}
         if answer is not None:
             body["Answer"] = answer
-        return self._call("POST", f"/workers/{quote(worker_id, safe='')}/qualification-requests", body)
+        return self._call(
+            "POST", f"/workers/{quote(worker_id, safe='')}/qualification-requests", body
+        )

@@ -22,7 +22,9 @@ th{background:#eef1f5} td.mono{font-family:ui-monospace,monospace;font-size:.9em
 """
 
 # Nothing may load or run: the page is plain HTML with its own inline style.
-CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _cell(value: object, mono: bool = False) -> str:
@@ -55,9 +57,7 @@ def render(
     pending: list[QualificationRequest],
 ) -> str:
     names = {t.id: t.name for t in types}
-    requester_rows = [
-        f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters
-    ]
+    requester_rows = [f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters]
     type_rows = [
         "<tr>"
         + _cell(t.id, True)
@@ -65,7 +65,11 @@ def render(
         + _cell(t.owner, True)
         + _cell(t.status)
         + _cell("yes" if t.is_requestable else "no")
-        + _cell("auto-granted" if t.auto_granted else ("test + answer key" if t.answer_key else ("test" if t.test else "none")))
+        + _cell(
+            "auto-granted"
+            if t.auto_granted
+            else ("test + answer key" if t.answer_key else ("test" if t.test else "none"))
+        )
         + _cell(t.retry_delay)
         + _cell(format_time(t.creation_time))
         + "</tr>"
@@ -97,7 +101,16 @@ def render(
         _table(
             "qualification-types",
             "Qualification types",
-            ("Id", "Name", "Owner", "Status", "Requestable", "Granting", "Retry delay (s)", "Created"),
+            (
+                "Id",
+                "Name",
+                "Owner",
+                "Status",
+                "Requestable",
+                "Granting",
+                "Retry delay (s)",
+                "Created",
+            ),
             type_rows,
         ),
         _table(
@@ -117,8 +130,6 @@ def render(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>soap-mturk dashboard</title>"
         f"<style>{STYLE}</style></head><body>"
-        "<h1>soap-mturk</h1><p class=\"note\">What the emulator holds now (read-only; reload to refresh)."
-        " Requesters are shown by access key only.</p>"
-        + "".join(sections)
-        + "</body></html>"
+        '<h1>soap-mturk</h1><p class="note">What the emulator holds now (read-only; reload to refresh).'
+        " Requesters are shown by access key only.</p>" + "".join(sections) + "</body></html>"
     )

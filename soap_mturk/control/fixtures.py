@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def to_json_ready(data: Any) -> Any:
         return [to_json_ready(v) for v in data]
     if isinstance(data, datetime):
         if data.tzinfo is None:
-            data = data.replace(tzinfo=timezone.utc)
+            data = data.replace(tzinfo=UTC)
         return data.isoformat()
     if isinstance(data, date):
         return data.isoformat()
@@ -72,7 +72,9 @@ class _Reader:
             raise FixtureError(f"{where}: expected a mapping, got {type(data).__name__}")
         unknown = sorted(set(data) - set(allowed))
         if unknown:
-            raise FixtureError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+            raise FixtureError(
+                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}"
+            )
         self.data, self.where = data, where
 
     def _get(self, key: str, kinds: tuple[type, ...], required: bool):
@@ -106,7 +108,7 @@ class _Reader:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise FixtureError(f"{self.where}.{key}: {text!r} is not an ISO 8601 time") from None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
@@ -122,14 +124,29 @@ def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     if requesters:
         default_owner = requesters[0].access_key
     default_owner = default_owner or DEFAULT_OWNER
-    types = [_seed_type(item, f"QualificationTypes[{n}]", default_owner) for n, item in enumerate(top.items("QualificationTypes"))]
+    types = [
+        _seed_type(item, f"QualificationTypes[{n}]", default_owner)
+        for n, item in enumerate(top.items("QualificationTypes"))
+    ]
     return Fixture(requesters, types)
 
 
 _TYPE_KEYS = (
-    "QualificationTypeId", "Owner", "Name", "Description", "Keywords", "QualificationTypeStatus",
-    "RetryDelayInSeconds", "Test", "TestDurationInSeconds", "AnswerKey", "AutoGranted",
-    "AutoGrantedValue", "CreationTime", "Qualifications", "QualificationRequests",
+    "QualificationTypeId",
+    "Owner",
+    "Name",
+    "Description",
+    "Keywords",
+    "QualificationTypeStatus",
+    "RetryDelayInSeconds",
+    "Test",
+    "TestDurationInSeconds",
+    "AnswerKey",
+    "AutoGranted",
+    "AutoGrantedValue",
+    "CreationTime",
+    "Qualifications",
+    "QualificationRequests",
 )
 
 
@@ -152,10 +169,16 @@ def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
     )
     qualifications = []
     for n, held in enumerate(t.items("Qualifications")):
-        q = _Reader(held, f"{where}.Qualifications[{n}]", ("SubjectId", "IntegerValue", "LocaleValue", "Status", "GrantTime"))
+        q = _Reader(
+            held,
+            f"{where}.Qualifications[{n}]",
+            ("SubjectId", "IntegerValue", "LocaleValue", "Status", "GrantTime"),
+        )
         locale = None
         if q.data.get("LocaleValue") is not None:
-            loc = _Reader(q.data["LocaleValue"], f"{q.where}.LocaleValue", ("Country", "Subdivision"))
+            loc = _Reader(
+                q.data["LocaleValue"], f"{q.where}.LocaleValue", ("Country", "Subdivision")
+            )
             locale = Locale(loc.text("Country", True), loc.text("Subdivision"))
         qualifications.append(
             SeedQualification(
@@ -168,7 +191,11 @@ def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
         )
     requests = []
     for n, pending in enumerate(t.items("QualificationRequests")):
-        r = _Reader(pending, f"{where}.QualificationRequests[{n}]", ("SubjectId", "Answer", "SubmitTime", "QualificationRequestId"))
+        r = _Reader(
+            pending,
+            f"{where}.QualificationRequests[{n}]",
+            ("SubjectId", "Answer", "SubmitTime", "QualificationRequestId"),
+        )
         requests.append(
             SeedRequest(
                 worker_id=r.text("SubjectId", True),

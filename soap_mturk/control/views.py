@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from soap_mturk.api.operations import qualification_fields, qualification_type_fields, request_fields
+from soap_mturk.api.operations import (
+    qualification_fields,
+    qualification_type_fields,
+    request_fields,
+)
 from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
 

@@ -65,7 +65,9 @@ def _number(name: str, text: str | None) -> Decimal:
     try:
         value = Decimal(text or "")
     except InvalidOperation:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.") from None
+        raise MTurkError(
+            Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number."
+        ) from None
     if not value.is_finite():
         raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.")
     return value
@@ -143,19 +145,29 @@ def parse_answer_key(text: str) -> AnswerKey:
     for question in _children(root, "Question"):
         identifier = _text(question, "QuestionIdentifier")
         if not identifier:
-            raise MTurkError(Code.XML_PARSE_ERROR, "AnswerKey: a Question has no QuestionIdentifier.")
+            raise MTurkError(
+                Code.XML_PARSE_ERROR, "AnswerKey: a Question has no QuestionIdentifier."
+            )
         options = []
         for option in _children(question, "AnswerOption"):
-            selections = frozenset((s.text or "").strip() for s in _children(option, "SelectionIdentifier"))
+            selections = frozenset(
+                (s.text or "").strip() for s in _children(option, "SelectionIdentifier")
+            )
             if not selections:
                 raise MTurkError(
                     Code.XML_PARSE_ERROR,
                     f"AnswerKey: an AnswerOption of {identifier} has no SelectionIdentifier.",
                 )
-            options.append(AnswerOption(selections, _number("AnswerScore", _text(option, "AnswerScore"))))
+            options.append(
+                AnswerOption(selections, _number("AnswerScore", _text(option, "AnswerScore")))
+            )
         default = _text(question, "DefaultScore")
         questions.append(
-            KeyQuestion(identifier, tuple(options), _number("DefaultScore", default) if default else Decimal(0))
+            KeyQuestion(
+                identifier,
+                tuple(options),
+                _number("DefaultScore", default) if default else Decimal(0),
+            )
         )
     key = AnswerKey(tuple(questions))
     mappings = _children(root, "QualificationValueMapping")
@@ -166,13 +178,21 @@ def parse_answer_key(text: str) -> AnswerKey:
 
 def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
     if _children(mapping, "PercentageMapping"):
-        maximum = _number("MaximumSummedScore", _text(_children(mapping, "PercentageMapping")[0], "MaximumSummedScore"))
+        maximum = _number(
+            "MaximumSummedScore",
+            _text(_children(mapping, "PercentageMapping")[0], "MaximumSummedScore"),
+        )
         if maximum <= 0:
-            raise MTurkError(Code.XML_PARSE_ERROR, "AnswerKey: MaximumSummedScore must be positive.")
+            raise MTurkError(
+                Code.XML_PARSE_ERROR, "AnswerKey: MaximumSummedScore must be positive."
+            )
         return AnswerKey(key.questions, percentage_of=maximum)
     if _children(mapping, "ScaleMapping"):
         scale = _children(mapping, "ScaleMapping")[0]
-        return AnswerKey(key.questions, multiplier=_number("SummedScoreMultiplier", _text(scale, "SummedScoreMultiplier")))
+        return AnswerKey(
+            key.questions,
+            multiplier=_number("SummedScoreMultiplier", _text(scale, "SummedScoreMultiplier")),
+        )
     if _children(mapping, "RangeMapping"):
         range_mapping = _children(mapping, "RangeMapping")[0]
         ranges = tuple(
@@ -183,7 +203,9 @@ def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
             )
             for r in _children(range_mapping, "SummedScoreRange")
         )
-        out = _integer("OutOfRangeQualificationValue", _text(range_mapping, "OutOfRangeQualificationValue"))
+        out = _integer(
+            "OutOfRangeQualificationValue", _text(range_mapping, "OutOfRangeQualificationValue")
+        )
         return AnswerKey(key.questions, ranges=ranges, out_of_range_value=out)
     raise MTurkError(
         Code.XML_PARSE_ERROR,

@@ -47,7 +47,7 @@ class MTurkError(Exception):
         self.message = message
 
     @classmethod
-    def missing(cls, *names: str) -> "MTurkError":
+    def missing(cls, *names: str) -> MTurkError:
         return cls(
             Code.MISSING_PARAMETERS,
             "Your request is missing required parameters. Required parameters include "
@@ -56,25 +56,27 @@ class MTurkError(Exception):
         )
 
     @classmethod
-    def invalid(cls, name: str, value: object, why: str) -> "MTurkError":
-        return cls(Code.INVALID_PARAMETER_VALUE, f"{value!r} is not a valid value for {name}: {why}.")
+    def invalid(cls, name: str, value: object, why: str) -> MTurkError:
+        return cls(
+            Code.INVALID_PARAMETER_VALUE, f"{value!r} is not a valid value for {name}: {why}."
+        )
 
     @classmethod
-    def out_of_range(cls, name: str, value: object, low: int, high: int) -> "MTurkError":
+    def out_of_range(cls, name: str, value: object, low: int, high: int) -> MTurkError:
         return cls(
             Code.PARAMETER_OUT_OF_RANGE,
             f"The value {value} for {name} is out of range: it must be between {low} and {high}.",
         )
 
     @classmethod
-    def no_such_type(cls, type_id: str) -> "MTurkError":
+    def no_such_type(cls, type_id: str) -> MTurkError:
         return cls(
             Code.QUALIFICATION_TYPE_DOES_NOT_EXIST,
             f"Qualification type {type_id} does not exist.",
         )
 
     @classmethod
-    def not_owner(cls, type_id: str) -> "MTurkError":
+    def not_owner(cls, type_id: str) -> MTurkError:
         return cls(
             Code.PERMISSION_DENIED,
             f"You do not have permission to modify qualifications of type {type_id}: "

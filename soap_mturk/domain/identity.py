@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _ALPHABET = string.ascii_uppercase + string.digits
 
@@ -16,7 +16,7 @@ def new_id(length: int = 30) -> str:
 
 def utc_now() -> datetime:
     """Now, in UTC, at the millisecond precision the vendor reported times with."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
@@ -32,5 +32,5 @@ def later_than(previous: datetime | None, now: datetime) -> datetime:
 
 def format_time(value: datetime) -> str:
     """A time as the vendor wrote it: UTC with a trailing Z, to the millisecond."""
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

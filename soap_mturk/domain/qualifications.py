@@ -126,6 +126,7 @@ def validate_type(qtype: QualificationType) -> None:
     if qtype.answer_key is not None and qtype.test is None:
         raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
 
+
 def grant(
     session: Session, type_id: str, subject_id: str, value: int | None, at: datetime
 ) -> Qualification:
@@ -205,7 +206,9 @@ class QualificationService:
         if len(name) > MAX_NAME:
             raise MTurkError.invalid("Name", name, f"at most {MAX_NAME} characters")
         if len(description) > MAX_DESCRIPTION:
-            raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+            raise MTurkError.invalid(
+                "Description", "(text)", f"at most {MAX_DESCRIPTION} characters"
+            )
         if keywords is not None and len(keywords) > MAX_KEYWORDS:
             raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
         qtype = QualificationType(
@@ -257,7 +260,9 @@ class QualificationService:
         require(QualificationTypeId=type_id)
         check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
         if description is not None and len(description) > MAX_DESCRIPTION:
-            raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+            raise MTurkError.invalid(
+                "Description", "(text)", f"at most {MAX_DESCRIPTION} characters"
+            )
         if test is None and (answer_key is not None or test_duration is not None):
             # The vendor took Test, its duration and its key as one description of the test.
             raise MTurkError.missing("Test")
@@ -476,7 +481,9 @@ class QualificationService:
             session.put_request(request)
             return grant(session, request.type_id, request.subject_id, value, utc_now())
 
-    def reject_request(self, caller: str, request_id: str | None, reason: str | None = None) -> None:
+    def reject_request(
+        self, caller: str, request_id: str | None, reason: str | None = None
+    ) -> None:
         require(QualificationRequestId=request_id)
         with self.store.write() as session:
             request = self._pending_request(session, caller, request_id)

@@ -58,8 +58,16 @@ class RequestOutcome:
 
 def check_worker_id(worker_id: str | None) -> None:
     require(WorkerId=worker_id)
-    if len(worker_id) > MAX_WORKER_ID or not worker_id.isprintable() or worker_id.strip() != worker_id:
-        raise MTurkError.invalid("WorkerId", worker_id, f"printable, no surrounding spaces, at most {MAX_WORKER_ID} characters")
+    if (
+        len(worker_id) > MAX_WORKER_ID
+        or not worker_id.isprintable()
+        or worker_id.strip() != worker_id
+    ):
+        raise MTurkError.invalid(
+            "WorkerId",
+            worker_id,
+            f"printable, no surrounding spaces, at most {MAX_WORKER_ID} characters",
+        )
 
 
 class WorkerService:
@@ -73,7 +81,9 @@ class WorkerService:
         require(QualificationTypeId=type_id)
         if answer is not None:
             if len(answer.encode("utf-8")) > MAX_TEST_DOCUMENT:
-                raise MTurkError.invalid("Answer", "(document)", f"at most {MAX_TEST_DOCUMENT} bytes")
+                raise MTurkError.invalid(
+                    "Answer", "(document)", f"at most {MAX_TEST_DOCUMENT} bytes"
+                )
             parse_answers(answer)  # refuse a document that is not QuestionFormAnswers
         with self.store.write() as session:
             qtype = session.get_type(type_id)
@@ -85,7 +95,9 @@ class WorkerService:
                     f"Qualification type {type_id} is {qtype.status}: workers may not request it.",
                 )
             if answer is not None and qtype.test is None:
-                raise MTurkError.invalid("Answer", "(document)", f"qualification type {type_id} has no test")
+                raise MTurkError.invalid(
+                    "Answer", "(document)", f"qualification type {type_id} has no test"
+                )
             now = utc_now()
             previous = session.latest_request(type_id, worker_id)
             if previous is not None:

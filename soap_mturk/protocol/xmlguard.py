@@ -63,7 +63,9 @@ def read_body(environ: dict, limit: int) -> bytes:
     stream = environ["wsgi.input"]
     if declared > limit:
         _drain(stream, declared)
-        raise BodyTooLarge(f"The request body of {declared} bytes exceeds the limit of {limit} bytes.")
+        raise BodyTooLarge(
+            f"The request body of {declared} bytes exceeds the limit of {limit} bytes."
+        )
     data = stream.read(declared) if declared >= 0 else stream.read(limit + 1)
     if len(data) > limit:
         _drain(stream, 4 * limit)

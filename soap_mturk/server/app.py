@@ -21,7 +21,9 @@ from soap_mturk.store import Store
 from soap_mturk.versions import BY_DATE, LATEST, VERSIONS
 
 SOAP_PATHS = ("/", "/onca/soap")
-WSDL_PATH = re.compile(r"^/AWSMechanicalTurk/(?:(?P<version>[0-9]{4}-[0-9]{2}-[0-9]{2})/)?AWSMechanicalTurkRequester\.wsdl$")
+WSDL_PATH = re.compile(
+    r"^/AWSMechanicalTurk/(?:(?P<version>[0-9]{4}-[0-9]{2}-[0-9]{2})/)?AWSMechanicalTurkRequester\.wsdl$"
+)
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
 
@@ -83,7 +85,11 @@ class EmulatorApp:
                 date = match.group("version") or LATEST.date
                 if date not in BY_DATE:
                     served = ", ".join(BY_DATE)
-                    return _plain(start_response, "404 Not Found", f"No API version {date}; served: {served}.\n")
+                    return _plain(
+                        start_response,
+                        "404 Not Found",
+                        f"No API version {date}; served: {served}.\n",
+                    )
                 return self.wsdl(environ, start_response, date)
             if path in SOAP_PATHS and query.lower() == "wsdl":
                 return self.wsdl(environ, start_response, LATEST.date)
@@ -104,8 +110,12 @@ class EmulatorApp:
         base = base_url(environ)
         lines = ["soap-mturk: legacy Mechanical Turk Requester API emulator", ""]
         lines.append(f"SOAP endpoint: {base}/?Service=AWSMechanicalTurkRequester (POST)")
-        lines.append(f"REST endpoint: {base}/?Service=AWSMechanicalTurkRequester&Operation=... (GET, form POST)")
+        lines.append(
+            f"REST endpoint: {base}/?Service=AWSMechanicalTurkRequester&Operation=... (GET, form POST)"
+        )
         for v in VERSIONS:
-            lines.append(f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl")
+            lines.append(
+                f"WSDL {v.date}: {base}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl"
+            )
         lines.append(f"Dashboard and control API (loopback only): {base}{CONTROL_PREFIX}/")
         return "\n".join(lines) + "\n"

@@ -127,10 +127,15 @@ def serve(running: Running, out=sys.stdout) -> None:
     print(f"  REST endpoint: {running.soap_url}&Operation=... (GET, or POST a form)", file=out)
     for v in VERSIONS:
         print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
-    print(f"  dashboard: {running.base_url}/_emulator/ (control API there too; loopback clients)", file=out)
+    print(
+        f"  dashboard: {running.base_url}/_emulator/ (control API there too; loopback clients)",
+        file=out,
+    )
     print(f"  database: {running.app.store.path}", file=out)
     authenticator = running.app.authenticator
-    print(f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out)
+    print(
+        f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out
+    )
     for requester in running.app.requesters.all():
         named = f" ({requester.name})" if requester.name else ""
         print(f"  requester: {requester.access_key}{named}", file=out)

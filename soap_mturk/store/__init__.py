@@ -9,4 +9,4 @@ def open_store(url: str) -> Store:
     return SQLiteStore(url)
 
 
-__all__ = ["Session", "Store", "SQLiteStore", "open_store"]
+__all__ = ["SQLiteStore", "Session", "Store", "open_store"]

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from soap_mturk.domain.model import (
     Locale,
@@ -69,7 +69,7 @@ _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _time_to_db(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime(_TIME_FORMAT)
+    return value.astimezone(UTC).strftime(_TIME_FORMAT)
 
 
 def _time_from_db(text: str) -> datetime:
@@ -137,7 +137,7 @@ class SQLiteSession:
     def _page(self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int):
         total = self._db.execute(f"SELECT count(*) {sql} {where}", args).fetchone()[0]
         rows = self._db.execute(
-            f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", args + (limit, offset)
+            f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
         ).fetchall()
         return rows, total
 
@@ -289,12 +289,15 @@ class SQLiteSession:
         return [_type_from_row(r) for r in rows.fetchall()]
 
     def all_qualifications(self):
-        rows = self._db.execute("SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id")
+        rows = self._db.execute(
+            "SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id"
+        )
         return [_qualification_from_row(r) for r in rows.fetchall()]
 
     def all_requests(self, status):
         rows = self._db.execute(
-            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id", (status,)
+            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id",
+            (status,),
         )
         return [_request_from_row(r) for r in rows.fetchall()]
 
@@ -315,9 +318,7 @@ class SQLiteStore:
             self._connection().executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=30.0
-        )
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30.0)
         db.row_factory = sqlite3.Row
         if not self._memory:
             db.execute("PRAGMA journal_mode=WAL")

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from soap_mturk.auth import SERVICE
@@ -43,7 +43,7 @@ class EmulatorHandle:
     def credentials(self, operation: str) -> dict:
         """AWSAccessKeyId, Timestamp and Signature for one SOAP call, signed the way
         the vendor's SDKs signed: HMAC-SHA1 over service + operation + timestamp."""
-        timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         digest = hmac.new(
             self.secret_key.encode("utf-8"),
             (SERVICE + operation + timestamp).encode("utf-8"),

@@ -32,7 +32,9 @@ class VendorXml(XmlDocument):
 _PROTOCOL = VendorXml()
 
 
-def _serialise(models: VersionModels, cls, data: Mapping[str, Any], name: str, parent=None) -> bytes:
+def _serialise(
+    models: VersionModels, cls, data: Mapping[str, Any], name: str, parent=None
+) -> bytes:
     ns = models.namespace
     holder = etree.Element(f"{{{ns}}}holder", nsmap={None: ns}) if parent is None else parent
     _PROTOCOL.to_parent(None, cls, from_plain(cls, data), holder, ns, name)
@@ -40,12 +42,16 @@ def _serialise(models: VersionModels, cls, data: Mapping[str, Any], name: str, p
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def response_document(models: VersionModels, op: Operation, request_id: str, results: list) -> bytes:
+def response_document(
+    models: VersionModels, op: Operation, request_id: str, results: list
+) -> bytes:
     data = {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
     return _serialise(models, models.response(op), data, op.name + "Response")
 
 
-def call_error_document(models: VersionModels, operation: str | None, request_id: str, error: MTurkError) -> bytes:
+def call_error_document(
+    models: VersionModels, operation: str | None, request_id: str, error: MTurkError
+) -> bytes:
     """A failure of the call as a whole: `OperationRequest/Errors` and no results.
     The root is named after the operation asked for, whether or not it exists."""
     name = (operation + "Response") if operation and _XML_NAME.match(operation) else "Response"

@@ -67,7 +67,9 @@ class RestEndpoint:
             body = call_error_document(self._models[LATEST.date], None, request_id, failure)
             return self._answer(start_response, body, "503 Service Unavailable")
 
-    def _handle(self, environ: dict, start_response: StartResponse, request_id: str) -> Iterable[bytes]:
+    def _handle(
+        self, environ: dict, start_response: StartResponse, request_id: str
+    ) -> Iterable[bytes]:
         models = self._models[LATEST.date]
         operation = None
         try:
@@ -79,10 +81,15 @@ class RestEndpoint:
             caller = self.authenticator.authenticate(self._claims(environ, parameters, op.name))
         except BodyTooLarge as error:
             failure = MTurkError(Code.INVALID_PARAMETER_VALUE, str(error))
-            return self._answer(start_response, call_error_document(models, operation, request_id, failure),
-                                "413 Request Entity Too Large")
+            return self._answer(
+                start_response,
+                call_error_document(models, operation, request_id, failure),
+                "413 Request Entity Too Large",
+            )
         except MTurkError as error:
-            return self._answer(start_response, call_error_document(models, operation, request_id, error))
+            return self._answer(
+                start_response, call_error_document(models, operation, request_id, error)
+            )
 
         try:
             request = self._readers[version.date].read(op.request_type, parameters)
@@ -98,7 +105,8 @@ class RestEndpoint:
         if date not in BY_DATE:
             served = ", ".join(BY_DATE)
             raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE, f"The API version {date!r} is not served; served: {served}."
+                Code.INVALID_PARAMETER_VALUE,
+                f"The API version {date!r} is not served; served: {served}.",
             )
         return BY_DATE[date]
 
@@ -107,7 +115,8 @@ class RestEndpoint:
         service = parameters.get("Service")
         if service is not None and service != SERVICE:
             raise MTurkError(
-                Code.INVALID_SERVICE_PARAMETER, f"The Service {service!r} is not served; use {SERVICE}."
+                Code.INVALID_SERVICE_PARAMETER,
+                f"The Service {service!r} is not served; use {SERVICE}.",
             )
         if not operation:
             raise MTurkError.missing("Operation")

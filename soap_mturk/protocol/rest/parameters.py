@@ -71,6 +71,7 @@ def read_parameters(environ: dict, max_body: int) -> dict[str, str]:
         # agrees; two different values leave no way to know what was meant.
         if parameters.setdefault(name, value) != value:
             raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE, f"The parameter {name!r} is given twice with different values."
+                Code.INVALID_PARAMETER_VALUE,
+                f"The parameter {name!r} is given twice with different values.",
             )
     return parameters

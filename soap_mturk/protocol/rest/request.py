@@ -39,7 +39,9 @@ def _scalar(field: Field, name: str, text: str) -> Any:
         try:
             return datetime.fromisoformat(text)
         except ValueError:
-            raise MTurkError.invalid(name, text, "expected a dateTime such as 2005-01-31T23:59:59Z") from None
+            raise MTurkError.invalid(
+                name, text, "expected a dateTime such as 2005-01-31T23:59:59Z"
+            ) from None
     return text  # strings, and enumerations, whose values the domain checks
 
 
@@ -63,11 +65,17 @@ class RequestReader:
     def read(self, type_name: str, parameters: Mapping[str, str]) -> dict[str, Any]:
         return self._fields(self.types[type_name], parameters, "")
 
-    def _fields(self, fields: list[Field], parameters: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    def _fields(
+        self, fields: list[Field], parameters: Mapping[str, str], prefix: str
+    ) -> dict[str, Any]:
         request: dict[str, Any] = {}
         for field in fields:
             stem = prefix + field.name
-            value = self._repeated(field, parameters, stem) if field.repeated else self._single(field, parameters, stem)
+            value = (
+                self._repeated(field, parameters, stem)
+                if field.repeated
+                else self._single(field, parameters, stem)
+            )
             if value not in (None, [], {}):
                 request[field.name] = value
         return request

@@ -106,7 +106,9 @@ class SoapEndpoint:
                     "Client", f"Unknown operation {qname.localname!r} in {qname.namespace}."
                 )
         except BodyTooLarge as error:
-            return self._fault(start_response, SoapFault("Client", str(error), "413 Request Entity Too Large"))
+            return self._fault(
+                start_response, SoapFault("Client", str(error), "413 Request Entity Too Large")
+            )
         except IncompleteBody as error:
             return self._fault(start_response, SoapFault("Client", str(error), "400 Bad Request"))
         except SoapFault as fault:
@@ -137,7 +139,9 @@ class SoapEndpoint:
         environ["CONTENT_TYPE"] = "text/xml"
         return self._guarded(app, environ, start_response)
 
-    def _fast_answer(self, ns, operation, element, caller, environ, start_response) -> list[bytes] | None:
+    def _fast_answer(
+        self, ns, operation, element, caller, environ, start_response
+    ) -> list[bytes] | None:
         """The fast path's answer (fastpath.py), or None when it leaves the call to spyne."""
         fast = self._fast[ns]
         try:
@@ -152,7 +156,9 @@ class SoapEndpoint:
                 "Server", "The service could not process this request; the failure was logged."
             )
             return self._fault(start_response, fault)
-        start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))])
+        start_response(
+            "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     def _guarded(self, app, environ: dict, start_response: StartResponse) -> list[bytes]:

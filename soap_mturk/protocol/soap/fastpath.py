@@ -43,7 +43,9 @@ from soap_mturk.versions import ApiVersion
 _ENV_PREFIX = "soap11env"  # spyne's prefixes, so both paths write the same bytes
 _TNS_PREFIX = "tns"
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,18})\Z")
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?\Z")
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+)
 _RANGES = {INT: (-(2**31), 2**31 - 1), LONG: (-(2**63), 2**63 - 1)}
 
 
@@ -186,7 +188,9 @@ class FastPath:
         message = self._reader.fields(element, self._messages[operation])
         return message["Request"] or []
 
-    def respond(self, operation: str, requests: list[dict], caller: str | MTurkError | None) -> bytes:
+    def respond(
+        self, operation: str, requests: list[dict], caller: str | MTurkError | None
+    ) -> bytes:
         op = OPERATIONS[operation]
         data = answer(op, self.domain, caller, lambda: requests)
         return self._writer.document(f"{operation}Response", self._responses[operation], data)

@@ -39,8 +39,6 @@ _PRIMITIVES = {
 }
 
 
-
-
 class VersionModels:
     """The complex types, messages and responses of one namespace."""
 

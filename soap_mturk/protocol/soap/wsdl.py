@@ -19,8 +19,8 @@ SOAP_HTTP = "http://schemas.xmlsoap.org/soap/http"
 ADDRESS_PLACEHOLDER = "http://soap-mturk.invalid/?Service=AWSMechanicalTurkRequester"
 SHIPPED_ADDRESS = "http://localhost:8080/?Service=AWSMechanicalTurkRequester"
 
-_W = "{%s}" % WSDL
-_S = "{%s}" % WSDL_SOAP
+_W = f"{{{WSDL}}}"
+_S = f"{{{WSDL_SOAP}}}"
 
 
 def _rename(root: etree._Element, version: ApiVersion) -> None:
@@ -28,7 +28,12 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
     port_type, binding = SERVICE + "PortType", SERVICE + "Binding"
     for message in root.iter(_W + "message"):
         name = message.get("name")
-        message.set("name", name[: -len("Response")] + "ResponseMsg" if name.endswith("Response") else name + "RequestMsg")
+        message.set(
+            "name",
+            name[: -len("Response")] + "ResponseMsg"
+            if name.endswith("Response")
+            else name + "RequestMsg",
+        )
         for part in message.iter(_W + "part"):
             part.set("name", "body")
     for node in root.iter(_W + "input", _W + "output"):
@@ -81,6 +86,4 @@ def build_wsdl(version: ApiVersion) -> bytes:
 def with_address(wsdl: bytes, address: str) -> bytes:
     from xml.sax.saxutils import quoteattr
 
-    return wsdl.replace(
-        f'"{ADDRESS_PLACEHOLDER}"'.encode(), quoteattr(address).encode("utf-8"), 1
-    )
+    return wsdl.replace(f'"{ADDRESS_PLACEHOLDER}"'.encode(), quoteattr(address).encode("utf-8"), 1)
