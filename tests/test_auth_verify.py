@@ -101,9 +101,7 @@ def test_timestamp_forms_name_the_same_instant(text):
 
 
 def test_timestamp_without_fraction():
-    assert parse_timestamp("2005-01-31T23:59:59Z") == datetime(
-        2005, 1, 31, 23, 59, 59, tzinfo=UTC
-    )
+    assert parse_timestamp("2005-01-31T23:59:59Z") == datetime(2005, 1, 31, 23, 59, 59, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -273,9 +271,7 @@ def test_v2_known_vector_from_aws_documentation():
     expected = "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
     assert boto_v2(SECRET, params, "GET", "elasticmapreduce.amazonaws.com", "/") == expected
     registry = RequesterRegistry([Requester("AKIAIOSFODNN7EXAMPLE", SECRET)])
-    then = SignatureVerifier(
-        registry, clock=lambda: datetime(2011, 10, 3, 15, 20, tzinfo=UTC)
-    )
+    then = SignatureVerifier(registry, clock=lambda: datetime(2011, 10, 3, 15, 20, tzinfo=UTC))
     claims = rest_claims(
         {**params, "Signature": expected}, "GET", "elasticmapreduce.amazonaws.com", "/"
     )

@@ -176,9 +176,7 @@ def test_asking_again_after_the_retry_delay_is_allowed(mturk_emulator, owner, wo
                     "QualificationRequests": [
                         {
                             "SubjectId": WORKER,
-                            "SubmitTime": (
-                                datetime.now(UTC) - timedelta(hours=2)
-                            ).isoformat(),
+                            "SubmitTime": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
                         }
                     ],
                 }
