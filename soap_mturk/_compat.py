@@ -28,7 +28,9 @@ import sys
 import warnings
 from types import ModuleType
 
-_SIX = "spyne.util.six"
+# Vendored copies of six that need the modern protocol; boto 2's is added by
+# soap_mturk.testing.boto2 for the suites and examples that drive boto.
+_VENDORED_SIX = {"spyne.util.six"}
 
 
 def _modernise(importer_class: type) -> None:
@@ -62,13 +64,12 @@ class _SixLoader(importlib.machinery.SourceFileLoader):
 
 
 class _SixFinder:
-    """First on `sys.meta_path`: answers for `spyne.util.six` only, and only once."""
+    """First on `sys.meta_path`: answers for the vendored copies of six only."""
 
     @classmethod
     def find_spec(cls, fullname, path=None, target=None):
-        if fullname != _SIX:
+        if fullname not in _VENDORED_SIX:
             return None
-        sys.meta_path.remove(cls)  # spyne's six is loaded once; get out of the way
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return spec  # an unexpected layout (e.g. a zip): leave it to the default import
@@ -77,11 +78,17 @@ class _SixFinder:
         )
 
 
-def _install() -> None:
-    if _SIX in sys.modules:  # imported before us: patch what is there
-        _modernise(sys.modules[_SIX]._SixMetaPathImporter)
-    elif _SixFinder not in sys.meta_path:
+def support_vendored_six(name: str) -> None:
+    """Make the copy of six vendored as `name` (e.g. "boto.vendored.six") importable."""
+    _VENDORED_SIX.add(name)
+    if name in sys.modules:  # imported before us: patch what is there
+        _modernise(sys.modules[name]._SixMetaPathImporter)
+    if _SixFinder not in sys.meta_path:
         sys.meta_path.insert(0, _SixFinder)  # type: ignore[arg-type]
+
+
+def _install() -> None:
+    support_vendored_six("spyne.util.six")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # "'cgi' is deprecated" (3.11, 3.12)
         import cgi  # noqa: F401
