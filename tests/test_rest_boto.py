@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-import soap_mturk.testing.boto2  # noqa: E402,F401  (boto 2 on Python 3.12+)
+import soap_mturk.testing.boto2  # boto 2 on Python 3.12+
 
 boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
