@@ -1,52 +1,128 @@
-"""The `soap-mturk` command."""
+"""The `soap-mturk` command.
+
+Every mistake a user can make on the command line ends with one line on stderr
+(`soap-mturk: ...`) and a non-zero exit status, never a traceback: argparse's usage
+dump is cut to its error line, numeric options are range-checked where they are
+parsed, and the errors of opening a database or a socket are caught here."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit
 
 from soap_mturk import __version__
+from soap_mturk.control.commands import DEFAULT_URL
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.run import DEFAULT_THREADS
 
+# Ranges of the numeric options: what the option can mean, not what is sensible.
+PORTS = (0, 65535)
+THREADS = (1, 1024)  # each is an OS thread and a connection slot
+MAX_BODY = (1024, 1024**3)  # below 1 KiB no SOAP call fits; above 1 GiB is a mistake
+CLOCK_SKEW = (0, 10 * 365 * 24 * 3600)  # ten years: "any Timestamp" without overflow
 
-def _requesters(args: argparse.Namespace):
-    """The configured requesters, or one development requester when none is."""
-    from soap_mturk.auth.requesters import development_requester, load_credentials, registry_of
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (`prog: error: ...`), not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _int_in(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in some messages
+    return parse
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has an invalid port") from None
+    return text.rstrip("/")
+
+
+def _configured(args: argparse.Namespace):
+    from soap_mturk.auth.requesters import load_credentials
 
     configured = list(args.requester)
     for path in args.credentials:
         configured += load_credentials(path)
-    return registry_of(configured or [development_requester()])
+    return configured
+
+
+def _open_store(path: str):
+    """The store at `path`, or None after printing why it cannot be used."""
+    from soap_mturk.store import open_store
+
+    if path != ":memory:":
+        target = Path(path)
+        if target.is_dir():
+            return _fail(f"--db {path}: is a directory, not a database file")
+        if not target.parent.is_dir():
+            return _fail(f"--db {path}: the directory {target.parent} does not exist")
+    try:
+        return open_store(path)
+    except (sqlite3.Error, OSError) as error:
+        return _fail(f"--db {path}: cannot use it as a SQLite database: {error}")
+
+
+def _fail(message: str) -> None:
+    print(f"soap-mturk: {message}", file=sys.stderr)
+    return None
 
 
 def _serve(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from soap_mturk.auth.requesters import RequesterConfigError
+    from soap_mturk.auth.requesters import RequesterConfigError, requesters_at_start
     from soap_mturk.auth.verify import authenticator_for
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
-    from soap_mturk.store import open_store
 
-    if args.clock_skew < 0:
-        print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
-        return 2
     try:
         control_from = parse_networks(args.control_from)
     except ValueError as error:
-        print(f"soap-mturk: --control-from: {error}", file=sys.stderr)
+        _fail(f"--control-from: {error}")
         return 2
     try:
-        requesters = _requesters(args)
+        configured = _configured(args)
     except RequesterConfigError as error:
-        print(f"soap-mturk: {error}", file=sys.stderr)
+        _fail(str(error))
+        return 2
+    store = _open_store(args.db)
+    if store is None:
+        return 2
+    try:
+        requesters = requesters_at_start(configured, store)
+    except RequesterConfigError as error:
+        store.close()
+        _fail(str(error))
+        return 2
+    except sqlite3.Error as error:
+        store.close()
+        _fail(f"--db {args.db}: cannot use it as a SQLite database: {error}")
         return 2
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
-    store = open_store(args.db)
     app = EmulatorApp(
         store,
         authenticator=authenticator,
@@ -56,9 +132,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         running = start(app, args.host, args.port, threads=args.threads)
-    except OSError as error:
+    except (OSError, OverflowError) as error:
         store.close()
-        print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        reason = getattr(error, "strerror", None) or error
+        _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
         return 1
     serve(running)
     return 0
@@ -70,8 +147,12 @@ def _wsdl(args: argparse.Namespace) -> int:
 
     for version in VERSIONS:
         target = Path(args.out) / version.date / "AWSMechanicalTurkRequester.wsdl"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
+        except OSError as error:
+            _fail(f"cannot write {target}: {error.strerror or error}")
+            return 2
         print(f"wrote {target}")
     return 0
 
@@ -87,17 +168,26 @@ def _requester_option(text: str):
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="soap-mturk",
         description="Local emulator of the legacy Mechanical Turk Requester API.",
     )
     top.add_argument("--version", action="version", version=f"soap-mturk {__version__}")
+    top.add_argument(
+        "--url",
+        type=_url,
+        default=os.environ.get("SOAP_MTURK_URL", DEFAULT_URL),
+        help=f"the running emulator, for the commands that talk to one (default $SOAP_MTURK_URL or {DEFAULT_URL})",
+    )
     commands = top.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the SOAP API and its WSDL")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+        "--port",
+        type=_int_in(*PORTS),
+        default=8080,
+        help="port (default 8080; 0 picks a free one)",
     )
     serve.add_argument(
         "--db",
@@ -106,13 +196,13 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--threads",
-        type=int,
+        type=_int_in(*THREADS),
         default=DEFAULT_THREADS,
         help=f"HTTP threads reading requests (default {DEFAULT_THREADS}); the application runs one request at a time",
     )
     serve.add_argument(
         "--max-body",
-        type=int,
+        type=_int_in(*MAX_BODY),
         default=DEFAULT_MAX_BODY,
         help=f"largest request body accepted, in bytes (default {DEFAULT_MAX_BODY})",
     )
@@ -139,7 +229,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--clock-skew",
-        type=int,
+        type=_int_in(*CLOCK_SKEW),
         default=900,
         metavar="SECONDS",
         help="how far a request's Timestamp may be from the server clock (default 900)",
@@ -158,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
 
     from soap_mturk.control.commands import add_commands
 
-    add_commands(commands)
+    add_commands(commands, _url)
     return top
 
 

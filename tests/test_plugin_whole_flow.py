@@ -103,7 +103,7 @@ def test_whole_qualification_flow(mturk_emulator):
 PLUGIN_USER = textwrap.dedent(
     """
     def test_first_leaves_a_type_behind(mturk_emulator):
-        mturk_emulator.control.load({"QualificationTypes": [{"Name": "left over", "AutoGranted": True}]})
+        mturk_emulator.control.load({"QualificationTypes": [{"Name": "left over", "Description": "d", "AutoGranted": True}]})
         assert len(mturk_emulator.control.state()["QualificationTypes"]) == 1
 
     def test_second_starts_empty(mturk_emulator):

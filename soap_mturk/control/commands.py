@@ -6,8 +6,8 @@ or the input cannot be read."""
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
-import os
 import sys
 import urllib.error
 from pathlib import Path
@@ -21,7 +21,7 @@ def _client(args: argparse.Namespace):
     return ControlClient(args.url)
 
 
-def _run(action) -> int:
+def _run(args: argparse.Namespace, action) -> int:
     from soap_mturk.control.client import ControlError
     from soap_mturk.control.fixtures import FixtureError
 
@@ -30,9 +30,21 @@ def _run(action) -> int:
     except ControlError as error:
         print(f"soap-mturk: {error.code}: {error.message}", file=sys.stderr)
         return 1
-    except (FixtureError, OSError) as error:
-        reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        print(f"soap-mturk: {reason}", file=sys.stderr)
+    except urllib.error.URLError as error:  # before OSError: it is one
+        print(f"soap-mturk: cannot reach {args.url}: {error.reason}", file=sys.stderr)
+        return 2
+    except (http.client.HTTPException, ConnectionError) as error:
+        print(f"soap-mturk: {args.url} did not answer as an emulator: {error!r}", file=sys.stderr)
+        return 2
+    except (FixtureError, UnicodeDecodeError) as error:
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"soap-mturk: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # an answer that is not the control API's JSON
+        print(f"soap-mturk: {args.url} did not answer as an emulator: {error}", file=sys.stderr)
         return 2
     if result is not None:
         print(json.dumps(result, indent=2))
@@ -48,7 +60,7 @@ def _worker_request(args: argparse.Namespace) -> int:
             answer = Path(args.answer).read_text(encoding="utf-8")
         return _client(args).request_qualification(args.worker_id, args.type_id, answer)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _reset(args: argparse.Namespace) -> int:
@@ -56,22 +68,26 @@ def _reset(args: argparse.Namespace) -> int:
         _client(args).reset()
         print("emptied", file=sys.stderr)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _load(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).load(args.fixture))
+    return _run(args, lambda: _client(args).load(args.fixture))
 
 
 def _state(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).state())
+    return _run(args, lambda: _client(args).state())
 
 
-def add_commands(commands) -> None:
+def add_commands(commands, url_type) -> None:
+    """The commands, each taking `--url` after it too; given before the command
+    (`soap-mturk --url URL state`), the top-level parser holds the value and
+    SUPPRESS keeps the subcommand's absent option from overwriting it."""
     url = argparse.ArgumentParser(add_help=False)
     url.add_argument(
         "--url",
-        default=os.environ.get("SOAP_MTURK_URL", DEFAULT_URL),
+        type=url_type,
+        default=argparse.SUPPRESS,
         help=f"the running emulator (default $SOAP_MTURK_URL or {DEFAULT_URL})",
     )
 

@@ -10,12 +10,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from soap_mturk.auth.requesters import Requester
+from soap_mturk.auth.requesters import Requester, RequesterConfigError, checked_requester
 from soap_mturk.domain.identity import new_id, utc_now
-from soap_mturk.domain.model import ACTIVE, GRANTED, Locale, QualificationType
+from soap_mturk.domain.model import ACTIVE, FIXTURE, GRANTED, Locale, QualificationType
 from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedType
-
-DEFAULT_OWNER = "AKIAEMULATORFIXTURE"
 
 
 class FixtureError(ValueError):
@@ -113,17 +111,32 @@ class _Reader:
 
 def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     """Types without an Owner belong to the fixture's first requester, else to
-    `default_owner` (the server's first configured requester), else DEFAULT_OWNER."""
+    `default_owner` (the server's first configured requester). Requesters obey the
+    command line's rules; whether an Owner is known is the control API's check."""
     top = _Reader(data, "fixture", ("Requesters", "QualificationTypes"))
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
-        r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name"))
-        requesters.append(
-            Requester(r.text("AccessKeyId", True), r.text("SecretAccessKey", True), r.text("Name"))
-        )
+        where = f"Requesters[{n}]"
+        r = _Reader(item, where, ("AccessKeyId", "SecretAccessKey", "Name"))
+        try:
+            requesters.append(
+                checked_requester(
+                    r.data.get("AccessKeyId"),
+                    r.data.get("SecretAccessKey"),
+                    r.data.get("Name"),
+                    where,
+                    FIXTURE,
+                    fields=("AccessKeyId", "SecretAccessKey", "Name"),
+                )
+            )
+        except RequesterConfigError as error:
+            raise FixtureError(str(error)) from None
+    keys = [r.access_key for r in requesters]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise FixtureError(f"Requesters: access key {twice[0]} appears twice")
     if requesters:
         default_owner = requesters[0].access_key
-    default_owner = default_owner or DEFAULT_OWNER
     types = [
         _seed_type(item, f"QualificationTypes[{n}]", default_owner)
         for n, item in enumerate(top.items("QualificationTypes"))
@@ -150,11 +163,14 @@ _TYPE_KEYS = (
 )
 
 
-def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
+def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
     t = _Reader(item, where, _TYPE_KEYS)
+    owner = t.text("Owner") or default_owner
+    if owner is None:
+        raise FixtureError(f"{where}: Owner is required (the server has no requester)")
     qtype = QualificationType(
         id=t.text("QualificationTypeId") or new_id(),
-        owner=t.text("Owner") or default_owner,
+        owner=owner,
         name=t.text("Name", True),
         creation_time=t.time("CreationTime") or utc_now(),
         description=t.text("Description"),

@@ -127,6 +127,21 @@ def validate_type(qtype: QualificationType) -> None:
         raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
 
 
+def check_new_type_texts(
+    name: str | None, description: str | None, status: str | None, keywords: str | None
+) -> None:
+    """What CreateQualificationType requires of a new type's texts (fixtures too)."""
+    require(Name=name, Description=description, QualificationTypeStatus=status)
+    assert name is not None and description is not None  # require() refuses None
+    check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
+    if len(name) > MAX_NAME:
+        raise MTurkError.invalid("Name", name, f"at most {MAX_NAME} characters")
+    if len(description) > MAX_DESCRIPTION:
+        raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+    if keywords is not None and len(keywords) > MAX_KEYWORDS:
+        raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
+
+
 def grant(
     session: Session, type_id: str, subject_id: str, value: int | None, at: datetime
 ) -> Qualification:
@@ -201,16 +216,8 @@ class QualificationService:
         auto_granted: bool | None = None,
         auto_granted_value: int | None = None,
     ) -> QualificationType:
-        require(Name=name, Description=description, QualificationTypeStatus=status)
-        check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
-        if len(name) > MAX_NAME:
-            raise MTurkError.invalid("Name", name, f"at most {MAX_NAME} characters")
-        if len(description) > MAX_DESCRIPTION:
-            raise MTurkError.invalid(
-                "Description", "(text)", f"at most {MAX_DESCRIPTION} characters"
-            )
-        if keywords is not None and len(keywords) > MAX_KEYWORDS:
-            raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
+        check_new_type_texts(name, description, status, keywords)
+        assert name is not None and description is not None  # checked just above
         qtype = QualificationType(
             id=new_id(),
             owner=caller,

@@ -4,6 +4,7 @@ at all, and its types obey the same rules as types created over the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
+    FIXTURE,
     GRANTED,
     PENDING,
     REVOKED,
@@ -19,11 +21,12 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
 )
 from soap_mturk.domain.qualifications import (
     check_choice,
     check_int,
-    require,
+    check_new_type_texts,
     validate_type,
 )
 from soap_mturk.domain.workers import check_worker_id
@@ -68,16 +71,20 @@ class Seeder:
         self.store = store
 
     def reset(self) -> None:
+        """Empty the store and forget the requesters fixtures added, in one transaction."""
         with self.store.write() as session:
             session.clear_all()
+            session.forget_requesters(FIXTURE)
 
-    def load(self, seeds: list[SeedType]) -> Seeded:
+    def load(self, seeds: list[SeedType], requesters: Iterable[Requester] = ()) -> Seeded:
+        """Keep `requesters` (a fixture's own) and load `seeds`, all or nothing."""
         seeded = Seeded()
         with self.store.write() as session:
+            for requester in requesters:
+                session.keep_requester(requester)
             for seed in seeds:
                 qtype = seed.qtype
-                require(Name=qtype.name, QualificationTypeStatus=qtype.status)
-                check_choice("QualificationTypeStatus", qtype.status, ("Active", "Inactive"))
+                check_new_type_texts(qtype.name, qtype.description, qtype.status, qtype.keywords)
                 if qtype.auto_granted and qtype.auto_granted_value is None:
                     qtype.auto_granted_value = 1
                 validate_type(qtype)

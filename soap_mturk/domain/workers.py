@@ -121,12 +121,30 @@ class WorkerService:
                         Code.INVALID_PARAMETER_VALUE,
                         f"The AnswerKey of {type_id} gives {value}, outside the range of a qualification value.",
                     )
+            if value is not None and not self._may_replace(session, request, previous):
+                value = None  # the owner's qualification: the owner decides (see _may_replace)
             qualification = None
             if value is not None:
                 request.status = GRANTED
                 qualification = grant(session, type_id, worker_id, value, now)
             session.put_request(request)
             return RequestOutcome(request, qualification)
+
+    @staticmethod
+    def _may_replace(
+        session, request: QualificationRequest, previous: QualificationRequest | None
+    ) -> bool:
+        """Whether an automatic grant (AutoGranted, or a test graded by its AnswerKey)
+        may set the worker's qualification. Yes when the worker holds none, or holds
+        one from an earlier request of its own that was granted (a retake replaces
+        its score). Not when the owner assigned, revoked or seeded it: the reference
+        (AssignQualification, "Tip") has the owner choose between granting the request,
+        which may change the score, and rejecting it, which leaves the qualification
+        as it is; so the request waits for the owner instead."""
+        held = session.get_qualification(request.type_id, request.subject_id)
+        if held is None:
+            return True
+        return held.status == GRANTED and previous is not None and previous.status == GRANTED
 
     @staticmethod
     def _check_retake(retry_delay: int | None, previous: QualificationRequest, now) -> None:

@@ -11,7 +11,12 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+    Requester,
+)
 
 
 class Session(Protocol):
@@ -59,11 +64,17 @@ class Session(Protocol):
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
 
+    # requesters kept across restarts (never the configured ones)
+    def kept_requesters(self) -> list[Requester]: ...
+    def keep_requester(self, requester: Requester) -> None: ...
+    def forget_requesters(self, origin: str) -> None: ...
+
     # whole-store views and reset, for the emulator's control API and dashboard
     def all_types(self) -> list[QualificationType]: ...
     def all_qualifications(self) -> list[Qualification]: ...
     def all_requests(self, status: str) -> list[QualificationRequest]: ...
-    def clear_all(self) -> None: ...
+    def clear_all(self) -> None:
+        """Empty the qualification tables; kept requesters stay (see forget_requesters)."""
 
 
 class Store(Protocol):

@@ -20,6 +20,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
 )
 
 SCHEMA = """
@@ -63,6 +64,12 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
     ON qualification_request (type_id, subject_id, submit_time);
+CREATE TABLE IF NOT EXISTS requester (
+    access_key TEXT PRIMARY KEY,
+    secret_key TEXT NOT NULL,
+    name TEXT,
+    origin TEXT NOT NULL
+);
 """
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -300,6 +307,23 @@ class SQLiteSession:
             (status,),
         )
         return [_request_from_row(r) for r in rows.fetchall()]
+
+    # requesters that are not configured: the development one, those fixtures add
+    def kept_requesters(self) -> list[Requester]:
+        rows = self._db.execute("SELECT * FROM requester ORDER BY access_key").fetchall()
+        return [
+            Requester(row["access_key"], row["secret_key"], row["name"], row["origin"])
+            for row in rows
+        ]
+
+    def keep_requester(self, requester: Requester) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO requester VALUES (?,?,?,?)",
+            (requester.access_key, requester.secret_key, requester.name, requester.origin),
+        )
+
+    def forget_requesters(self, origin: str) -> None:
+        self._db.execute("DELETE FROM requester WHERE origin = ?", (origin,))
 
     def clear_all(self):
         for table in ("qualification_request", "qualification", "qualification_type"):
