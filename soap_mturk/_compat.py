@@ -26,7 +26,10 @@ import importlib.machinery
 import importlib.util
 import sys
 import warnings
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
 from types import ModuleType
+from typing import Any
 
 # Vendored copies of six that need the modern protocol; boto 2's is added by
 # soap_mturk.testing.boto2 for the suites and examples that drive boto.
@@ -38,16 +41,18 @@ def _modernise(importer_class: type) -> None:
     if "find_spec" in vars(importer_class):
         return
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(
+        self: Any, fullname: str, path: object = None, target: object = None
+    ) -> ModuleSpec | None:
         if fullname not in self.known_modules:
             return None
         return importlib.util.spec_from_loader(fullname, self)
 
-    def create_module(self, spec):
+    def create_module(self: Any, spec: ModuleSpec) -> ModuleType:
         # six's own load_module resolves the moved module and records it in sys.modules.
         return self.load_module(spec.name)
 
-    def exec_module(self, module):
+    def exec_module(self: Any, module: ModuleType) -> None:
         pass  # already complete: create_module returned a loaded module
 
     importer_class.find_spec = find_spec  # type: ignore[attr-defined]
@@ -67,11 +72,17 @@ class _SixFinder:
     """First on `sys.meta_path`: answers for the vendored copies of six only."""
 
     @classmethod
-    def find_spec(cls, fullname, path=None, target=None):
+    def find_spec(
+        cls, fullname: str, path: Sequence[str] | None = None, target: object = None
+    ) -> ModuleSpec | None:
         if fullname not in _VENDORED_SIX:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+        if (
+            spec is None
+            or spec.origin is None
+            or not isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+        ):
             return spec  # an unexpected layout (e.g. a zip): leave it to the default import
         return importlib.util.spec_from_file_location(
             fullname, spec.origin, loader=_SixLoader(fullname, spec.origin)
@@ -84,7 +95,7 @@ def support_vendored_six(name: str) -> None:
     if name in sys.modules:  # imported before us: patch what is there
         _modernise(sys.modules[name]._SixMetaPathImporter)
     if _SixFinder not in sys.meta_path:
-        sys.meta_path.insert(0, _SixFinder)  # type: ignore[arg-type]
+        sys.meta_path.insert(0, _SixFinder)
 
 
 def _install() -> None:

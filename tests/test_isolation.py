@@ -239,7 +239,9 @@ def test_b_refused_for_a_type_and_served_for_its_own_in_one_batch(service, world
         **signed(B),
         Request=[
             {
-                "Name": f"Isolation {world.marker} B's",
+                # Not under world.marker: the searches above must not find it, whatever
+                # order the tests run in.
+                "Name": f"Isolation B's own {uuid.uuid4().hex}",
                 "Description": "B's own",
                 "QualificationTypeStatus": "Active",
             }

@@ -86,8 +86,11 @@ class _Reader:
             raise FixtureError(f"{self.where}.{key}: expected {names}, got {type(value).__name__}")
         return value
 
-    def text(self, key: str, required: bool = False) -> str | None:
-        return self._get(key, (str,), required)
+    def text(self, key: str) -> str | None:
+        return self._get(key, (str,), False)
+
+    def required_text(self, key: str) -> str:
+        return self._get(key, (str,), True)
 
     def integer(self, key: str) -> int | None:
         return self._get(key, (int,), False)
@@ -171,7 +174,7 @@ def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
     qtype = QualificationType(
         id=t.text("QualificationTypeId") or new_id(),
         owner=owner,
-        name=t.text("Name", True),
+        name=t.required_text("Name"),
         creation_time=t.time("CreationTime") or utc_now(),
         description=t.text("Description"),
         keywords=t.text("Keywords"),
@@ -195,10 +198,10 @@ def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
             loc = _Reader(
                 q.data["LocaleValue"], f"{q.where}.LocaleValue", ("Country", "Subdivision")
             )
-            locale = Locale(loc.text("Country", True), loc.text("Subdivision"))
+            locale = Locale(loc.required_text("Country"), loc.text("Subdivision"))
         qualifications.append(
             SeedQualification(
-                worker_id=q.text("SubjectId", True),
+                worker_id=q.required_text("SubjectId"),
                 integer_value=q.integer("IntegerValue"),
                 locale=locale,
                 status=q.text("Status") or GRANTED,
@@ -214,7 +217,7 @@ def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
         )
         requests.append(
             SeedRequest(
-                worker_id=r.text("SubjectId", True),
+                worker_id=r.required_text("SubjectId"),
                 answer=r.text("Answer"),
                 submit_time=r.time("SubmitTime"),
                 request_id=r.text("QualificationRequestId"),

@@ -217,7 +217,7 @@ class QualificationService:
         auto_granted_value: int | None = None,
     ) -> QualificationType:
         check_new_type_texts(name, description, status, keywords)
-        assert name is not None and description is not None  # checked just above
+        assert name is not None and description is not None and status is not None  # checked
         qtype = QualificationType(
             id=new_id(),
             owner=caller,
@@ -247,6 +247,7 @@ class QualificationService:
 
     def get_type(self, caller: str, type_id: str | None) -> QualificationType:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         with self.store.read() as session:
             return self._type(session, type_id)
 
@@ -265,6 +266,7 @@ class QualificationService:
         auto_granted_value: int | None = None,
     ) -> QualificationType:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
         if description is not None and len(description) > MAX_DESCRIPTION:
             raise MTurkError.invalid(
@@ -312,6 +314,7 @@ class QualificationService:
         page_size: int | None = None,
     ) -> Page[QualificationType]:
         require(MustBeRequestable=must_be_requestable)
+        assert must_be_requestable is not None  # require() refused None
         check_choice("SortProperty", sort_property, ("Name",))
         # The vendor listed types by name, descending, unless asked otherwise.
         descending = is_descending(sort_direction or "Descending")
@@ -333,6 +336,7 @@ class QualificationService:
     def dispose_type(self, caller: str, type_id: str | None) -> None:
         """Remove the type; its pending requests are rejected, as the vendor did."""
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
             while True:
@@ -364,6 +368,7 @@ class QualificationService:
         send_notification: bool | None = None,
     ) -> Qualification:
         require(QualificationTypeId=type_id, WorkerId=worker_id)
+        assert type_id is not None and worker_id is not None  # require() refused None
         value = 1 if integer_value is None else integer_value
         check_int("IntegerValue", value)
         with self.store.write() as session:
@@ -380,6 +385,7 @@ class QualificationService:
         self, caller: str, type_id: str | None, subject_id: str | None, reason: str | None = None
     ) -> Qualification:
         require(SubjectId=subject_id, QualificationTypeId=type_id)
+        assert subject_id is not None and type_id is not None  # require() refused None
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
@@ -404,6 +410,7 @@ class QualificationService:
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
         """Anyone who knows both ids may read a score (seed 001)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id)
+        assert type_id is not None and subject_id is not None  # require() refused None
         with self.store.read() as session:
             self._type(session, type_id)
             held = session.get_qualification(type_id, subject_id)
@@ -416,6 +423,9 @@ class QualificationService:
     ) -> Qualification:
         """Only the owner, and only for a worker who holds the qualification (seed 000)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id, IntegerValue=integer_value)
+        assert (
+            type_id is not None and subject_id is not None and integer_value is not None
+        )  # require() refused None
         check_int("IntegerValue", integer_value)
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
@@ -441,6 +451,7 @@ class QualificationService:
         page_size: int | None = None,
     ) -> Page[Qualification]:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         check_choice("Status", status, (GRANTED, REVOKED))
         number, offset, limit = paging(page_number, page_size)
         with self.store.read() as session:
@@ -480,6 +491,7 @@ class QualificationService:
         self, caller: str, request_id: str | None, integer_value: int | None = None
     ) -> Qualification:
         require(QualificationRequestId=request_id)
+        assert request_id is not None  # require() refused None
         value = 1 if integer_value is None else integer_value
         check_int("IntegerValue", value)
         with self.store.write() as session:
@@ -492,6 +504,7 @@ class QualificationService:
         self, caller: str, request_id: str | None, reason: str | None = None
     ) -> None:
         require(QualificationRequestId=request_id)
+        assert request_id is not None  # require() refused None
         with self.store.write() as session:
             request = self._pending_request(session, caller, request_id)
             request.status = REJECTED

@@ -32,7 +32,7 @@ from soap_mturk.domain.qualifications import (
 from soap_mturk.domain.workers import check_worker_id
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.store.base import Session, Store
 
 
 @dataclass
@@ -109,7 +109,9 @@ class Seeder:
         return seeded
 
     @staticmethod
-    def _qualification(session, qtype: QualificationType, held: SeedQualification) -> Qualification:
+    def _qualification(
+        session: Session, qtype: QualificationType, held: SeedQualification
+    ) -> Qualification:
         check_worker_id(held.worker_id)
         check_int("IntegerValue", held.integer_value)
         check_choice("Status", held.status, (GRANTED, REVOKED))
@@ -135,7 +137,9 @@ class Seeder:
         )
 
     @staticmethod
-    def _request(session, qtype: QualificationType, pending: SeedRequest) -> QualificationRequest:
+    def _request(
+        session: Session, qtype: QualificationType, pending: SeedRequest
+    ) -> QualificationRequest:
         check_worker_id(pending.worker_id)
         if pending.answer is not None:
             parse_answers(pending.answer)

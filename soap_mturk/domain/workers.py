@@ -17,7 +17,7 @@ Every request keeps its SubmitTime, a snapshot of the Test as it was, and the An
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain.answer_key import grade, parse_answers
@@ -37,7 +37,7 @@ from soap_mturk.domain.qualifications import (
 )
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.store.base import Session, Store
 
 MAX_WORKER_ID = 64
 MAX_TEST_DOCUMENT = 65535
@@ -56,8 +56,10 @@ class RequestOutcome:
         return self.request.status
 
 
-def check_worker_id(worker_id: str | None) -> None:
+def check_worker_id(worker_id: str | None) -> str:
+    """`worker_id`, if it is one the vendor would accept."""
     require(WorkerId=worker_id)
+    assert worker_id is not None  # require() refused None
     if (
         len(worker_id) > MAX_WORKER_ID
         or not worker_id.isprintable()
@@ -68,6 +70,7 @@ def check_worker_id(worker_id: str | None) -> None:
             worker_id,
             f"printable, no surrounding spaces, at most {MAX_WORKER_ID} characters",
         )
+    return worker_id
 
 
 class WorkerService:
@@ -77,8 +80,9 @@ class WorkerService:
     def request_qualification(
         self, worker_id: str | None, type_id: str | None, answer: str | None = None
     ) -> RequestOutcome:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         if answer is not None:
             if len(answer.encode("utf-8")) > MAX_TEST_DOCUMENT:
                 raise MTurkError.invalid(
@@ -132,7 +136,7 @@ class WorkerService:
 
     @staticmethod
     def _may_replace(
-        session, request: QualificationRequest, previous: QualificationRequest | None
+        session: Session, request: QualificationRequest, previous: QualificationRequest | None
     ) -> bool:
         """Whether an automatic grant (AutoGranted, or a test graded by its AnswerKey)
         may set the worker's qualification. Yes when the worker holds none, or holds
@@ -147,7 +151,9 @@ class WorkerService:
         return held.status == GRANTED and previous is not None and previous.status == GRANTED
 
     @staticmethod
-    def _check_retake(retry_delay: int | None, previous: QualificationRequest, now) -> None:
+    def _check_retake(
+        retry_delay: int | None, previous: QualificationRequest, now: datetime
+    ) -> None:
         if retry_delay is None:
             # The vendor allowed one request per worker, ever, when retries were off.
             raise MTurkError(

@@ -135,13 +135,15 @@ def _like(text: str) -> str:
 
 
 class SQLiteSession:
-    def __init__(self, connection: sqlite3.Connection):
+    def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 
     def _one(self, sql: str, args: tuple) -> sqlite3.Row | None:
         return self._db.execute(sql, args).fetchone()
 
-    def _page(self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int):
+    def _page(
+        self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int
+    ) -> tuple[list[sqlite3.Row], int]:
         total = self._db.execute(f"SELECT count(*) {sql} {where}", args).fetchone()[0]
         rows = self._db.execute(
             f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
@@ -149,17 +151,17 @@ class SQLiteSession:
         return rows, total
 
     # qualification types
-    def get_type(self, type_id):
+    def get_type(self, type_id: str) -> QualificationType | None:
         row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
         return _type_from_row(row) if row else None
 
-    def find_type_by_name(self, owner, name):
+    def find_type_by_name(self, owner: str, name: str) -> QualificationType | None:
         row = self._one(
             "SELECT * FROM qualification_type WHERE owner = ? AND name = ?", (owner, name)
         )
         return _type_from_row(row) if row else None
 
-    def put_type(self, qtype):
+    def put_type(self, qtype: QualificationType) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO qualification_type VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -179,11 +181,21 @@ class SQLiteSession:
             ),
         )
 
-    def delete_type(self, type_id):
+    def delete_type(self, type_id: str) -> None:
         self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, caller, query, active_only, owned_only, descending, offset, limit):
+    def search_types(
+        self,
+        *,
+        caller: str,
+        query: str | None,
+        active_only: bool,
+        owned_only: bool,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[QualificationType], int]:
         clauses = ["(owner = ? OR status = 'Active')"]
         args: list = [caller]
         if owned_only:
@@ -209,14 +221,14 @@ class SQLiteSession:
         return [_type_from_row(r) for r in rows], total
 
     # qualifications
-    def get_qualification(self, type_id, subject_id):
+    def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None:
         row = self._one(
             "SELECT * FROM qualification WHERE type_id = ? AND subject_id = ?",
             (type_id, subject_id),
         )
         return _qualification_from_row(row) if row else None
 
-    def put_qualification(self, q):
+    def put_qualification(self, q: Qualification) -> None:
         locale = q.locale or Locale()
         self._db.execute(
             "INSERT OR REPLACE INTO qualification VALUES (?,?,?,?,?,?,?)",
@@ -231,7 +243,9 @@ class SQLiteSession:
             ),
         )
 
-    def list_qualifications(self, type_id, status, offset, limit):
+    def list_qualifications(
+        self, type_id: str, status: str, offset: int, limit: int
+    ) -> tuple[list[Qualification], int]:
         rows, total = self._page(
             "FROM qualification",
             "WHERE type_id = ? AND status = ?",
@@ -243,11 +257,11 @@ class SQLiteSession:
         return [_qualification_from_row(r) for r in rows], total
 
     # qualification requests
-    def get_request(self, request_id):
+    def get_request(self, request_id: str) -> QualificationRequest | None:
         row = self._one("SELECT * FROM qualification_request WHERE id = ?", (request_id,))
         return _request_from_row(row) if row else None
 
-    def put_request(self, r):
+    def put_request(self, r: QualificationRequest) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO qualification_request VALUES (?,?,?,?,?,?,?,?)",
             (
@@ -262,7 +276,17 @@ class SQLiteSession:
             ),
         )
 
-    def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):
+    def list_requests(
+        self,
+        *,
+        owner: str,
+        type_id: str | None,
+        status: str,
+        sort_by: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[QualificationRequest], int]:
         where = (
             "WHERE r.status = ? AND r.type_id IN"
             " (SELECT id FROM qualification_type WHERE owner = ?)"
@@ -283,7 +307,7 @@ class SQLiteSession:
         )
         return [_request_from_row(r) for r in rows], total
 
-    def latest_request(self, type_id, subject_id):
+    def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None:
         row = self._one(
             "SELECT * FROM qualification_request WHERE type_id = ? AND subject_id = ?"
             " ORDER BY submit_time DESC LIMIT 1",
@@ -291,17 +315,17 @@ class SQLiteSession:
         )
         return _request_from_row(row) if row else None
 
-    def all_types(self):
+    def all_types(self) -> list[QualificationType]:
         rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
         return [_type_from_row(r) for r in rows.fetchall()]
 
-    def all_qualifications(self):
+    def all_qualifications(self) -> list[Qualification]:
         rows = self._db.execute(
             "SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id"
         )
         return [_qualification_from_row(r) for r in rows.fetchall()]
 
-    def all_requests(self, status):
+    def all_requests(self, status: str) -> list[QualificationRequest]:
         rows = self._db.execute(
             "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id",
             (status,),
@@ -325,13 +349,13 @@ class SQLiteSession:
     def forget_requesters(self, origin: str) -> None:
         self._db.execute("DELETE FROM requester WHERE origin = ?", (origin,))
 
-    def clear_all(self):
+    def clear_all(self) -> None:
         for table in ("qualification_request", "qualification", "qualification_type"):
             self._db.execute(f"DELETE FROM {table}")
 
 
 class SQLiteStore:
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         self.path = path
         self._memory = path == ":memory:"
         self._write_lock = threading.RLock()

@@ -121,6 +121,7 @@ class SoapEndpoint:
             timestamp=_child_text(element, ns, "Timestamp"),
             signature=_child_text(element, ns, "Signature"),
         )
+        caller: str | MTurkError
         try:
             caller = self.authenticator.authenticate(claims)
         except MTurkError as error:
