@@ -239,8 +239,7 @@ def test_b_refused_for_a_type_and_served_for_its_own_in_one_batch(service, world
         **signed(B),
         Request=[
             {
-                # Not under world.marker: the searches above must not find it, whatever
-                # order the tests run in.
+                # Without the world's marker: the search tests must not find it.
                 "Name": f"Isolation B's own {uuid.uuid4().hex}",
                 "Description": "B's own",
                 "QualificationTypeStatus": "Active",

@@ -138,14 +138,18 @@ def requesters_at_start(configured: list[Requester], store: Store) -> RequesterR
     and the requesters fixtures added, kept in the store, unless configuration now
     names the same access key (configuration wins)."""
     registry = registry_of(configured)
-    with store.write() as session:
+    with store.read() as session:  # a write only on a database's first start
         kept = session.kept_requesters()
-        if not configured:
-            development = next((r for r in kept if r.origin == DEVELOPMENT), None)
-            if development is None:
-                development = development_requester()
-                session.keep_requester(development)
-            registry.add(development)
+    if not configured:
+        development = next((r for r in kept if r.origin == DEVELOPMENT), None)
+        if development is None:
+            with store.write() as session:
+                kept = session.kept_requesters()  # another process may have made one
+                development = next((r for r in kept if r.origin == DEVELOPMENT), None)
+                if development is None:
+                    development = development_requester()
+                    session.keep_requester(development)
+        registry.add(development)
     for requester in kept:
         if requester.origin == FIXTURE and registry.get(requester.access_key) is None:
             registry.add(requester)
