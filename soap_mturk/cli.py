@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sqlite3
 import sys
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 from soap_mturk import __version__
-from soap_mturk.control.commands import DEFAULT_URL
+from soap_mturk.control.commands import DEFAULT_URL, url_option
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.run import DEFAULT_THREADS
 
@@ -47,17 +45,6 @@ def _int_in(low: int, high: int):
 
     parse.__name__ = "integer"  # argparse names the type in some messages
     return parse
-
-
-def _url(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
-    try:
-        parts.port  # noqa: B018  (raises on a port that is not a number in range)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} has an invalid port") from None
-    return text.rstrip("/")
 
 
 def _configured(args: argparse.Namespace):
@@ -175,8 +162,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"soap-mturk {__version__}")
     top.add_argument(
         "--url",
-        type=_url,
-        default=os.environ.get("SOAP_MTURK_URL", DEFAULT_URL),
+        type=url_option,
+        default=None,  # resolved by the commands that use it: $SOAP_MTURK_URL, then the default
         help=f"the running emulator, for the commands that talk to one (default $SOAP_MTURK_URL or {DEFAULT_URL})",
     )
     commands = top.add_subparsers(dest="command", required=True)
@@ -248,7 +235,7 @@ def parser() -> argparse.ArgumentParser:
 
     from soap_mturk.control.commands import add_commands
 
-    add_commands(commands, _url)
+    add_commands(commands)
     return top
 
 

@@ -100,7 +100,9 @@ def test_connection_refused_names_the_url(tmp_path):
 
 def test_env_url_that_is_not_a_url(tmp_path):
     env = dict(os.environ, SOAP_MTURK_URL="localhost:8080")
-    assert_one_line_refusal(run("state", cwd=tmp_path, env=env), "localhost:8080")
+    assert_one_line_refusal(run("state", cwd=tmp_path, env=env), "SOAP_MTURK_URL", "localhost:8080")
+    # Commands that do not talk to a server do not care.
+    assert_one_line_refusal(run("serve", "--port", "-5", cwd=tmp_path, env=env), "--port")
 
 
 def test_answer_file_that_is_not_utf8(tmp_path, mturk_emulator):

@@ -8,11 +8,25 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 import urllib.error
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def url_option(text: str) -> str:
+    """An emulator's base URL, as `--url` or $SOAP_MTURK_URL gives it."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has an invalid port") from None
+    return text.rstrip("/")
 
 
 def _client(args: argparse.Namespace):
@@ -25,6 +39,12 @@ def _run(args: argparse.Namespace, action) -> int:
     from soap_mturk.control.client import ControlError
     from soap_mturk.control.fixtures import FixtureError
 
+    if getattr(args, "url", None) is None:  # neither before nor after the command
+        try:
+            args.url = url_option(os.environ.get("SOAP_MTURK_URL") or DEFAULT_URL)
+        except argparse.ArgumentTypeError as error:
+            print(f"soap-mturk: $SOAP_MTURK_URL: {error}", file=sys.stderr)
+            return 2
     try:
         result = action()
     except ControlError as error:
@@ -79,14 +99,14 @@ def _state(args: argparse.Namespace) -> int:
     return _run(args, lambda: _client(args).state())
 
 
-def add_commands(commands, url_type) -> None:
+def add_commands(commands) -> None:
     """The commands, each taking `--url` after it too; given before the command
     (`soap-mturk --url URL state`), the top-level parser holds the value and
     SUPPRESS keeps the subcommand's absent option from overwriting it."""
     url = argparse.ArgumentParser(add_help=False)
     url.add_argument(
         "--url",
-        type=url_type,
+        type=url_option,
         default=argparse.SUPPRESS,
         help=f"the running emulator (default $SOAP_MTURK_URL or {DEFAULT_URL})",
     )
