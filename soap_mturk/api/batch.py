@@ -21,7 +21,7 @@ from datetime import datetime
 
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
-from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.domain import MTurkError, QualificationService, errors
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ MAX_BATCH = 100
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
 
-def error_fields(*errors: MTurkError) -> Result:
-    return {"Error": [{"Code": e.code, "Message": e.message} for e in errors]}
+def error_fields(*failures: MTurkError) -> Result:
+    return {"Error": [{"Code": e.code, "Message": e.message} for e in failures]}
 
 
 class Unreadable(dict):
@@ -53,7 +53,7 @@ def run_one(op: Operation, domain: QualificationService, caller: str, request: R
         status = {"IsValid": "False", "Errors": error_fields(error)}
     except Exception:  # a bug of ours must not take the batch or the server down
         log.exception("%s failed", op.name)
-        error = MTurkError(Code.SERVICE_UNAVAILABLE, "The request could not be processed.")
+        error = errors.ServiceUnavailable("The request could not be processed.")
         body = {}
         status = {"IsValid": "False", "Errors": error_fields(error)}
     if "Request" in (request.get("ResponseGroup") or ()) and op.request_type in ECHOED_REQUESTS:
@@ -74,8 +74,7 @@ def _size(value: object) -> int:
     return 12
 
 
-_NOT_RUN = MTurkError(
-    Code.SERVICE_UNAVAILABLE,
+_NOT_RUN = errors.ServiceUnavailable(
     f"This request was not run: the answer to the batch had reached {MAX_ANSWER_BYTES} bytes. "
     "Send it again in another call.",
 )

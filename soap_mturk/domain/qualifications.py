@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from soap_mturk.domain import errors
 from soap_mturk.domain.answer_key import parse_answer_key
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import later_than, new_id, utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
@@ -81,14 +82,13 @@ def check_xml(name: str, text: str | None, root_element: str) -> None:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as error:
         message = f"{name} is not well-formed XML: {error.msg}"
-        raise MTurkError(Code.XML_PARSE_ERROR, message) from None
+        raise errors.XMLParseError(message) from None
     if root.getroottree().docinfo.internalDTD is not None:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
+        raise errors.XMLParseError(f"{name} must not contain a DTD.")
     qname = etree.QName(root)
     schema = _DATA_SCHEMA.match(qname.namespace or "")
     if qname.localname != root_element or not schema or schema.group(1) != root_element:
-        raise MTurkError(
-            Code.XML_PARSE_ERROR,
+        raise errors.XMLParseError(
             f"{name} must be a {root_element} in the namespace http://mechanicalturk.amazonaws.com/"
             f"AWSMechanicalTurkDataSchemas/2005-10-01/{root_element}.xsd, not {root.tag}.",
         )
@@ -168,18 +168,15 @@ class QualificationService:
         request = session.get_request(request_id)
         owner_type = session.get_type(request.type_id) if request else None
         if request is None or owner_type is None:
-            raise MTurkError(
-                Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST,
+            raise errors.QualificationRequestDoesNotExist(
                 f"Qualification request {request_id} does not exist.",
             )
         if owner_type.owner != caller:
-            raise MTurkError(
-                Code.PERMISSION_DENIED,
+            raise errors.PermissionDenied(
                 f"You do not own the qualification type of request {request_id}.",
             )
         if request.status != PENDING:
-            raise MTurkError(
-                Code.INVALID_QUALIFICATION_REQUEST_STATE,
+            raise errors.InvalidQualificationRequestState(
                 f"Qualification request {request_id} is {request.status}, not pending.",
             )
         return request
@@ -231,8 +228,7 @@ class QualificationService:
             qtype.auto_granted_value = 1
         with self.store.write() as session:
             if session.find_type_by_name(caller, name) is not None:
-                raise MTurkError(
-                    Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                raise errors.QualificationTypeAlreadyExists(
                     f"You have already created a qualification type named {name!r}.",
                 )
             session.put_type(qtype)
@@ -363,8 +359,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, worker_id)
             if held is not None and held.status == GRANTED:
-                raise MTurkError(
-                    Code.QUALIFICATION_ALREADY_EXISTS,
+                raise errors.QualificationAlreadyExists(
                     f"Worker {worker_id} already holds qualification type {type_id}.",
                 )
             return grant(session, type_id, worker_id, value, utc_now())
@@ -379,8 +374,7 @@ class QualificationService:
             if held is None:
                 raise self._no_qualification(type_id, subject_id)
             if held.status == REVOKED:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_STATE,
+                raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is already revoked.",
                 )
             held.status = REVOKED
@@ -389,8 +383,7 @@ class QualificationService:
 
     @staticmethod
     def _no_qualification(type_id: str, subject_id: str) -> MTurkError:
-        return MTurkError(
-            Code.QUALIFICATION_DOES_NOT_EXIST,
+        return errors.QualificationDoesNotExist(
             f"Worker {subject_id} has no qualification of type {type_id}.",
         )
 
@@ -416,8 +409,7 @@ class QualificationService:
             if held is None:
                 raise self._no_qualification(type_id, subject_id)
             if held.status != GRANTED:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_STATE,
+                raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is revoked;"
                     " grant it again before updating its score.",
                 )

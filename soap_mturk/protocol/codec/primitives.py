@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from soap_mturk.api.schema import BOOLEAN, DATETIME, DECIMAL, ENUMS, INT, LONG, STRING
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain import MTurkError, errors
 
 
 class BadValue(ValueError):
@@ -114,8 +114,7 @@ def format_datetime(value: datetime) -> str:
 def as_mturk_error(name: str, bad: BadValue) -> MTurkError:
     """A bad value as the vendor answered it inside a request's result."""
     if bad.out_of_range:
-        return MTurkError(
-            Code.PARAMETER_OUT_OF_RANGE,
+        return errors.ParameterOutOfRange(
             f"The value {bad.text[:40]!r} for {name} is out of range for xs:{bad.type_name}.",
         )
     return MTurkError.invalid(name, bad.text[:40], f"expected an xs:{bad.type_name}")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from soap_mturk.api.batch import Unreadable, run_batch
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import SERVICE, Authenticator, Claims
-from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.domain import MTurkError, QualificationService, errors
 from soap_mturk.protocol.codec import VersionCodec
 from soap_mturk.protocol.rest.document import CONTENT_TYPE, call_error_document, response_document
 from soap_mturk.protocol.rest.parameters import FORM, content_type, read_parameters
@@ -61,7 +61,7 @@ class RestEndpoint:
             return self._handle(environ, start_response, request_id)
         except Exception:  # a bug of ours must answer as the vendor did, not with a trace
             log.exception("REST call failed")
-            failure = MTurkError(Code.SERVICE_UNAVAILABLE, "The request could not be processed.")
+            failure = errors.ServiceUnavailable("The request could not be processed.")
             body = call_error_document(self._codecs[LATEST.date], None, request_id, failure)
             return self._answer(start_response, body, "503 Service Unavailable")
 
@@ -78,7 +78,7 @@ class RestEndpoint:
             op = self._operation(parameters, operation, version)
             caller = self.authenticator.authenticate(self._claims(environ, parameters, op.name))
         except BodyTooLarge as error:
-            failure = MTurkError(Code.INVALID_PARAMETER_VALUE, str(error))
+            failure = errors.InvalidParameterValue(str(error))
             return self._answer(
                 start_response,
                 call_error_document(codec, operation, request_id, failure),
@@ -102,8 +102,7 @@ class RestEndpoint:
         date = parameters.get("Version") or LATEST.date
         if date not in BY_DATE:
             served = ", ".join(BY_DATE)
-            raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE,
+            raise errors.InvalidParameterValue(
                 f"The API version {date!r} is not served; served: {served}.",
             )
         return BY_DATE[date]
@@ -112,16 +111,13 @@ class RestEndpoint:
     def _operation(parameters: dict[str, str], operation: str | None, version: ApiVersion):
         service = parameters.get("Service")
         if service is not None and service != SERVICE:
-            raise MTurkError(
-                Code.INVALID_SERVICE_PARAMETER,
+            raise errors.InvalidServiceParameter(
                 f"The Service {service!r} is not served; use {SERVICE}.",
             )
         if not operation:
             raise MTurkError.missing("Operation")
         if operation not in version.operations:
-            raise MTurkError(
-                Code.INVALID_OPERATION_PARAMETER, f"The operation {operation!r} is not served."
-            )
+            raise errors.InvalidOperationParameter(f"The operation {operation!r} is not served.")
         return OPERATIONS[operation]
 
     @staticmethod
