@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain.documents import MAX_XML_BYTES
 from soap_mturk.domain.identity import later_than, new_id
 from soap_mturk.domain.model import GRANTED, PENDING, REJECTED, REVOKED, QualificationRequest
-from soap_mturk.domain.qualifications import MAX_PAGE_SIZE, MAX_XML_BYTES
+from soap_mturk.domain.qualifications import MAX_PAGE_SIZE
 from soap_mturk.store import open_store
 from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM
 

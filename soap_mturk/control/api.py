@@ -28,9 +28,9 @@ from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.workers import WorkerService
-from soap_mturk.store.base import Store
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")

@@ -10,45 +10,17 @@ entities or network access.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lxml import etree
 
 from soap_mturk.domain import errors
-
-SCHEMAS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"
-ANSWER_KEY_NS = SCHEMAS + "AnswerKey.xsd"
-ANSWERS_NS = SCHEMAS + "QuestionFormAnswers.xsd"
-
-_local = threading.local()
+from soap_mturk.domain.documents import parse_document
 
 
-def _parser() -> etree.XMLParser:
-    # lxml parsers must not be shared between threads.
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-        )
-    return parser
-
-
-def _parse(name: str, text: str, root_name: str, namespace: str) -> etree._Element:
-    try:
-        root = etree.fromstring(text.encode("utf-8"), _parser())
-    except (etree.XMLSyntaxError, ValueError) as error:
-        raise errors.XMLParseError(f"{name} is not well-formed XML: {error}") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise errors.XMLParseError(f"{name} must not contain a DTD.")
-    qname = etree.QName(root)
-    # Legacy clients sent the schema namespace; a document without one is accepted too.
-    if qname.localname != root_name or qname.namespace not in (None, namespace):
-        raise errors.XMLParseError(
-            f"{name} must be a {root_name} element in the namespace {namespace}.",
-        )
-    return root
+def _parse(name: str, text: str, root_name: str) -> etree._Element:
+    return parse_document(name, text, root_name)
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -137,7 +109,7 @@ def _round(value: Decimal) -> int:
 
 
 def parse_answer_key(text: str) -> AnswerKey:
-    root = _parse("AnswerKey", text, "AnswerKey", ANSWER_KEY_NS)
+    root = _parse("AnswerKey", text, "AnswerKey")
     questions = []
     for question in _children(root, "Question"):
         identifier = _text(question, "QuestionIdentifier")
@@ -208,7 +180,7 @@ def parse_answers(text: str | None) -> dict[str, frozenset[str]]:
     """QuestionFormAnswers as {QuestionIdentifier: the SelectionIdentifiers chosen}."""
     if text is None or not text.strip():
         return {}
-    root = _parse("Answer", text, "QuestionFormAnswers", ANSWERS_NS)
+    root = _parse("Answer", text, "QuestionFormAnswers")
     answers: dict[str, frozenset[str]] = {}
     for answer in _children(root, "Answer"):
         identifier = _text(answer, "QuestionIdentifier")

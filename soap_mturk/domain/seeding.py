@@ -30,7 +30,7 @@ from soap_mturk.domain.qualifications import (
 from soap_mturk.domain.workers import check_worker_id
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.domain.ports import Store
 
 
 @dataclass

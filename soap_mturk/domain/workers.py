@@ -38,7 +38,7 @@ from soap_mturk.domain.qualifications import (
 )
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.domain.ports import Store
 
 MAX_WORKER_ID = 64
 MAX_TEST_DOCUMENT = 65535
