@@ -55,6 +55,15 @@ class MessageReader:
         self._types = types
         self._namespace = namespace
         self._prefix = f"{{{namespace}}}"
+        self._tags: dict[int, tuple[list[Field], dict[str, Field]]] = {}
+
+    def _by_tag(self, fields: list[Field]) -> dict[str, Field]:
+        # The tables are long-lived lists; each one's lookup is built once (and
+        # the entry holds the list, so its id cannot be reused).
+        entry = self._tags.get(id(fields))
+        if entry is None:
+            entry = self._tags[id(fields)] = (fields, {self._prefix + f.name: f for f in fields})
+        return entry[1]
 
     def read(self, element: etree._Element, fields: list[Field], path: str) -> dict[str, Any]:
         self._attributes(element, None, path)
@@ -62,7 +71,7 @@ class MessageReader:
             raise Malformed(
                 f"{path} holds the text {element.text.strip()[:40]!r}; it holds elements only."
             )
-        by_tag = {self._prefix + f.name: f for f in fields}
+        by_tag = self._by_tag(fields)
         values: dict[str, Any] = {}
         for child in element:
             if not isinstance(child.tag, str):  # comments, processing instructions
@@ -141,6 +150,26 @@ class MessageWriter:
     def __init__(self, types: Mapping[str, list[Field]], namespace: str | None):
         self._types = types
         self._prefix = f"{{{namespace}}}" if namespace else ""
+        self._plans: dict[int, tuple[list[Field], list[tuple]]] = {}
+
+    def _plan(self, fields: list[Field]) -> list[tuple]:
+        """(name, tag, repeated, attribute, nested fields, format) per field, built
+        once per table."""
+        entry = self._plans.get(id(fields))
+        if entry is None:
+            plan = [
+                (
+                    f.name,
+                    self._prefix + f.name,
+                    f.repeated,
+                    f.attribute,
+                    self._types.get(f.type),
+                    None if f.type in self._types else PRIMITIVES[f.type].format,
+                )
+                for f in fields
+            ]
+            entry = self._plans[id(fields)] = (fields, plan)
+        return entry[1]
 
     def element(
         self, parent: etree._Element | None, name: str, fields: list[Field], data, nsmap=None
@@ -151,19 +180,18 @@ class MessageWriter:
         return node
 
     def fields(self, parent: etree._Element, fields: list[Field], data: Mapping[str, Any]) -> None:
-        for field in fields:
-            value = data.get(field.name)
+        for name, tag, repeated, attribute, nested, format_ in self._plan(fields):
+            value = data.get(name)
             if value is None:
                 continue
-            if field.attribute:
-                parent.set(field.name, PRIMITIVES[field.type].format(value))
+            if attribute:
+                parent.set(name, format_(value))
                 continue
-            nested = self._types.get(field.type)
-            for item in value if field.repeated else (value,):
+            for item in value if repeated else (value,):
                 if item is None:
                     continue
-                child = etree.SubElement(parent, self._prefix + field.name)
+                child = etree.SubElement(parent, tag)
                 if nested is not None:
                     self.fields(child, nested, item)
                 else:
-                    child.text = PRIMITIVES[field.type].format(item)
+                    child.text = format_(item)
