@@ -42,4 +42,3 @@ VERSIONS: tuple[ApiVersion, ...] = (
 )
 LATEST = VERSIONS[0]
 BY_DATE = {v.date: v for v in VERSIONS}
-BY_NAMESPACE = {v.namespace: v for v in VERSIONS}

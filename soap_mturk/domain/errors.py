@@ -155,10 +155,3 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
 class ServiceUnavailable(MTurkError):
     code = "AWS.ServiceUnavailable"
     default_message = "The request could not be processed."
-
-
-def _all(base: type[MTurkError]) -> list[type[MTurkError]]:
-    return [c for sub in base.__subclasses__() for c in (sub, *_all(sub))]
-
-
-ERRORS: dict[str, type[MTurkError]] = {cls.code: cls for cls in _all(MTurkError)}

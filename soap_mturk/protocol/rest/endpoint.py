@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from soap_mturk.api.batch import Unreadable, run_batch
 from soap_mturk.api.operations import OPERATIONS
-from soap_mturk.auth import SERVICE, Authenticator, Claims
+from soap_mturk.auth import SERVICE, Authenticator, rest_claims
 from soap_mturk.domain import MTurkError, QualificationService, errors
 from soap_mturk.protocol.codec import VersionCodec
 from soap_mturk.protocol.rest.document import CONTENT_TYPE, call_error_document, response_document
@@ -76,7 +76,14 @@ class RestEndpoint:
             version = self._version(parameters)
             codec = self._codecs[version.date]
             op = self._operation(parameters, operation, version)
-            caller = self.authenticator.authenticate(self._claims(environ, parameters, op.name))
+            # Everything exactly as received: signatures are computed over this text.
+            claims = rest_claims(
+                parameters,
+                http_method=environ.get("REQUEST_METHOD", "GET"),
+                host=environ.get("HTTP_HOST", ""),
+                path=environ.get("SCRIPT_NAME", "") + (environ.get("PATH_INFO") or "/"),
+            )
+            caller = self.authenticator.authenticate(claims)
         except BodyTooLarge as error:
             failure = errors.InvalidParameterValue(str(error))
             return self._answer(
@@ -119,20 +126,6 @@ class RestEndpoint:
         if operation not in version.operations:
             raise errors.InvalidOperationParameter(f"The operation {operation!r} is not served.")
         return OPERATIONS[operation]
-
-    @staticmethod
-    def _claims(environ: dict, parameters: dict[str, str], operation: str) -> Claims:
-        # Everything exactly as received: signatures are computed over this text.
-        return Claims(
-            operation=operation,
-            access_key=parameters.get("AWSAccessKeyId"),
-            timestamp=parameters.get("Timestamp"),
-            signature=parameters.get("Signature"),
-            parameters=dict(parameters),
-            http_method=environ.get("REQUEST_METHOD", "GET"),
-            host=environ.get("HTTP_HOST", ""),
-            path=(environ.get("SCRIPT_NAME", "") + (environ.get("PATH_INFO") or "/")) or "/",
-        )
 
     @staticmethod
     def _answer(start_response: StartResponse, body: bytes, status: str = "200 OK") -> list[bytes]:
