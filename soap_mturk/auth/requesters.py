@@ -13,7 +13,7 @@ from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import CONFIGURED, DEVELOPMENT, FIXTURE, Requester
 
 if TYPE_CHECKING:
-    from soap_mturk.store.base import Store
+    from soap_mturk.domain.ports import Store
 
 __all__ = ["Requester", "RequesterConfigError", "RequesterRegistry"]
 
