@@ -18,7 +18,7 @@ from lxml import etree
 
 from soap_mturk.domain.model import Locale, Qualification, QualificationRequest
 from soap_mturk.protocol.soap.fastpath import Decline, FastPath
-from soap_mturk.versions import VERSIONS
+from tests.conftest import ALL_OPERATION_VERSIONS
 from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -80,7 +80,7 @@ def _type_id(answer: bytes) -> str:
     return re.search(rb"QualificationTypeId>([A-Z0-9]+)<", answer).group(1).decode()
 
 
-@pytest.fixture(scope="module", params=[v.namespace for v in VERSIONS])
+@pytest.fixture(scope="module", params=[v.namespace for v in ALL_OPERATION_VERSIONS])
 def seeded(request, emulator):
     """A type with a test and answer key, some qualifications and requests, per namespace."""
     ns = request.param
@@ -257,7 +257,7 @@ def test_fast_path_writes_like_spyne(emulator, seeded):
 
 @pytest.fixture(scope="module")
 def fast_path(emulator):
-    version = VERSIONS[0]
+    version = ALL_OPERATION_VERSIONS[0]
     protocol = emulator.app.soap._apps[version.namespace].app.out_protocol
     return version.namespace, FastPath(version, emulator.app.domain, protocol)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.versions import LATEST, ApiVersion
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,18 @@ def error_fields(*errors: MTurkError) -> Result:
     return {"Error": [{"Code": e.code, "Message": e.message} for e in errors]}
 
 
-def run_one(op: Operation, domain: QualificationService, caller: str, request: Request) -> Result:
+def run_one(
+    op: Operation,
+    domain: QualificationService,
+    caller: str,
+    request: Request,
+    version: ApiVersion = LATEST,
+) -> Result:
+    """One request as the version named it (its field names, its rules), answered
+    the same way."""
     try:
-        body = op.handler(domain, caller, request)
+        body = op.handler(domain, caller, version.from_wire(op.request_type, request))
+        body = version.to_wire(op.result_type, body)
         status: Result = {"IsValid": "True"}
     except MTurkError as error:
         body = {}
@@ -39,8 +49,13 @@ def run_one(op: Operation, domain: QualificationService, caller: str, request: R
 
 
 def run_batch(
-    op: Operation, domain: QualificationService, caller: str, requests: Sequence[Request]
+    op: Operation,
+    domain: QualificationService,
+    caller: str,
+    requests: Sequence[Request],
+    version: ApiVersion = LATEST,
 ) -> list[Result]:
+    domain = domain.under(version.rules)
     # A call without any Request element is answered like one empty request, which
     # reports the missing parameters rather than answering nothing.
-    return [run_one(op, domain, caller, r) for r in (requests or [{}])]
+    return [run_one(op, domain, caller, r, version) for r in (requests or [{}])]

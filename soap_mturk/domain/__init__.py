@@ -9,6 +9,7 @@ from soap_mturk.domain.model import (
     QualificationType,
 )
 from soap_mturk.domain.qualifications import QualificationService
+from soap_mturk.domain.rules import Rules
 
 __all__ = [
     "Code",
@@ -19,4 +20,5 @@ __all__ = [
     "QualificationRequest",
     "QualificationService",
     "QualificationType",
+    "Rules",
 ]

@@ -77,7 +77,7 @@ class RestEndpoint:
             operation = parameters.get("Operation")
             version = self._version(parameters)
             models = self._models[version.date]
-            op = self._operation(parameters, operation)
+            op = self._operation(parameters, operation, version)
             caller = self.authenticator.authenticate(self._claims(environ, parameters, op.name))
         except BodyTooLarge as error:
             failure = MTurkError(Code.INVALID_PARAMETER_VALUE, str(error))
@@ -96,7 +96,7 @@ class RestEndpoint:
         except MTurkError as error:
             results = [{"Request": {"IsValid": "False", "Errors": error_fields(error)}}]
         else:
-            results = run_batch(op, self.domain, caller, [request])
+            results = run_batch(op, self.domain, caller, [request], version)
         return self._answer(start_response, response_document(models, op, request_id, results))
 
     @staticmethod
@@ -111,7 +111,7 @@ class RestEndpoint:
         return BY_DATE[date]
 
     @staticmethod
-    def _operation(parameters: dict[str, str], operation: str | None):
+    def _operation(parameters: dict[str, str], operation: str | None, version: ApiVersion):
         service = parameters.get("Service")
         if service is not None and service != SERVICE:
             raise MTurkError(
@@ -123,6 +123,12 @@ class RestEndpoint:
         if operation not in OPERATIONS:
             raise MTurkError(
                 Code.INVALID_OPERATION_PARAMETER, f"The operation {operation!r} is not served."
+            )
+        if not version.has(operation):
+            # To an older version a later operation is as unknown as any other.
+            raise MTurkError(
+                Code.INVALID_OPERATION_PARAMETER,
+                f"The operation {operation!r} is not part of API version {version.date}.",
             )
         return OPERATIONS[operation]
 

@@ -101,7 +101,10 @@ class SoapEndpoint:
                     f"Unknown namespace {qname.namespace!r} for {qname.localname}; "
                     f"this service speaks {known}.",
                 )
-            if qname.localname not in OPERATIONS:
+            # An operation the version does not have is as unknown to it as any other.
+            if qname.localname not in OPERATIONS or not BY_NAMESPACE[qname.namespace].has(
+                qname.localname
+            ):
                 raise SoapFault(
                     "Client", f"Unknown operation {qname.localname!r} in {qname.namespace}."
                 )

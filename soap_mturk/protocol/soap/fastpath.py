@@ -164,12 +164,14 @@ class FastPath:
     def __init__(self, version: ApiVersion, domain: QualificationService, out_protocol):
         types = version.types
         self.domain = domain
+        self.version = version
         self._reader = _Reader(version.namespace, types)
         self._writer = _Writer(version.namespace, types, out_protocol)
-        self._messages = {name: message_fields(name) for name in OPERATIONS}
+        served = {name: op for name, op in OPERATIONS.items() if version.has(name)}
+        self._messages = {name: message_fields(name) for name in served}
         self._responses = {
             name: response_fields(name, op.result_element, op.result_type)
-            for name, op in OPERATIONS.items()
+            for name, op in served.items()
         }
 
     def read(self, environ: Mapping[str, Any], element: etree._Element) -> list[dict]:
@@ -192,7 +194,7 @@ class FastPath:
         self, operation: str, requests: list[dict], caller: str | MTurkError | None
     ) -> bytes:
         op = OPERATIONS[operation]
-        data = answer(op, self.domain, caller, lambda: requests)
+        data = answer(op, self.domain, caller, lambda: requests, self.version)
         return self._writer.document(f"{operation}Response", self._responses[operation], data)
 
 

@@ -122,6 +122,7 @@ def answer(
     domain: QualificationService,
     caller: str | MTurkError | None,
     requests: Callable[[], list[dict]],
+    version: ApiVersion,
 ) -> dict:
     """An operation's response as plain data: the call's RequestId, then a result for
     each request, or only the error that refused the call as a whole. Shared by the
@@ -130,18 +131,20 @@ def answer(
     if isinstance(caller, MTurkError) or caller is None:
         error = caller or MTurkError("AWS.NotAuthorized", "The call was not authenticated.")
         return {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(error)}}
-    results = run_batch(op, domain, caller, requests())
+    results = run_batch(op, domain, caller, requests(), version)
     return {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
 
 
-def _operation_method(op: Operation, models: VersionModels, domain: QualificationService):
+def _operation_method(
+    op: Operation, models: VersionModels, domain: QualificationService, version: ApiVersion
+):
     response_cls = models.response(op)
     ns = models.namespace
 
     def method(ctx, message):
         caller = ctx.transport.req_env.get(CALLER_KEY)
         requests = lambda: to_plain(message.Request or [])  # noqa: E731
-        return from_plain(response_cls, answer(op, domain, caller, requests))
+        return from_plain(response_cls, answer(op, domain, caller, requests, version))
 
     method.__name__ = op.name
     return rpc(
@@ -155,7 +158,11 @@ def _operation_method(op: Operation, models: VersionModels, domain: Qualificatio
 
 def build_application(version: ApiVersion, domain: QualificationService) -> Application:
     models = VersionModels(version.namespace, version.types)
-    methods = {name: _operation_method(op, models, domain) for name, op in OPERATIONS.items()}
+    methods = {
+        name: _operation_method(op, models, domain, version)
+        for name, op in OPERATIONS.items()
+        if version.has(name)
+    }
     service = type(SERVICE, (ServiceBase,), methods)
     return Application(
         [service],

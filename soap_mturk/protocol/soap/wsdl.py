@@ -7,7 +7,6 @@ from __future__ import annotations
 from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
-from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import SERVICE
 from soap_mturk.protocol.soap.service import build_application
 from soap_mturk.versions import ApiVersion
@@ -74,7 +73,7 @@ def build_wsdl(version: ApiVersion) -> bytes:
     etree.cleanup_namespaces(root, keep_ns_prefixes=["tns", "xs"])
     comment = etree.Comment(
         f" soap-mturk: the Mechanical Turk Requester API {version.date}, "
-        f"{len(OPERATIONS)} qualification operations. Generated from soap_mturk.api.schema "
+        f"{len(version.operations)} qualification operations. Generated from soap_mturk.api.schema "
         "by `soap-mturk wsdl`; do not edit. "
     )
     root.addprevious(comment)
