@@ -52,13 +52,16 @@ class EmulatorApp:
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
         control_from: tuple = (),
+        rest_default_version: str = LATEST.date,
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
-        self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
+        self.rest = RestEndpoint(
+            self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
+        )
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
         self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
 

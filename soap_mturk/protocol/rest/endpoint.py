@@ -50,8 +50,17 @@ def is_rest_request(environ: dict) -> bool:
 
 
 class RestEndpoint:
-    def __init__(self, domain: QualificationService, authenticator: Authenticator, max_body: int):
+    def __init__(
+        self,
+        domain: QualificationService,
+        authenticator: Authenticator,
+        max_body: int,
+        default_version: ApiVersion = LATEST,
+    ):
         self.domain = domain
+        # The version of a call that names none: the latest, as the reference says
+        # of the service; another to replay old samples written without `Version`.
+        self.default_version = default_version
         self.authenticator = authenticator
         self.max_body = max_body
         self._models = {v.date: VersionModels(v.namespace, v.types) for v in VERSIONS}
@@ -99,9 +108,8 @@ class RestEndpoint:
             results = run_batch(op, self.domain, caller, [request], version)
         return self._answer(start_response, response_document(models, op, request_id, results))
 
-    @staticmethod
-    def _version(parameters: dict[str, str]) -> ApiVersion:
-        date = parameters.get("Version") or LATEST.date
+    def _version(self, parameters: dict[str, str]) -> ApiVersion:
+        date = parameters.get("Version") or self.default_version.date
         if date not in BY_DATE:
             served = ", ".join(BY_DATE)
             raise MTurkError(
