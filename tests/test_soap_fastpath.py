@@ -258,7 +258,7 @@ def test_fast_path_writes_like_spyne(emulator, seeded):
 @pytest.fixture(scope="module")
 def fast_path(emulator):
     version = ALL_OPERATION_VERSIONS[0]
-    protocol = emulator.app.soap._apps[version.namespace].app.out_protocol
+    protocol = emulator.app.soap.app_for(version.namespace).app.out_protocol
     return version.namespace, FastPath(version, emulator.app.domain, protocol)
 
 

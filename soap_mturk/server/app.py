@@ -62,12 +62,11 @@ class EmulatorApp:
         self.rest = RestEndpoint(
             self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
         )
-        self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
         self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
-        body = with_address(self._wsdl[date], address)
+        body = with_address(build_wsdl(BY_DATE[date]), address)
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
         )

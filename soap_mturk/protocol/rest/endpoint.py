@@ -34,6 +34,16 @@ StartResponse = Callable[..., object]
 log = logging.getLogger(__name__)
 
 
+_MODELS: dict[str, VersionModels] = {}
+
+
+def _models(version: ApiVersion) -> VersionModels:
+    """A version's models, shared by every endpoint: they hold no state of a server."""
+    if version.date not in _MODELS:
+        _MODELS[version.date] = VersionModels(version.namespace, version.types)
+    return _MODELS[version.date]
+
+
 def is_rest_request(environ: dict) -> bool:
     """GET /?Service=… or /onca/xml, and form POSTs to either; a POST of XML to /
     is SOAP."""
@@ -63,7 +73,7 @@ class RestEndpoint:
         self.default_version = default_version
         self.authenticator = authenticator
         self.max_body = max_body
-        self._models = {v.date: VersionModels(v.namespace, v.types) for v in VERSIONS}
+        self._models = {v.date: _models(v) for v in VERSIONS}
         self._readers = {v.date: RequestReader(v.types) for v in VERSIONS}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:

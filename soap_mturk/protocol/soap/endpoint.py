@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterable
 
 from lxml import etree
+from spyne.server.wsgi import WsgiApplication
 
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import Authenticator, Claims
@@ -64,12 +66,24 @@ class SoapEndpoint:
     ):
         self.authenticator = authenticator
         self.max_body = max_body
-        self._apps = {v.namespace: build_wsgi(v, domain) for v in VERSIONS}
-        # Plain well-formed calls skip spyne's per-request work; see fastpath.py.
-        self._fast = {
-            ns: FastPath(BY_NAMESPACE[ns], domain, app.app.out_protocol)
-            for ns, app in self._apps.items()
-        }
+        self.domain = domain
+        # Each version's spyne application and fast path, built when the version is
+        # first called: ten versions cost a second to build, and most clients use one.
+        self._apps: dict[str, WsgiApplication] = {}
+        self._fast: dict[str, FastPath] = {}
+        self._building = threading.Lock()
+
+    def app_for(self, namespace: str) -> WsgiApplication:
+        """The spyne application of the version with this namespace (which is served)."""
+        with self._building:
+            if namespace not in self._apps:
+                app = build_wsgi(BY_NAMESPACE[namespace], self.domain)
+                # Plain well-formed calls skip spyne's per-request work; see fastpath.py.
+                self._fast[namespace] = FastPath(
+                    BY_NAMESPACE[namespace], self.domain, app.app.out_protocol
+                )
+                self._apps[namespace] = app
+            return self._apps[namespace]
 
     def _operation_element(self, data: bytes) -> etree._Element:
         try:
@@ -93,8 +107,7 @@ class SoapEndpoint:
             data = read_body(environ, self.max_body)
             element = self._operation_element(data)
             qname = etree.QName(element)
-            app = self._apps.get(qname.namespace)
-            if app is None:
+            if qname.namespace not in BY_NAMESPACE:
                 known = ", ".join(v.namespace for v in VERSIONS)
                 raise SoapFault(
                     "Client",
@@ -118,6 +131,7 @@ class SoapEndpoint:
             return self._fault(start_response, fault)
 
         ns = qname.namespace
+        app = self.app_for(ns)
         claims = Claims(
             operation=qname.localname,
             access_key=_child_text(element, ns, "AWSAccessKeyId"),

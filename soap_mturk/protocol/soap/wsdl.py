@@ -62,9 +62,18 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
     assert tns == root.get("targetNamespace")
 
 
+_BUILT: dict[str, bytes] = {}
+
+
 def build_wsdl(version: ApiVersion) -> bytes:
-    """The WSDL with ADDRESS_PLACEHOLDER as its address. Needs no store: the
-    application is only described, never called."""
+    """The WSDL with ADDRESS_PLACEHOLDER as its address, built once per version. Needs
+    no store: the application is only described, never called."""
+    if version.date not in _BUILT:
+        _BUILT[version.date] = _build_wsdl(version)
+    return _BUILT[version.date]
+
+
+def _build_wsdl(version: ApiVersion) -> bytes:
     app = build_application(version, domain=None)  # type: ignore[arg-type]
     document = Wsdl11(app.interface)
     document.build_interface_document(ADDRESS_PLACEHOLDER)
