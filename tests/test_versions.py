@@ -489,3 +489,40 @@ def test_seed_001_sample_request_is_answered_in_its_generations_shape(
         assert (texts["IsValid"], texts["Value"]) == ("True", "95")
         assert re.fullmatch(r"[0-9-]{10}T[0-9:]{8}(\.[0-9]+)?Z", texts["CreationTime"])
         assert "GrantTime" not in texts and "IntegerValue" not in texts
+
+
+def test_first_generation_grants_with_value(server):
+    type_id = new_type(server, A)
+    worker = "AVERSIONS2005WORKER2"
+    ControlClient(server.base_url).request_qualification(worker, type_id)
+    pending = rest_text(
+        server, "GetQualificationRequests", Version="2005-10-01", QualificationTypeId=type_id
+    )
+    granted = rest_text(
+        server, "GrantQualification", Version="2005-10-01",
+        QualificationRequestId=pending["QualificationRequestId"], Value=55,
+    )  # fmt: skip
+    assert granted["IsValid"] == "True"
+    read = rest_text(server, "GetQualificationScore", QualificationTypeId=type_id, SubjectId=worker)
+    assert (read["IntegerValue"], read["Status"]) == ("55", "Granted")
+
+
+def test_a_version_not_served_is_refused_naming_the_served_ones(server):
+    params = vendor_signed(
+        REQUESTER_A, "GetQualificationType", Version="2010-01-01", QualificationTypeId="T"
+    )
+    texts = rest_text_of(server, params)
+    assert texts["Code"] == "AWS.MechanicalTurk.InvalidParameterValue"
+    assert all(v.date in texts["Message"] for v in VERSIONS)
+    namespace = NAMESPACE_PREFIX + "2010-01-01"
+    fault = soap_call(
+        server, namespace, "GetQualificationType", A, "<QualificationTypeId>T</QualificationTypeId>"
+    )
+    faultstring = fault.findtext(".//faultstring")
+    assert "Unknown namespace" in faultstring
+    assert all(v.namespace in faultstring for v in VERSIONS)
+
+
+def rest_text_of(server, params: dict) -> dict[str, str]:
+    _, _, root = rest_call(server, params)
+    return local_texts(root)
