@@ -13,7 +13,7 @@ import pytest
 
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.protocol.soap.wsdl import SHIPPED_ADDRESS
-from soap_mturk.versions import FIRST_GENERATION_SHAPES, LATEST, VERSIONS, ApiVersion
+from soap_mturk.versions import BY_DATE, FIRST_GENERATION_SHAPES, LATEST, VERSIONS, ApiVersion
 from tests.conftest import vendor_wsdl_2007_or_skip, vendor_wsdl_or_skip
 from tests.wsdl_compare import Wsdl, compare_elements
 
@@ -206,10 +206,13 @@ def test_request_echo_holds_every_qualification_request(version):
     assert [p.name for p in our_children] == expected
 
 
-def test_wsdl_names_are_the_vendors():
+@pytest.mark.parametrize("date", ["2014-08-15", "2007-06-21"])
+def test_wsdl_names_are_the_vendors(date):
     """Code generators name classes after the service, port, binding, port type and
     messages, so a client generated from ours looks like one generated from theirs."""
-    ours, vendor = Wsdl(shipped(LATEST.date)), Wsdl(vendor_wsdl_or_skip())
+    vendor_path = vendor_wsdl_or_skip() if date == LATEST.date else vendor_wsdl_2007_or_skip()
+    ours, vendor = Wsdl(shipped(date)), Wsdl(vendor_path)
+    operations = BY_DATE[date].operations
 
     def names(wsdl: Wsdl) -> dict[str, object]:
         w = "{http://schemas.xmlsoap.org/wsdl/}"
@@ -221,12 +224,12 @@ def test_wsdl_names_are_the_vendors():
             "binding": [b.get("name") for b in root.iterfind(w + "binding")],
             "portType": [p.get("name") for p in root.iterfind(w + "portType")],
             "messages": {m for m in messages if m.removesuffix("RequestMsg").removesuffix(
-                "ResponseMsg") in QUALIFICATION_OPERATIONS},
+                "ResponseMsg") in operations},
         }  # fmt: skip
 
     assert names(ours) == names(vendor)
     all_ours = ours.root.findall("{http://schemas.xmlsoap.org/wsdl/}message")
-    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(QUALIFICATION_OPERATIONS)
+    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(operations)
 
 
 def test_vendor_wsdl_compared_with_itself_shows_no_difference():
