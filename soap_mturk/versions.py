@@ -115,12 +115,14 @@ class ApiVersion:
         return _convert(self, type_name, data, outward=False)
 
 
-_TYPES_CACHE: dict[str, Mapping[str, list[Field]]] = {}
+_TYPES_CACHE: dict[tuple, Mapping[str, list[Field]]] = {}
 
 
 def _types(version: ApiVersion) -> Mapping[str, list[Field]]:
-    if version.date in _TYPES_CACHE:
-        return _TYPES_CACHE[version.date]
+    # Keyed by what the types depend on: a test may declare a narrower version.
+    key = (version.date, frozenset(version.operations), id(version.shapes))
+    if key in _TYPES_CACHE:
+        return _TYPES_CACHE[key]
     shapes = version.shapes
     types: dict[str, list[Field]] = {}
     for name, fields in TYPES.items():
@@ -132,8 +134,8 @@ def _types(version: ApiVersion) -> Mapping[str, list[Field]]:
     types["Request"] = [
         fd for fd in types["Request"] if fd.name not in ECHOED_REQUESTS or fd.name in echoed
     ]
-    _TYPES_CACHE[version.date] = MappingProxyType(types)
-    return _TYPES_CACHE[version.date]
+    _TYPES_CACHE[key] = MappingProxyType(types)
+    return _TYPES_CACHE[key]
 
 
 def _convert(

@@ -1,6 +1,7 @@
 """The qualification domain: entities, rules and error codes. No wire formats here."""
 
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain import errors
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.model import (
     Locale,
     Page,
@@ -12,7 +13,6 @@ from soap_mturk.domain.qualifications import QualificationService
 from soap_mturk.domain.rules import Rules
 
 __all__ = [
-    "Code",
     "Locale",
     "MTurkError",
     "Page",
@@ -21,4 +21,5 @@ __all__ = [
     "QualificationService",
     "QualificationType",
     "Rules",
+    "errors",
 ]

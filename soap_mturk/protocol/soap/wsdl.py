@@ -74,7 +74,7 @@ def build_wsdl(version: ApiVersion) -> bytes:
 
 
 def _build_wsdl(version: ApiVersion) -> bytes:
-    app = build_application(version, domain=None)  # type: ignore[arg-type]
+    app = build_application(version)
     document = Wsdl11(app.interface)
     document.build_interface_document(ADDRESS_PLACEHOLDER)
     root = etree.fromstring(document.get_interface_document())
