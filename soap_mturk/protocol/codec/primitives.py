@@ -127,13 +127,6 @@ class Primitive:
     format: Callable[[Any], str]
 
 
-def _enumeration(name: str, values: tuple[str, ...]) -> Primitive:
-    # An enumeration restricts xs:string, whose whitespace is preserved. Which
-    # values an operation takes is a rule of the domain (it answers the vendor's
-    # InvalidParameterValue for others), so the text is passed on as sent.
-    return Primitive(name, str, str)
-
-
 PRIMITIVES: dict[str, Primitive] = {
     STRING: Primitive(STRING, str, str),
     INT: Primitive(INT, _integer(INT, 32), str),
@@ -141,5 +134,8 @@ PRIMITIVES: dict[str, Primitive] = {
     BOOLEAN: Primitive(BOOLEAN, _boolean, lambda value: "true" if value else "false"),
     DATETIME: Primitive(DATETIME, _datetime, format_datetime),
     DECIMAL: Primitive(DECIMAL, _decimal, lambda value: format(Decimal(value), "f")),
-    **{name: _enumeration(name, values) for name, values in ENUMS.items()},
+    # An enumeration restricts xs:string, whose whitespace is preserved. Which
+    # values an operation takes is a rule of the domain (it answers the vendor's
+    # InvalidParameterValue for others), so the text is passed on as sent.
+    **{name: Primitive(name, str, str) for name in ENUMS},
 }

@@ -46,8 +46,11 @@ class InvalidField(Malformed):
         self.path, self.bad = path, bad
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+def _name(tag: str, namespace: str) -> str:
+    """An element's name for a message: local, or in Clark notation when it is in
+    another namespace than the operation's (the likeliest mistake)."""
+    qname = etree.QName(tag)
+    return qname.localname if qname.namespace == namespace else tag
 
 
 class MessageReader:
@@ -78,7 +81,7 @@ class MessageReader:
                 continue
             field = by_tag.get(child.tag)
             if field is None:
-                raise Malformed(f"{path} has no element {_local(child.tag)!r}.")
+                raise Malformed(f"{path} has no element {_name(child.tag, self._namespace)!r}.")
             if child.tail and child.tail.strip():
                 raise Malformed(
                     f"{path} holds the text {child.tail.strip()[:40]!r}; it holds elements only."
