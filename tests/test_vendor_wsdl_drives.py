@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from soap_mturk.versions import VERSIONS
-from tests.conftest import vendor_service
+from tests.conftest import ALL_OPERATION_VERSIONS, vendor_service
 from tests.test_error_codes import test_error_case
 from tests.test_lifecycle import (
     caller,
@@ -27,9 +26,11 @@ from tests.test_paging import (
     test_requests_filter_sort_and_page,
     test_search_ascending_and_pages,
 )
-from tests.test_smoke import test_owner_updates_score_and_another_requester_reads_it
+from tests.test_smoke import test_owner_updates_and_reads_a_score_another_requester_may_not_read
 
 
-@pytest.fixture(params=[v.date for v in VERSIONS], ids=lambda date: f"{date}-vendor-wsdl")
+@pytest.fixture(
+    params=[v.date for v in ALL_OPERATION_VERSIONS], ids=lambda date: f"{date}-vendor-wsdl"
+)
 def service(request, emulator):
     return vendor_service(emulator, request.param)
