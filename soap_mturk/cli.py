@@ -53,6 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         requesters=requesters,
         control_from=control_from,
+        served_names=(args.host,),
     )
     try:
         running = start(app, args.host, args.port, threads=args.threads)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
-from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
 from soap_mturk.domain import QualificationService
@@ -52,6 +52,7 @@ class EmulatorApp:
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
         control_from: tuple = (),
+        served_names: tuple[str, ...] = (),
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
@@ -60,7 +61,9 @@ class EmulatorApp:
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
-        self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
+        self.control = ControlApi(
+            store, self.requesters, ClientFilter(control_from), max_body, HostFilter(served_names)
+        )
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
