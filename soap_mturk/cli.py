@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
-    from soap_mturk.store import open_store
+    from soap_mturk.store import StoreUnusable, open_store
 
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
@@ -46,7 +46,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"soap-mturk: {error}", file=sys.stderr)
         return 2
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
-    store = open_store(args.db)
+    try:
+        store = open_store(args.db, read_only=args.read_only)
+    except StoreUnusable as error:
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 1
     app = EmulatorApp(
         store,
         authenticator=authenticator,
@@ -104,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
         "--db",
         default="soap-mturk.sqlite3",
         help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
+    )
+    serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve an existing database without changing it (every write is refused)",
     )
     serve.add_argument(
         "--threads",

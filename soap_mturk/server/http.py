@@ -246,7 +246,8 @@ class _Connection(asyncio.Protocol):
         if end < 0:
             if len(self.buffer) > self.limits.max_request_line + self.limits.max_header_bytes:
                 raise _Refused(
-                    _status(431), f"The header section exceeds {self.limits.max_header_bytes} bytes.\n"
+                    _status(431),
+                    f"The header section exceeds {self.limits.max_header_bytes} bytes.\n",
                 )
             return
         raw = bytes(self.buffer[:end])
@@ -420,9 +421,7 @@ class _Connection(asyncio.Protocol):
             # that does not read its answer is cut off after the body timeout.
             self.phase = "closing"
             self._cancel_timer()
-            self.timer = self.front.loop.call_later(
-                self.limits.body_timeout, self.transport.abort
-            )
+            self.timer = self.front.loop.call_later(self.limits.body_timeout, self.transport.abort)
             self.transport.close()
             return
         if self.writing_paused:

@@ -66,6 +66,10 @@ class Session(Protocol):
     def clear_all(self) -> None: ...
 
 
+class StoreUnusable(Exception):
+    """The store cannot be opened as asked; the message is one line for the user."""
+
+
 class Store(Protocol):
     def read(self) -> AbstractContextManager[Session]: ...
     def write(self) -> AbstractContextManager[Session]: ...
