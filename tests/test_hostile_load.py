@@ -243,3 +243,53 @@ def test_the_worker_of_the_battery_keeps_its_score(target):
         target, b"GET /_emulator/state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     assert WORKER.encode() in body_of(answer)
+
+
+# --- memory held for unfinished requests ---------------------------------------------------
+
+
+def test_unfinished_bodies_share_a_bounded_budget(tmp_path):
+    """Clients that each send part of a large body hold at most the shared budget
+    (plus a small share each); the biggest holders wait, small calls go on."""
+    import socket as sockets
+
+    from soap_mturk.auth import AccessKeyIdentity
+    from soap_mturk.server.app import EmulatorApp
+    from soap_mturk.server.http import Limits
+    from soap_mturk.server.run import start_in_thread
+    from soap_mturk.store import open_store
+
+    budget = 1 << 20
+    store = open_store(str(tmp_path / "budget.sqlite3"))
+    running = start_in_thread(
+        EmulatorApp(store, authenticator=AccessKeyIdentity()),
+        limits=Limits(max_body=8 << 20, max_buffered=budget),
+    )
+    held = []
+    try:
+        head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 4000000\r\n\r\n"
+        for _ in range(16):
+            sock = sockets.create_connection((running.host, running.port), timeout=10)
+            sock.setblocking(False)
+            sent = 0
+            try:  # as much as the kernel takes at once, up to 1 MiB
+                while sent < (1 << 20):
+                    sent += sock.send(head + b"x" * 65536 if sent == 0 else b"x" * 65536)
+            except BlockingIOError:
+                pass
+            held.append(sock)
+        # A small call is answered meanwhile (the 10 s timeout is the failure signal).
+        answer = exchange(
+            type("T", (), {"host": running.host, "port": running.port})(),
+            b"GET /_emulator/state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        assert status_of(answer) == 200
+        front = running._server
+        # Each paused holder may have one more read (up to 256 KiB) beyond the budget.
+        assert front.buffered <= budget + 16 * (256 << 10), front.buffered
+        assert front.waiting, "the biggest holders were paused"
+    finally:
+        for sock in held:
+            sock.close()
+        running.stop()
+        store.close()

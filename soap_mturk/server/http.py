@@ -15,6 +15,7 @@ the connection is closed. A malformed request gets 400 with a one-line body.
 from __future__ import annotations
 
 import asyncio
+import collections
 import io
 import logging
 import queue
@@ -41,7 +42,9 @@ class Limits:
     request_line_timeout: float = 10.0
     header_timeout: float = 10.0
     body_timeout: float = 30.0
-    max_connections: int = 1024
+    max_connections: int = 512
+    # Request bytes held across all connections before the biggest holders wait.
+    max_buffered: int = 64 * 1024 * 1024
 
 
 class _Refused(Exception):
@@ -70,6 +73,9 @@ _REASONS = {
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _CHUNK_LINE = 1024  # a chunk-size line with its extensions
+# A connection holding less than this is never paused for the shared budget: small
+# requests are served whatever big ones do.
+_FAIR_SHARE = 64 * 1024
 
 
 def _status(code: int) -> str:
@@ -126,6 +132,10 @@ class _Connection(asyncio.Protocol):
         self.eof = False
         self.writing_paused = False
         self.pending_next = False
+        self.held = 0  # request bytes this connection holds, counted in front.buffered
+        self.in_app = 0  # of which: the body handed to the application
+        self.waiting = False  # paused until the shared budget has room
+        self.scanned = 0  # how far the head has been searched for its end
 
     # --- asyncio callbacks ------------------------------------------------------------
 
@@ -147,6 +157,9 @@ class _Connection(asyncio.Protocol):
         self.phase = "closing"
         self.buffer = bytearray()
         self.chunks = bytearray()
+        self.in_app = 0
+        self._account()
+        self.transport = None
 
     def data_received(self, data):
         if self.phase == "closing":
@@ -154,6 +167,26 @@ class _Connection(asyncio.Protocol):
         self.buffer += data
         if self.phase != "app":
             self._advance()
+        self._account()
+
+    def _account(self):
+        """Keep the shared count of held request bytes; pause this connection while
+        the budget is spent and it holds more than its fair share."""
+        held = len(self.buffer) + len(self.chunks) + self.in_app
+        change, self.held = held - self.held, held
+        self.front.buffered += change
+        if change < 0 and self.front.waiting:
+            self.front.release()
+        if (
+            self.front.buffered > self.limits.max_buffered
+            and held > _FAIR_SHARE
+            and self.phase in ("line", "headers", "body", "chunked")
+            and not self.waiting
+            and self.transport is not None
+        ):
+            self.waiting = True
+            self.transport.pause_reading()
+            self.front.waiting.append(self)
 
     def eof_received(self):
         self.eof = True
@@ -238,12 +271,16 @@ class _Connection(asyncio.Protocol):
         self._deadline(self.limits.header_timeout)
 
     def _read_headers(self):
-        end = self.buffer.find(b"\r\n\r\n")
+        # Search only what arrived since the last look: a head sent a byte at a time
+        # is scanned once, not once per byte.
+        start = max(0, self.scanned - 3)
+        end = self.buffer.find(b"\r\n\r\n", start)
         size = end + 4
         if end < 0:
-            end = self.buffer.find(b"\n\n")
+            end = self.buffer.find(b"\n\n", start)
             size = end + 2
         if end < 0:
+            self.scanned = len(self.buffer)
             if len(self.buffer) > self.limits.max_request_line + self.limits.max_header_bytes:
                 raise _Refused(
                     _status(431),
@@ -252,6 +289,7 @@ class _Connection(asyncio.Protocol):
             return
         raw = bytes(self.buffer[:end])
         del self.buffer[:size]
+        self.scanned = 0
         line, _, rest = raw.partition(b"\n")
         if len(rest) > self.limits.max_header_bytes:
             raise _Refused(
@@ -407,12 +445,17 @@ class _Connection(asyncio.Protocol):
             keep_alive = False
         length = self.body_length if self.body_length >= 0 else len(body)
         self.phase = "app"
-        self.transport.pause_reading()
+        self.in_app = len(body)
+        self._account()
+        if not self.waiting:
+            self.transport.pause_reading()
         request = _Request(method, target, version, headers, body, keep_alive, length)
         self.front.submit(self, request)
 
     def respond(self, data: bytes, keep_alive: bool):
         """Called in the loop with a whole answer."""
+        self.in_app = 0
+        self._account()
         if self.transport is None or self.transport.is_closing():
             return
         self.transport.write(data)
@@ -434,9 +477,19 @@ class _Connection(asyncio.Protocol):
         self.phase = "line"
         self.head = None
         self._deadline(self.limits.request_line_timeout)
+        if self.waiting:
+            return  # resumed by the front when the budget has room
         self.transport.resume_reading()
         if self.buffer:
             self._advance()
+            self._account()
+
+    def resume(self):
+        """The shared budget has room again."""
+        self.waiting = False
+        if self.transport is None or self.phase == "app":
+            return
+        self.transport.resume_reading()
 
     def _refuse(self, status: str, text: str):
         """Answer without the application and close (after reading what the client is
@@ -446,6 +499,7 @@ class _Connection(asyncio.Protocol):
         self.phase = "closing"
         self.buffer = bytearray()
         self.chunks = bytearray()
+        self._account()
         self.transport.write(_plain_response(status, text))
         self._close_soon()
 
@@ -473,6 +527,8 @@ class HttpFront:
         self.app_threads = max(1, app_threads)
         self.loop = asyncio.new_event_loop()
         self.connections: set[_Connection] = set()
+        self.buffered = 0  # request bytes held by all connections
+        self.waiting: collections.deque[_Connection] = collections.deque()
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.server_name, self.server_port = sock.getsockname()[:2]
         self._stopped = threading.Event()
@@ -480,6 +536,11 @@ class HttpFront:
         self._stop_requested = False
         self._stop_future: asyncio.Future | None = None
         self._server: asyncio.base_events.Server | None = None
+
+    def release(self):
+        """Resume paused connections while the budget has room."""
+        while self.waiting and self.buffered <= self.limits.max_buffered:
+            self.waiting.popleft().resume()
 
     # --- the application threads -----------------------------------------------------
 

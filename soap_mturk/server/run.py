@@ -89,8 +89,10 @@ def start(
     return Running(app, host, sock.getsockname()[1], front)
 
 
-def start_in_thread(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Running:
-    running = start(app, host, port)
+def start_in_thread(
+    app: EmulatorApp, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None
+) -> Running:
+    running = start(app, host, port, limits=limits)
     threading.Thread(target=running.serve_forever, name="soap-mturk", daemon=True).start()
     return running
 
