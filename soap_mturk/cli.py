@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def _serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         requesters=requesters,
         control_from=control_from,
-        served_names=(args.host,),
+        # A rebinding attacker's page sends its own name; these are ours.
+        served_names=(args.host, socket.gethostname()),
     )
     try:
         limits = Limits(

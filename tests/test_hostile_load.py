@@ -293,3 +293,13 @@ def test_unfinished_bodies_share_a_bounded_budget(tmp_path):
             sock.close()
         running.stop()
         store.close()
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["--header-timeout=0", "--body-timeout=-1", "--request-line-timeout=0", "--max-connections=0"],
+)
+def test_serve_refuses_limits_that_would_serve_nobody(option, capsys):
+    assert cli.main(["serve", "--port", "0", "--db", ":memory:", option]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("soap-mturk: --"), err
