@@ -193,8 +193,8 @@ class _Connection(asyncio.Protocol):
         if self.phase == "body" and self.head is not None:
             # Hand over what came: the application answers precisely that the body
             # ended early, rather than acting on it.
-            self._dispatch(bytes(self.buffer))
-            self.buffer = bytearray()
+            body, self.buffer = bytes(self.buffer), bytearray()
+            self._dispatch(body)
             return True
         if self.phase in ("line",) and not self.buffer:
             return False  # closes
