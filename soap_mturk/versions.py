@@ -3,7 +3,8 @@
 A version is a date, from which its namespace follows, plus any differences in
 message shapes from the current tables in `soap_mturk.api.schema`. From 2007-06-21
 to 2014-08-15 the qualification messages kept one shape, so the versions served
-differ only in namespace. Adding a version is one more line in VERSIONS.
+differ only in namespace. Adding a version is one more line in VERSIONS; its
+`operations` and `type_overrides` say where it differs, as data.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.api.schema import TYPES, Field
 
 NAMESPACE_PREFIX = "http://requester.mturk.amazonaws.com/doc/"
@@ -22,6 +24,8 @@ class ApiVersion:
     date: str
     # complex type name -> its fields in this version, where they differ from TYPES
     type_overrides: Mapping[str, list[Field]] = field(default_factory=dict)
+    # the operations this version has; the codecs refuse any other
+    operations: tuple[str, ...] = tuple(OPERATIONS)
 
     @property
     def namespace(self) -> str:
@@ -38,4 +42,3 @@ VERSIONS: tuple[ApiVersion, ...] = (
 )
 LATEST = VERSIONS[0]
 BY_DATE = {v.date: v for v in VERSIONS}
-BY_NAMESPACE = {v.namespace: v for v in VERSIONS}

@@ -239,8 +239,7 @@ def test_b_refused_for_a_type_and_served_for_its_own_in_one_batch(service, world
         **signed(B),
         Request=[
             {
-                # Not named with the marker: the search tests see only the world's types,
-                # whichever order the tests run in.
+                # not under the world's marker: the searches above count A's types only
                 "Name": f"Isolation B's own {uuid.uuid4()}",
                 "Description": "B's own",
                 "QualificationTypeStatus": "Active",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import zeep
 
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from soap_mturk.versions import VERSIONS
 from tests.conftest import served_client
 from tests.lifecycle_support import QUESTION_FORM, Caller, file_request, new_key, unique
@@ -226,8 +226,8 @@ def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(e
     assert sorted(o[0][0] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
     assert sorted(o[0][1] for o in outcomes) == ["False"] * (THREADS - 1) + ["True"]
     assert {code for _, errors in outcomes for code in errors} == {
-        Code.QUALIFICATION_ALREADY_EXISTS,
-        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+        errors.QualificationAlreadyExists.code,
+        errors.QualificationTypeAlreadyExists.code,
     }
     winner = [o[0][0] for o in outcomes].index("True")
     assert setup.score(type_id, "AWORKERTWIN").IntegerValue == winner
@@ -253,7 +253,7 @@ def test_concurrent_creates_with_tests_each_get_their_own_answer(emulator):
             expected = "False" if broken else "True"
             outcomes.append(
                 result.Request.IsValid == expected
-                and (not broken or result.Request.Errors.Error[0].Code == Code.XML_PARSE_ERROR)
+                and (not broken or result.Request.Errors.Error[0].Code == errors.XMLParseError.code)
             )
         return outcomes
 

@@ -1,6 +1,7 @@
 """The qualification domain: entities, rules and error codes. No wire formats here."""
 
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain import errors
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.model import (
     Locale,
     Page,
@@ -11,7 +12,6 @@ from soap_mturk.domain.model import (
 from soap_mturk.domain.qualifications import QualificationService
 
 __all__ = [
-    "Code",
     "Locale",
     "MTurkError",
     "Page",
@@ -19,4 +19,5 @@ __all__ = [
     "QualificationRequest",
     "QualificationService",
     "QualificationType",
+    "errors",
 ]

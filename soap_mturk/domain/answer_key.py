@@ -10,46 +10,17 @@ entities or network access.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lxml import etree
 
-from soap_mturk.domain.errors import Code, MTurkError
-
-SCHEMAS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"
-ANSWER_KEY_NS = SCHEMAS + "AnswerKey.xsd"
-ANSWERS_NS = SCHEMAS + "QuestionFormAnswers.xsd"
-
-_local = threading.local()
+from soap_mturk.domain import errors
+from soap_mturk.domain.documents import parse_document
 
 
-def _parser() -> etree.XMLParser:
-    # lxml parsers must not be shared between threads.
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-        )
-    return parser
-
-
-def _parse(name: str, text: str, root_name: str, namespace: str) -> etree._Element:
-    try:
-        root = etree.fromstring(text.encode("utf-8"), _parser())
-    except (etree.XMLSyntaxError, ValueError) as error:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
-    qname = etree.QName(root)
-    # Legacy clients sent the schema namespace; a document without one is accepted too.
-    if qname.localname != root_name or qname.namespace not in (None, namespace):
-        raise MTurkError(
-            Code.XML_PARSE_ERROR,
-            f"{name} must be a {root_name} element in the namespace {namespace}.",
-        )
-    return root
+def _parse(name: str, text: str, root_name: str) -> etree._Element:
+    return parse_document(name, text, root_name)
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -70,9 +41,9 @@ NUMBER_LIMIT = Decimal(10**9)
 DECIMAL_PLACES = 9
 
 
-def _out_of_range(name: str, text: str | None, low, high) -> MTurkError:
+def _out_of_range(name: str, text: str | None, low, high) -> errors.MTurkError:
     shown = text if text is None or len(text) <= 40 else text[:40] + "..."
-    return MTurkError.out_of_range(f"AnswerKey {name}", shown, low, high)
+    return errors.MTurkError.out_of_range(f"AnswerKey {name}", shown, low, high)
 
 
 def _number(
@@ -81,11 +52,9 @@ def _number(
     try:
         value = Decimal(text or "")
     except InvalidOperation:
-        raise MTurkError(
-            Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number."
-        ) from None
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.") from None
     if not value.is_finite():
-        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.")
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.")
     # Comparisons and the digit tuple cost nothing whatever the exponent; nothing
     # else is computed before the value is known to be small.
     if not low <= value <= high:
@@ -93,9 +62,8 @@ def _number(
     digits, exponent = value.as_tuple()[1:]
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     if value and exponent + trailing_zeros < -DECIMAL_PLACES:
-        raise MTurkError(
-            Code.PARAMETER_OUT_OF_RANGE,
-            f"AnswerKey: {name} {text[:40]!r} has more than {DECIMAL_PLACES} decimal places.",
+        raise errors.ParameterOutOfRange(
+            f"AnswerKey: {name} {text[:40]!r} has more than {DECIMAL_PLACES} decimal places."
         )
     return value
 
@@ -103,7 +71,7 @@ def _number(
 def _integer(name: str, text: str | None) -> int:
     value = _number(name, text, Decimal(INT_MIN), Decimal(INT_MAX))
     if value != value.to_integral_value():
-        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not an integer.")
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not an integer.")
     return int(value)
 
 
@@ -182,22 +150,19 @@ def _round(value: Decimal) -> int:
 
 
 def parse_answer_key(text: str) -> AnswerKey:
-    root = _parse("AnswerKey", text, "AnswerKey", ANSWER_KEY_NS)
+    root = _parse("AnswerKey", text, "AnswerKey")
     questions = []
     for question in _children(root, "Question"):
         identifier = _text(question, "QuestionIdentifier")
         if not identifier:
-            raise MTurkError(
-                Code.XML_PARSE_ERROR, "AnswerKey: a Question has no QuestionIdentifier."
-            )
+            raise errors.XMLParseError("AnswerKey: a Question has no QuestionIdentifier.")
         options = []
         for option in _children(question, "AnswerOption"):
             selections = frozenset(
                 (s.text or "").strip() for s in _children(option, "SelectionIdentifier")
             )
             if not selections:
-                raise MTurkError(
-                    Code.XML_PARSE_ERROR,
+                raise errors.XMLParseError(
                     f"AnswerKey: an AnswerOption of {identifier} has no SelectionIdentifier.",
                 )
             options.append(
@@ -217,8 +182,7 @@ def parse_answer_key(text: str) -> AnswerKey:
         key = _with_mapping(key, mappings[0])
     largest = key.largest_value()
     if largest > INT_MAX:
-        raise MTurkError(
-            Code.PARAMETER_OUT_OF_RANGE,
+        raise errors.ParameterOutOfRange(
             f"AnswerKey: a test graded with this key can score {largest:.0f}, beyond the "
             f"largest qualification value {INT_MAX}.",
         )
@@ -232,9 +196,7 @@ def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
             _text(_children(mapping, "PercentageMapping")[0], "MaximumSummedScore"),
         )
         if maximum <= 0:
-            raise MTurkError(
-                Code.XML_PARSE_ERROR, "AnswerKey: MaximumSummedScore must be positive."
-            )
+            raise errors.XMLParseError("AnswerKey: MaximumSummedScore must be positive.")
         return AnswerKey(key.questions, percentage_of=maximum)
     if _children(mapping, "ScaleMapping"):
         scale = _children(mapping, "ScaleMapping")[0]
@@ -256,8 +218,7 @@ def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
             "OutOfRangeQualificationValue", _text(range_mapping, "OutOfRangeQualificationValue")
         )
         return AnswerKey(key.questions, ranges=ranges, out_of_range_value=out)
-    raise MTurkError(
-        Code.XML_PARSE_ERROR,
+    raise errors.XMLParseError(
         "AnswerKey: QualificationValueMapping needs a PercentageMapping, ScaleMapping or RangeMapping.",
     )
 
@@ -266,12 +227,12 @@ def parse_answers(text: str | None) -> dict[str, frozenset[str]]:
     """QuestionFormAnswers as {QuestionIdentifier: the SelectionIdentifiers chosen}."""
     if text is None or not text.strip():
         return {}
-    root = _parse("Answer", text, "QuestionFormAnswers", ANSWERS_NS)
+    root = _parse("Answer", text, "QuestionFormAnswers")
     answers: dict[str, frozenset[str]] = {}
     for answer in _children(root, "Answer"):
         identifier = _text(answer, "QuestionIdentifier")
         if not identifier:
-            raise MTurkError(Code.XML_PARSE_ERROR, "Answer: an Answer has no QuestionIdentifier.")
+            raise errors.XMLParseError("Answer: an Answer has no QuestionIdentifier.")
         chosen = frozenset((s.text or "").strip() for s in _children(answer, "SelectionIdentifier"))
         answers[identifier] = answers.get(identifier, frozenset()) | chosen
     return answers

@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.model import (
     Locale,
     Qualification,
     QualificationRequest,
     QualificationType,
 )
-from soap_mturk.store.base import StoreUnusable
+from soap_mturk.domain.ports import StoreUnusable
 
 _HEADER = b"SQLite format 3\x00"
 
@@ -147,6 +147,18 @@ class SQLiteSession:
         ).fetchall()
         return rows, total
 
+    def _upsert(self, table: str, key: tuple[str, ...], **row) -> None:
+        """Insert the row, or update the one with its primary key. Never REPLACE:
+        that deletes whatever row a unique constraint names, silently."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in key)
+        self._db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            tuple(row.values()),
+        )
+
     # qualification types
     def get_type(self, type_id):
         row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
@@ -159,37 +171,37 @@ class SQLiteSession:
         return _type_from_row(row) if row else None
 
     def put_type(self, qtype):
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification_type VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                qtype.id,
-                qtype.owner,
-                qtype.name,
-                _time_to_db(qtype.creation_time),
-                qtype.description,
-                qtype.keywords,
-                qtype.status,
-                qtype.test,
-                qtype.test_duration,
-                qtype.answer_key,
-                qtype.retry_delay,
-                int(qtype.auto_granted),
-                qtype.auto_granted_value,
-            ),
+        self._upsert(
+            "qualification_type",
+            ("id",),
+            id=qtype.id,
+            owner=qtype.owner,
+            name=qtype.name,
+            creation_time=_time_to_db(qtype.creation_time),
+            description=qtype.description,
+            keywords=qtype.keywords,
+            status=qtype.status,
+            test=qtype.test,
+            test_duration=qtype.test_duration,
+            answer_key=qtype.answer_key,
+            retry_delay=qtype.retry_delay,
+            auto_granted=int(qtype.auto_granted),
+            auto_granted_value=qtype.auto_granted_value,
         )
 
     def delete_type(self, type_id):
-        self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, caller, query, active_only, owned_only, descending, offset, limit):
-        clauses = ["(owner = ? OR status = 'Active')"]
-        args: list = [caller]
-        if owned_only:
-            clauses.append("owner = ?")
-            args.append(caller)
-        if active_only:
-            clauses.append("status = 'Active'")
+    def search_types(self, *, any_of, query, descending, offset, limit):
+        alternatives, args = [], []
+        for wanted in any_of:
+            parts = []
+            for column, value in (("owner", wanted.owner), ("status", wanted.status)):
+                if value is not None:
+                    parts.append(f"{column} = ?")
+                    args.append(value)
+            alternatives.append("(" + (" AND ".join(parts) or "1") + ")")
+        clauses = ["(" + (" OR ".join(alternatives) or "0") + ")"]
         if query:
             clauses.append(
                 "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"
@@ -217,18 +229,20 @@ class SQLiteSession:
 
     def put_qualification(self, q):
         locale = q.locale or Locale()
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification VALUES (?,?,?,?,?,?,?)",
-            (
-                q.type_id,
-                q.subject_id,
-                _time_to_db(q.grant_time),
-                q.integer_value,
-                locale.country,
-                locale.subdivision,
-                q.status,
-            ),
+        self._upsert(
+            "qualification",
+            ("type_id", "subject_id"),
+            type_id=q.type_id,
+            subject_id=q.subject_id,
+            grant_time=_time_to_db(q.grant_time),
+            integer_value=q.integer_value,
+            country=locale.country,
+            subdivision=locale.subdivision,
+            status=q.status,
         )
+
+    def delete_qualifications(self, type_id):
+        self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
 
     def list_qualifications(self, type_id, status, offset, limit):
         rows, total = self._page(
@@ -247,18 +261,17 @@ class SQLiteSession:
         return _request_from_row(row) if row else None
 
     def put_request(self, r):
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification_request VALUES (?,?,?,?,?,?,?,?)",
-            (
-                r.id,
-                r.type_id,
-                r.subject_id,
-                _time_to_db(r.submit_time),
-                r.test,
-                r.answer,
-                r.status,
-                r.reason,
-            ),
+        self._upsert(
+            "qualification_request",
+            ("id",),
+            id=r.id,
+            type_id=r.type_id,
+            subject_id=r.subject_id,
+            submit_time=_time_to_db(r.submit_time),
+            test=r.test,
+            answer=r.answer,
+            status=r.status,
+            reason=r.reason,
         )
 
     def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):
@@ -414,9 +427,8 @@ class SQLiteStore:
     @contextmanager
     def write(self) -> Iterator[SQLiteSession]:
         if self.read_only:
-            raise MTurkError(
-                Code.SERVICE_UNAVAILABLE,
-                "The emulator serves its database read-only (--read-only): nothing can be changed.",
+            raise ServiceUnavailable(
+                "The emulator serves its database read-only (--read-only): nothing can be changed."
             )
         # The in-process lock keeps threads from queueing inside SQLite's busy handler.
         with self._write_lock, self._transaction("BEGIN IMMEDIATE") as session:

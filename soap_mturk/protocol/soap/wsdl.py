@@ -66,7 +66,7 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
 def build_wsdl(version: ApiVersion) -> bytes:
     """The WSDL with ADDRESS_PLACEHOLDER as its address. Needs no store: the
     application is only described, never called."""
-    app = build_application(version, domain=None)  # type: ignore[arg-type]
+    app = build_application(version)
     document = Wsdl11(app.interface)
     document.build_interface_document(ADDRESS_PLACEHOLDER)
     root = etree.fromstring(document.get_interface_document())
