@@ -342,6 +342,37 @@ def control_api(target: Target, stop: threading.Event, outcome: Outcome) -> None
         outcome.engaged.set()
 
 
+def _soap_with(operation: str, inner: str, key: str, attributes: str = "") -> bytes:
+    claims = signed(key, operation) if key in SECRETS else signed(OWNER, operation)
+    return (
+        f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body><{operation} xmlns="{NS}"{attributes}>'
+        f"<AWSAccessKeyId>{key}</AWSAccessKeyId><Timestamp>{claims['Timestamp']}</Timestamp>"
+        f"<Signature>{claims['Signature']}</Signature>{inner}</{operation}></s:Body></s:Envelope>"
+    ).encode()
+
+
+def attribute_flood() -> bytes:
+    """Case 1 (the codec's): 90,000 attributes on an unauthenticated call, ~1 MB."""
+    attributes = "".join(f' a{n}="x"' for n in range(90_000))
+    body = _soap_with("GetQualificationScore", "<Request/>", "AKIAUNKNOWNKEY000001", attributes)
+    return post("/", body)
+
+
+def many_attributes(target: Target, stop: threading.Event, outcome: Outcome) -> None:
+    request = attribute_flood()
+    while not stop.is_set():
+        outcome.answers.append(("attributes", exchange(target, request)))
+        outcome.engaged.set()
+
+
+def huge_batch(target: Target, stop: threading.Event, outcome: Outcome) -> None:
+    """Case 7 (the codec's): a signed 1 MiB batch of 104,797 empty Requests."""
+    body = _soap_with("GetQualificationType", "<Request/>" * 104_797, OWNER)
+    while not stop.is_set():
+        outcome.answers.append(("batch", exchange(target, post("/", body))))
+        outcome.engaged.set()
+
+
 def _chunked(body: bytes, size_line: bytes | None = None) -> bytes:
     chunks = b"".join(
         b"%x\r\n%s\r\n" % (len(body[i : i + 65536]), body[i : i + 65536])
@@ -379,11 +410,13 @@ def error_paths(target: Target, stop: threading.Event, outcome: Outcome) -> None
 
 
 CASES: dict[str, Attack] = {
+    "1 90,000 attributes, unknown key": many_attributes,
     "2 AnswerKey numbers": answer_key_numbers,
     "3 64 slow + 64 silent clients": slow_and_silent(),
     "4 request line and headers": oversized_heads,
     "5 control API Host and type": control_api,
     "6 error paths": error_paths,
+    "7 batch of 104,797 Requests": huge_batch,
 }
 
 
