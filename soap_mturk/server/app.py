@@ -52,6 +52,7 @@ class EmulatorApp:
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
         control_from: tuple = (),
+        rest_default_version: str = LATEST.date,
         served_names: tuple[str, ...] = (),
     ):
         self.store = store
@@ -59,15 +60,16 @@ class EmulatorApp:
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
-        self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
-        self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
+        self.rest = RestEndpoint(
+            self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
+        )
         self.control = ControlApi(
             store, self.requesters, ClientFilter(control_from), max_body, HostFilter(served_names)
         )
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
-        body = with_address(self._wsdl[date], address)
+        body = with_address(build_wsdl(BY_DATE[date]), address)
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
         )
