@@ -6,7 +6,8 @@ server's resident memory before and after. tests/test_hostile_load.py asserts on
 them, bench/hostile.py prints them.
 
 The server checks signatures, as `soap-mturk serve` does by default, with two
-configured requesters: the owner of a type and a reader of its score.
+configured requesters: the owner of a type (who also makes the unrelated calls, on
+connections of their own) and another.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from pathlib import Path
 NS = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 KEY_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/AnswerKey.xsd"
-OWNER, READER, WORKER, SCORE = "AKIAHOSTILEOWNER0001", "AKIAHOSTILEREADER001", "AHOSTILEWORKER", 70
-SECRETS = {OWNER: "hostile-owner-secret-0123456789", READER: "hostile-reader-secret-012345678"}
+OWNER, OTHER, WORKER, SCORE = "AKIAHOSTILEOWNER0001", "AKIAHOSTILEOTHER0001", "AHOSTILEWORKER", 70
+SECRETS = {OWNER: "hostile-owner-secret-0123456789", OTHER: "hostile-other-secret-0123456789"}
 SERVICE = "AWSMechanicalTurkRequester"
 
 
@@ -128,7 +129,8 @@ def probe(target: Target, timeout: float = 10) -> float:
     """An unrelated client reads the score: seconds it waited. Fails loudly if the
     answer is not the score."""
     started = time.perf_counter()
-    answer = rest(target, READER, "GetQualificationScore", timeout=timeout,
+    # The owner reads: from API version 2006-08-23 on, only the type's owner may.
+    answer = rest(target, OWNER, "GetQualificationScore", timeout=timeout,
                   QualificationTypeId=target.type_id, SubjectId=WORKER)  # fmt: skip
     waited = time.perf_counter() - started
     if f"<IntegerValue>{SCORE}</IntegerValue>" not in answer:
