@@ -85,7 +85,7 @@ def generated(request, tmp_path_factory):
 
 
 def test_every_class_generated_from_ours_is_one_the_vendors_generates(generated):
-    mode, ours, vendor = generated
+    _mode, ours, vendor = generated
     assert classes(ours) - classes(vendor) == set()
 
 
@@ -102,7 +102,7 @@ def test_the_vendors_classes_for_our_operations_are_all_generated(generated):
 
 
 def test_service_methods_have_the_vendors_signatures(generated):
-    mode, ours, vendor = generated
+    _mode, ours, vendor = generated
     methods = port_type_methods(ours)
     assert len(methods) == 13
     assert methods - port_type_methods(vendor) == set()
