@@ -13,12 +13,25 @@ from collections.abc import Sequence
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.domain.identity import utc_now
 
 log = logging.getLogger(__name__)
 
 
 def error_fields(*errors: MTurkError) -> Result:
-    return {"Error": [{"Code": e.code, "Message": e.message} for e in errors]}
+    # The vendor ended every message with the time of the failure in epoch
+    # milliseconds, " (1431966452419 s)" (boto issues #3171 and #3565, vatic #113).
+    stamp = f" ({int(utc_now().timestamp() * 1000)} s)"
+    return {
+        "Error": [
+            {
+                "Code": e.code,
+                "Message": e.message + stamp,
+                "Data": [{"Key": key, "Value": value} for key, value in e.data] or None,
+            }
+            for e in errors
+        ]
+    }
 
 
 def run_one(op: Operation, domain: QualificationService, caller: str, request: Request) -> Result:

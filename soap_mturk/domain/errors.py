@@ -41,10 +41,13 @@ class Code:
 class MTurkError(Exception):
     """A failure the vendor reported with a code and a message."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, data: tuple[tuple[str, str], ...] = ()):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        # The vendor's Error/Data key-value pairs, e.g. the id of the type that a
+        # duplicate name belongs to.
+        self.data = data
 
     @classmethod
     def missing(cls, *names: str) -> MTurkError:
@@ -57,8 +60,10 @@ class MTurkError(Exception):
 
     @classmethod
     def invalid(cls, name: str, value: object, why: str) -> MTurkError:
+        # The vendor's words (MTurkR issue #118 quotes one), then why, in ours.
         return cls(
-            Code.INVALID_PARAMETER_VALUE, f"{value!r} is not a valid value for {name}: {why}."
+            Code.INVALID_PARAMETER_VALUE,
+            f'The value "{value}" is not valid for the parameter {name}: {why}.',
         )
 
     @classmethod
@@ -70,15 +75,36 @@ class MTurkError(Exception):
 
     @classmethod
     def no_such_type(cls, type_id: str) -> MTurkError:
+        # The vendor's words (human-nature-lab/breadboard issue #204 quotes one).
         return cls(
             Code.QUALIFICATION_TYPE_DOES_NOT_EXIST,
-            f"Qualification type {type_id} does not exist.",
+            f"QualificationType [{type_id}] does not exist.",
+        )
+
+    @classmethod
+    def no_qualification(cls) -> MTurkError:
+        # The vendor's words (boto issue #3171, Dallinger issue #3331).
+        return cls(
+            Code.QUALIFICATION_DOES_NOT_EXIST, "You requested a Qualification that does not exist."
+        )
+
+    @classmethod
+    def name_taken(cls, existing_type_id: str) -> MTurkError:
+        # The vendor's words and Data (Dallinger issue #3331; a 2015 REST answer quoted in
+        # public code, see README "Error messages").
+        return cls(
+            Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+            "You have already created a QualificationType with this name. A "
+            "QualificationType's name must be unique among all of the QualificationTypes "
+            "created by the same user.",
+            data=(("QualificationTypeId", existing_type_id),),
         )
 
     @classmethod
     def not_owner(cls, type_id: str) -> MTurkError:
+        # The vendor's words for this code (rturk issue #33), then which type, in ours.
         return cls(
             Code.PERMISSION_DENIED,
-            f"You do not have permission to modify qualifications of type {type_id}: "
-            "only the owner of a qualification type may.",
+            "This user is not authorized to perform the requested operation. "
+            f"Only the owner of QualificationType [{type_id}] may.",
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from soap_mturk.domain import system_types
 from soap_mturk.domain.answer_key import parse_answer_key
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import later_than, new_id, utc_now
@@ -144,9 +145,19 @@ def grant(
     return qualification
 
 
+# GetQualificationRequests' SortProperty: the WSDL's two values, and boto 2's default
+# "Expiration" (boto/mturk/connection.py, get_qualification_requests), which the
+# service accepted from scripts that used it; a request has no expiration, so it
+# sorts as SubmitTime.
+REQUEST_SORT = {"QualificationTypeId": "QualificationTypeId", "SubmitTime": "SubmitTime",
+                "Expiration": "SubmitTime"}  # fmt: skip
+
+
 class QualificationService:
     def __init__(self, store: Store):
         self.store = store
+        with store.write() as session:
+            system_types.install(session)
 
     # --- lookups shared by the operations -------------------------------------------
 
@@ -159,6 +170,12 @@ class QualificationService:
 
     def _owned_type(self, session: Session, caller: str, type_id: str) -> QualificationType:
         qtype = self._type(session, type_id)
+        if qtype.is_system:
+            raise MTurkError(
+                Code.PERMISSION_DENIED,
+                f"QualificationType [{type_id}] is supplied by Amazon Mechanical Turk: "
+                "requesters cannot change it or its qualifications.",
+            )
         if qtype.owner != caller:
             raise MTurkError.not_owner(type_id)
         return qtype
@@ -230,11 +247,9 @@ class QualificationService:
         if auto_granted and qtype.auto_granted_value is None:
             qtype.auto_granted_value = 1
         with self.store.write() as session:
-            if session.find_type_by_name(caller, name) is not None:
-                raise MTurkError(
-                    Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
-                    f"You have already created a qualification type named {name!r}.",
-                )
+            existing = session.find_type_by_name(caller, name)
+            if existing is not None:
+                raise MTurkError.name_taken(existing.id)
             session.put_type(qtype)
         return qtype
 
@@ -266,6 +281,10 @@ class QualificationService:
         if test is None and (answer_key is not None or test_duration is not None):
             # The vendor took Test, its duration and its key as one description of the test.
             raise MTurkError.missing("Test")
+        if test is not None and test_duration is None:
+            # "If you are updating the test for a type, you must specify the Test and
+            # TestDurationInSeconds parameters" (reference, UpdateQualificationType).
+            raise MTurkError.missing("TestDurationInSeconds")
         with self.store.write() as session:
             qtype = self._owned_type(session, caller, type_id)
             if test is not None:
@@ -313,9 +332,8 @@ class QualificationService:
             items, total = session.search_types(
                 caller=caller,
                 query=query,
-                # Every type here is requestable (see QualificationType.is_requestable)
-                # but only an active one can be requested now.
-                active_only=must_be_requestable,
+                # Exactly the types whose IsRequestable is true: active, not the system's.
+                requestable_only=must_be_requestable,
                 owned_only=bool(must_be_owned_by_caller),
                 descending=descending,
                 offset=offset,
@@ -324,7 +342,14 @@ class QualificationService:
         return Page(items, total, number)
 
     def dispose_type(self, caller: str, type_id: str | None) -> None:
-        """Remove the type; its pending requests are rejected, as the vendor did."""
+        """Remove the type; its pending requests are rejected, as the vendor did.
+
+        The qualifications already granted stay on record, neither revoked nor
+        deleted: "This operation does not revoke Qualifications already assigned to
+        Workers because the Qualifications might be needed for active HITs"
+        (reference, DisposeQualificationType). The requester's reads of them go
+        through the type, which is gone ("you can no longer use it"), so they answer
+        QualificationTypeDoesNotExist."""
         require(QualificationTypeId=type_id)
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
@@ -377,7 +402,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise self._no_qualification(type_id, subject_id)
+                raise MTurkError.no_qualification()
             if held.status == REVOKED:
                 raise MTurkError(
                     Code.INVALID_QUALIFICATION_STATE,
@@ -387,13 +412,6 @@ class QualificationService:
             session.put_qualification(held)
             return held
 
-    @staticmethod
-    def _no_qualification(type_id: str, subject_id: str) -> MTurkError:
-        return MTurkError(
-            Code.QUALIFICATION_DOES_NOT_EXIST,
-            f"Worker {subject_id} has no qualification of type {type_id}.",
-        )
-
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
         """Anyone who knows both ids may read a score (seed 001)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id)
@@ -401,7 +419,7 @@ class QualificationService:
             self._type(session, type_id)
             held = session.get_qualification(type_id, subject_id)
         if held is None:
-            raise self._no_qualification(type_id, subject_id)
+            raise MTurkError.no_qualification()
         return held
 
     def update_score(
@@ -414,7 +432,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise self._no_qualification(type_id, subject_id)
+                raise MTurkError.no_qualification()
             if held.status != GRANTED:
                 raise MTurkError(
                     Code.INVALID_QUALIFICATION_STATE,
@@ -452,7 +470,7 @@ class QualificationService:
         page_number: int | None = None,
         page_size: int | None = None,
     ) -> Page[QualificationRequest]:
-        check_choice("SortProperty", sort_property, ("QualificationTypeId", "SubmitTime"))
+        check_choice("SortProperty", sort_property, tuple(REQUEST_SORT))
         descending = is_descending(sort_direction)
         number, offset, limit = paging(page_number, page_size)
         with self.store.read() as session:
@@ -462,7 +480,7 @@ class QualificationService:
                 owner=caller,
                 type_id=type_id,
                 status=PENDING,
-                sort_by=sort_property or "SubmitTime",
+                sort_by=REQUEST_SORT[sort_property or "SubmitTime"],
                 descending=descending,
                 offset=offset,
                 limit=limit,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from soap_mturk.domain import system_types
 from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
@@ -70,6 +71,7 @@ class Seeder:
     def reset(self) -> None:
         with self.store.write() as session:
             session.clear_all()
+            system_types.install(session)  # the service's own types are always there
 
     def load(self, seeds: list[SeedType]) -> Seeded:
         seeded = Seeded()

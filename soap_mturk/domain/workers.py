@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from soap_mturk.domain import system_types
 from soap_mturk.domain.answer_key import grade, parse_answers
 from soap_mturk.domain.errors import Code, MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
     GRANTED,
+    Locale,
     Qualification,
     QualificationRequest,
 )
@@ -74,6 +76,19 @@ class WorkerService:
     def __init__(self, store: Store):
         self.store = store
 
+    def set_system_value(
+        self,
+        worker_id: str | None,
+        type_id: str | None,
+        integer_value: int | None = None,
+        locale: Locale | None = None,
+    ) -> Qualification:
+        """The marketplace's part: a worker's approval rate, locale, Masters, ..."""
+        check_worker_id(worker_id)
+        require(QualificationTypeId=type_id)
+        with self.store.write() as session:
+            return system_types.set_value(session, worker_id, type_id, integer_value, locale)
+
     def request_qualification(
         self, worker_id: str | None, type_id: str | None, answer: str | None = None
     ) -> RequestOutcome:
@@ -89,6 +104,12 @@ class WorkerService:
             qtype = session.get_type(type_id)
             if qtype is None:
                 raise MTurkError.no_such_type(type_id)
+            if qtype.is_system:
+                raise MTurkError(
+                    Code.INVALID_QUALIFICATION_TYPE_STATE,
+                    f"QualificationType [{type_id}] is assigned by the system; workers do not"
+                    " request it (IsRequestable false).",
+                )
             if qtype.status != ACTIVE:
                 raise MTurkError(
                     Code.INVALID_QUALIFICATION_TYPE_STATE,

@@ -25,14 +25,16 @@ class Session(Protocol):
         *,
         caller: str,
         query: str | None,
-        active_only: bool,
+        requestable_only: bool,
         owned_only: bool,
         descending: bool,
         offset: int,
         limit: int,
     ) -> tuple[list[QualificationType], int]:
         """Types `caller` may see (its own, or others' active ones), by name; `query`
-        matches name, description or keywords, ignoring case."""
+        matches name, description or keywords, ignoring case; `requestable_only`
+        keeps those whose `is_requestable` is true. A disposed type's qualifications
+        stay: `delete_type` removes the type alone."""
 
     # qualifications
     def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None: ...

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from soap_mturk.domain.model import (
+    SYSTEM_OWNER,
     Locale,
     Qualification,
     QualificationRequest,
@@ -173,17 +174,20 @@ class SQLiteSession:
         )
 
     def delete_type(self, type_id):
-        self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
+        # Its qualifications stay: disposing of a type does not revoke them (reference).
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, caller, query, active_only, owned_only, descending, offset, limit):
+    def search_types(
+        self, *, caller, query, requestable_only, owned_only, descending, offset, limit
+    ):
         clauses = ["(owner = ? OR status = 'Active')"]
         args: list = [caller]
         if owned_only:
             clauses.append("owner = ?")
             args.append(caller)
-        if active_only:
-            clauses.append("status = 'Active'")
+        if requestable_only:  # QualificationType.is_requestable, as SQL
+            clauses.append("status = 'Active' AND owner != ?")
+            args.append(SYSTEM_OWNER)
         if query:
             clauses.append(
                 "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"
