@@ -17,7 +17,7 @@ import uuid
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.rest_support import OWNER, call, rest_emulator, text, vendor_signed  # noqa: F401
+from tests.rest_support import OWNER, call, rest_emulator, text, vendor_signed
 
 boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"

@@ -17,7 +17,7 @@ import pytest
 from soap_mturk.domain import Code, MTurkError, QualificationService
 from soap_mturk.store import open_store
 from tests.lifecycle_support import QUESTION_FORM, Caller, assert_error, new_key, unique
-from tests.rest_support import OWNER, call, rest_emulator, vendor_signed  # noqa: F401
+from tests.rest_support import OWNER, call, rest_emulator, vendor_signed
 
 STAMP = re.compile(r" \((\d{13}) s\)$")
 
