@@ -131,3 +131,32 @@ def test_they_survive_a_reset_and_are_not_the_requesters_types(emulator, control
     assert {t["QualificationTypeId"] for t in state["SystemQualificationTypes"]} == set(
         REFERENCE_IDS
     )
+
+
+def test_a_fixture_sets_workers_system_values(caller, control):
+    loaded = control.load(
+        {
+            "SystemQualifications": [
+                {"SubjectId": "A1FIXTURED", "QualificationTypeId": APPROVAL, "IntegerValue": 99},
+                {"SubjectId": "A1FIXTURED", "QualificationTypeId": LOCALE,
+                 "LocaleValue": {"Country": "DE"}},
+            ]
+        }
+    )  # fmt: skip
+    assert loaded["Loaded"]["SystemQualifications"] == 2
+    assert caller.score(APPROVAL, "A1FIXTURED").IntegerValue == 99
+    assert caller.score(LOCALE, "A1FIXTURED").LocaleValue.Country == "DE"
+
+
+def test_a_fixture_with_a_wrong_system_value_loads_nothing(caller, control):
+    with pytest.raises(ControlError) as refused:
+        control.load(
+            {
+                "SystemQualifications": [
+                    {"SubjectId": "A1HALF", "QualificationTypeId": ADULT, "IntegerValue": 1},
+                    {"SubjectId": "A1HALF", "QualificationTypeId": APPROVAL, "IntegerValue": 300},
+                ]
+            }
+        )
+    assert refused.value.code == Code.PARAMETER_OUT_OF_RANGE
+    assert_error(caller.score(ADULT, "A1HALF"), Code.QUALIFICATION_DOES_NOT_EXIST)

@@ -264,7 +264,7 @@ class ControlApi:
     def load(self, data) -> dict:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
-        seeded = self.seeder.load(fixture.types)
+        seeded = self.seeder.load(fixture.types, fixture.system_values)
         with self._lock:
             for requester in fixture.requesters:
                 if self.requesters.get(requester.access_key) is None:
@@ -276,6 +276,7 @@ class ControlApi:
                 "QualificationTypes": seeded.qualification_types,
                 "Qualifications": seeded.qualifications,
                 "QualificationRequests": seeded.qualification_requests,
+                "SystemQualifications": seeded.system_qualifications,
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
