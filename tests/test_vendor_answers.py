@@ -72,15 +72,15 @@ def test_missing_things_in_the_vendors_words(caller):
     assert message(missing) == "QualificationType [NOSUCHTYPE0000000000] does not exist."
 
 
-def test_another_requesters_change_in_the_vendors_words(caller):
+def test_another_requesters_change_is_refused_naming_the_type(caller):
     type_id = caller.new_type()
     result = caller.one(
         "UpdateQualificationType", key=new_key("other"), QualificationTypeId=type_id,
         Description="not mine",
     )  # fmt: skip
     assert_error(result, Code.PERMISSION_DENIED)
-    assert message(result).startswith(
-        "This user is not authorized to perform the requested operation."
+    assert message(result) == (
+        f"You do not own QualificationType [{type_id}]: only its owner may do this."
     )
 
 

@@ -102,9 +102,10 @@ class MTurkError(Exception):
 
     @classmethod
     def not_owner(cls, type_id: str) -> MTurkError:
-        # The vendor's words for this code (rturk issue #33), then which type, in ours.
+        # Ours: no recorded answer of the vendor's for this code. (rturk issue #33 quotes
+        # "This user is not authorized to perform the requested operation." under the
+        # different code AWS.MechanicalTurk.PermissionDenied, an account-level refusal.)
         return cls(
             Code.PERMISSION_DENIED,
-            "This user is not authorized to perform the requested operation. "
-            f"Only the owner of QualificationType [{type_id}] may.",
+            f"You do not own QualificationType [{type_id}]: only its owner may do this.",
         )
