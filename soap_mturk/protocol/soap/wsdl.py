@@ -72,7 +72,7 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
 
 
 # The vendor's global elements with anonymous types that other elements refer to
-# with ref= (vendor WSDL 2014-08-15, the "Help and related structures" section:
+# with ref= (vendor WSDL 2014-08-15, lines 2178-2290, "Help and related structures":
 # OperationRequest, Request, Errors, HTTPHeaders, Arguments).
 _ANONYMOUS_STRUCTURES = ("OperationRequest", "Request", "Errors", "HTTPHeaders", "Arguments")
 # Types the vendor declares inline in the one element that holds them (Errors/Error,
