@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from soap_mturk.domain import Code, MTurkError
+from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.answer_key import grade, parse_answer_key, parse_answers
 from tests.worker_docs import CHESS_KEY, SCHEMAS, answer_key, answers, key_question
 
@@ -117,9 +117,8 @@ def test_range_mapping_with_inclusive_bounds(chosen, expected):
     ],
 )
 def test_bad_answer_keys_are_refused_with_xml_parse_error(document):
-    with pytest.raises(MTurkError) as refused:
+    with pytest.raises(errors.XMLParseError):
         parse_answer_key(document)
-    assert refused.value.code == Code.XML_PARSE_ERROR
 
 
 def test_answers_with_external_entity_are_refused_without_reading_files():
@@ -128,9 +127,8 @@ def test_answers_with_external_entity_are_refused_without_reading_files():
         f'<QuestionFormAnswers xmlns="{SCHEMAS}QuestionFormAnswers.xsd">'
         "<Answer><QuestionIdentifier>&x;</QuestionIdentifier></Answer></QuestionFormAnswers>"
     )
-    with pytest.raises(MTurkError) as refused:
+    with pytest.raises(errors.XMLParseError) as refused:
         parse_answers(hostile)
-    assert refused.value.code == Code.XML_PARSE_ERROR
     assert "root:" not in refused.value.message
 
 

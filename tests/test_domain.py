@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.domain import MTurkError, QualificationService, Rules, errors
+from soap_mturk.domain.documents import MAX_XML_BYTES
 from soap_mturk.domain.identity import later_than, new_id
 from soap_mturk.domain.model import GRANTED, PENDING, REJECTED, REVOKED, QualificationRequest
-from soap_mturk.domain.qualifications import MAX_PAGE_SIZE, MAX_XML_BYTES
+from soap_mturk.domain.qualifications import MAX_PAGE_SIZE
 from soap_mturk.store import open_store
 from tests.lifecycle_support import ANSWER_KEY, QUESTION_FORM
 
@@ -34,10 +35,9 @@ def make_type(domain, owner=OWNER, name="Type", **fields):
     return domain.create_type(owner, name=name, **fields)
 
 
-def raises(code: str, call, *args, **kwargs) -> MTurkError:
-    with pytest.raises(MTurkError) as caught:
+def raises(error: type[MTurkError], call, *args, **kwargs) -> MTurkError:
+    with pytest.raises(error) as caught:
         call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
     return caught.value
 
 
@@ -81,7 +81,7 @@ def test_later_than_is_strictly_later_within_one_millisecond():
 def test_create_requires_name_description_and_status(domain):
     for missing in ("name", "description", "status"):
         fields = {"name": "n", "description": "d", "status": "Active", missing: None}
-        error = raises(Code.MISSING_PARAMETERS, domain.create_type, OWNER, **fields)
+        error = raises(errors.MissingParameters, domain.create_type, OWNER, **fields)
         assert {"name": "Name", "description": "Description", "status": "QualificationTypeStatus"}[
             missing
         ] in error.message
@@ -89,7 +89,7 @@ def test_create_requires_name_description_and_status(domain):
 
 def test_create_names_are_unique_per_owner(domain):
     make_type(domain, name="Same")
-    raises(Code.QUALIFICATION_TYPE_ALREADY_EXISTS, make_type, domain, name="Same")
+    raises(errors.QualificationTypeAlreadyExists, make_type, domain, name="Same")
     assert make_type(domain, owner=OTHER, name="Same").owner == OTHER
 
 
@@ -113,28 +113,28 @@ def test_update_keeps_auto_granted_value_only_with_auto_grant(domain):
 
 
 def test_test_rules(domain):
-    raises(Code.MISSING_PARAMETERS, make_type, domain, test=QUESTION_FORM)
+    raises(errors.MissingParameters, make_type, domain, test=QUESTION_FORM)
     raises(
-        Code.INVALID_PARAMETER_VALUE,
+        errors.InvalidParameterValue,
         make_type,
         domain,
         test=QUESTION_FORM,
         test_duration=60,
         auto_granted=True,
     )
-    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, answer_key=ANSWER_KEY)
-    raises(Code.XML_PARSE_ERROR, make_type, domain, test="<QuestionForm>", test_duration=60)
-    raises(Code.XML_PARSE_ERROR, make_type, domain, test="<QuestionForm/>", test_duration=60)
-    raises(Code.XML_PARSE_ERROR, make_type, domain, test=ANSWER_KEY, test_duration=60)
+    raises(errors.InvalidParameterValue, make_type, domain, answer_key=ANSWER_KEY)
+    raises(errors.XMLParseError, make_type, domain, test="<QuestionForm>", test_duration=60)
+    raises(errors.XMLParseError, make_type, domain, test="<QuestionForm/>", test_duration=60)
+    raises(errors.XMLParseError, make_type, domain, test=ANSWER_KEY, test_duration=60)
     raises(
-        Code.XML_PARSE_ERROR,
+        errors.XMLParseError,
         make_type,
         domain,
         test=QUESTION_FORM,
         test_duration=60,
         answer_key=QUESTION_FORM,
     )
-    raises(Code.PARAMETER_OUT_OF_RANGE, make_type, domain, test=QUESTION_FORM, test_duration=0)
+    raises(errors.ParameterOutOfRange, make_type, domain, test=QUESTION_FORM, test_duration=0)
     make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
 
 
@@ -147,10 +147,10 @@ def test_test_and_answer_key_are_at_most_65535_bytes(domain):
     assert len(largest.encode()) == MAX_XML_BYTES
     assert make_type(domain, name="largest", test=largest, test_duration=60).test == largest
     too_large = largest.replace("x", "é", 1)  # one more byte in UTF-8
-    raises(Code.INVALID_PARAMETER_VALUE, make_type, domain, test=too_large, test_duration=60)
+    raises(errors.InvalidParameterValue, make_type, domain, test=too_large, test_duration=60)
     key = padded(ANSWER_KEY, MAX_XML_BYTES + 1)
     raises(
-        Code.INVALID_PARAMETER_VALUE,
+        errors.InvalidParameterValue,
         make_type,
         domain,
         name="key",
@@ -169,13 +169,13 @@ def test_every_requester_type_is_requestable(domain):
 def test_update_of_the_test(domain):
     qtype = make_type(domain, test=QUESTION_FORM, test_duration=60, answer_key=ANSWER_KEY)
     # A key or a duration only comes with the test it describes.
-    raises(Code.MISSING_PARAMETERS, domain.update_type, OWNER, qtype.id, answer_key=ANSWER_KEY)
-    raises(Code.MISSING_PARAMETERS, domain.update_type, OWNER, qtype.id, test_duration=30)
+    raises(errors.MissingParameters, domain.update_type, OWNER, qtype.id, answer_key=ANSWER_KEY)
+    raises(errors.MissingParameters, domain.update_type, OWNER, qtype.id, test_duration=30)
     # Resending the test without a key leaves it without one.
     updated = domain.update_type(OWNER, qtype.id, test=QUESTION_FORM, test_duration=30)
     assert (updated.test_duration, updated.answer_key) == (30, None)
     # A type with a test never becomes auto-granted.
-    raises(Code.INVALID_PARAMETER_VALUE, domain.update_type, OWNER, qtype.id, auto_granted=True)
+    raises(errors.InvalidParameterValue, domain.update_type, OWNER, qtype.id, auto_granted=True)
     # Omitted fields are left as they were.
     updated = domain.update_type(OWNER, qtype.id, description="new words")
     assert (updated.test, updated.test_duration, updated.description) == (
@@ -189,7 +189,7 @@ def test_update_of_the_test(domain):
 def test_a_failed_update_changes_nothing(domain):
     qtype = make_type(domain, auto_granted=True)
     raises(
-        Code.INVALID_PARAMETER_VALUE,
+        errors.InvalidParameterValue,
         domain.update_type,
         OWNER,
         qtype.id,
@@ -202,16 +202,16 @@ def test_a_failed_update_changes_nothing(domain):
 
 def test_only_the_owner_updates_or_disposes(domain):
     qtype = make_type(domain)
-    raises(Code.PERMISSION_DENIED, domain.update_type, OTHER, qtype.id, description="x")
-    raises(Code.PERMISSION_DENIED, domain.dispose_type, OTHER, qtype.id)
+    raises(errors.PermissionDenied, domain.update_type, OTHER, qtype.id, description="x")
+    raises(errors.PermissionDenied, domain.dispose_type, OTHER, qtype.id)
     domain.dispose_type(OWNER, qtype.id)
-    raises(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST, domain.get_type, OWNER, qtype.id)
+    raises(errors.QualificationTypeDoesNotExist, domain.get_type, OWNER, qtype.id)
 
 
 def test_retry_delay_can_be_added_but_not_negative(domain):
     qtype = make_type(domain)
     assert domain.update_type(OWNER, qtype.id, retry_delay=3600).retry_delay == 3600
-    raises(Code.PARAMETER_OUT_OF_RANGE, domain.update_type, OWNER, qtype.id, retry_delay=-1)
+    raises(errors.ParameterOutOfRange, domain.update_type, OWNER, qtype.id, retry_delay=-1)
 
 
 # --- search ------------------------------------------------------------------------------
@@ -246,10 +246,10 @@ def test_search(domain):
     assert found(query="GREEK") == (["delta"], 1, 1)
     assert found(query="a type", must_be_owned_by_caller=True)[1] == 5
     assert found(query="100%") == ([], 0, 1)  # LIKE wildcards are literal
-    raises(Code.MISSING_PARAMETERS, domain.search_types, OWNER, must_be_requestable=None)
-    raises(Code.INVALID_PARAMETER_VALUE, found, sort_property="CreationTime")
-    raises(Code.PARAMETER_OUT_OF_RANGE, found, page_size=101)
-    raises(Code.PARAMETER_OUT_OF_RANGE, found, page_number=0)
+    raises(errors.MissingParameters, domain.search_types, OWNER, must_be_requestable=None)
+    raises(errors.InvalidParameterValue, found, sort_property="CreationTime")
+    raises(errors.ParameterOutOfRange, found, page_size=101)
+    raises(errors.ParameterOutOfRange, found, page_number=0)
 
 
 # --- qualifications ----------------------------------------------------------------------
@@ -258,10 +258,10 @@ def test_search(domain):
 def test_assign_defaults_to_one_and_refuses_a_held_qualification(domain):
     qtype = make_type(domain)
     assert domain.assign(OWNER, qtype.id, WORKER).integer_value == 1
-    raises(Code.QUALIFICATION_ALREADY_EXISTS, domain.assign, OWNER, qtype.id, WORKER, 5)
-    raises(Code.PERMISSION_DENIED, domain.assign, OTHER, qtype.id, "AANOTHER")
-    raises(Code.PARAMETER_OUT_OF_RANGE, domain.assign, OWNER, qtype.id, "AANOTHER", 2**31)
-    raises(Code.MISSING_PARAMETERS, domain.assign, OWNER, qtype.id, "")
+    raises(errors.QualificationAlreadyExists, domain.assign, OWNER, qtype.id, WORKER, 5)
+    raises(errors.PermissionDenied, domain.assign, OTHER, qtype.id, "AANOTHER")
+    raises(errors.ParameterOutOfRange, domain.assign, OWNER, qtype.id, "AANOTHER", 2**31)
+    raises(errors.MissingParameters, domain.assign, OWNER, qtype.id, "")
 
 
 def test_revoke_then_assign_again_grants_with_a_later_time(domain):
@@ -269,26 +269,40 @@ def test_revoke_then_assign_again_grants_with_a_later_time(domain):
     first = domain.assign(OWNER, qtype.id, WORKER, 10)
     revoked = domain.revoke(OWNER, qtype.id, WORKER, "reason")
     assert revoked.status == REVOKED
-    assert domain.get_score(OTHER, qtype.id, WORKER).status == REVOKED
-    raises(Code.INVALID_QUALIFICATION_STATE, domain.revoke, OWNER, qtype.id, WORKER)
-    raises(Code.INVALID_QUALIFICATION_STATE, domain.update_score, OWNER, qtype.id, WORKER, 3)
+    assert domain.get_score(OWNER, qtype.id, WORKER).status == REVOKED
+    raises(errors.InvalidQualificationState, domain.revoke, OWNER, qtype.id, WORKER)
+    raises(errors.InvalidQualificationState, domain.update_score, OWNER, qtype.id, WORKER, 3)
     again = domain.assign(OWNER, qtype.id, WORKER, 20)
     assert (again.status, again.integer_value) == (GRANTED, 20)
     assert again.grant_time > first.grant_time
     assert again.grant_time.utcoffset() == timedelta(0)
 
 
-def test_scores_are_updated_by_the_owner_and_read_by_anyone(domain):
+def test_scores_are_updated_and_read_by_the_owner(domain):
     qtype = make_type(domain)
     domain.assign(OWNER, qtype.id, WORKER, 10)
     domain.update_score(OWNER, qtype.id, WORKER, 70)
-    assert domain.get_score(OTHER, qtype.id, WORKER).integer_value == 70
-    raises(Code.PERMISSION_DENIED, domain.update_score, OTHER, qtype.id, WORKER, 1)
-    raises(Code.QUALIFICATION_DOES_NOT_EXIST, domain.update_score, OWNER, qtype.id, "ANEVER", 1)
-    raises(Code.QUALIFICATION_DOES_NOT_EXIST, domain.get_score, OTHER, qtype.id, "ANEVER")
-    raises(Code.MISSING_PARAMETERS, domain.update_score, OWNER, qtype.id, WORKER, None)
-    raises(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST, domain.get_score, OTHER, "NOPE", WORKER)
-    assert domain.get_score(OTHER, qtype.id, WORKER).integer_value == 70
+    assert domain.get_score(OWNER, qtype.id, WORKER).integer_value == 70
+    raises(errors.PermissionDenied, domain.update_score, OTHER, qtype.id, WORKER, 1)
+    raises(errors.PermissionDenied, domain.get_score, OTHER, qtype.id, WORKER)
+    raises(errors.QualificationDoesNotExist, domain.update_score, OWNER, qtype.id, "ANEVER", 1)
+    raises(errors.QualificationDoesNotExist, domain.get_score, OWNER, qtype.id, "ANEVER")
+    raises(errors.MissingParameters, domain.update_score, OWNER, qtype.id, WORKER, None)
+    raises(errors.QualificationTypeDoesNotExist, domain.get_score, OTHER, "NOPE", WORKER)
+    assert domain.get_score(OWNER, qtype.id, WORKER).integer_value == 70
+
+
+def test_under_first_generation_rules_anyone_with_the_ids_reads_a_score(domain):
+    """Seed 001: anyone who knows the type and worker ids may read the score; only
+    the owner may still change it. The same store, under other rules."""
+    qtype = make_type(domain)
+    domain.assign(OWNER, qtype.id, WORKER, 10)
+    first_generation = domain.under(Rules(anyone_may_read_scores=True))
+    assert first_generation.store is domain.store
+    assert first_generation.get_score(OTHER, qtype.id, WORKER).integer_value == 10
+    raises(errors.PermissionDenied, first_generation.update_score, OTHER, qtype.id, WORKER, 1)
+    raises(errors.PermissionDenied, domain.get_score, OTHER, qtype.id, WORKER)
+    assert domain.under(domain.rules) is domain
 
 
 def test_list_qualifications_by_status_for_the_owner_only(domain):
@@ -304,7 +318,7 @@ def test_list_qualifications_by_status_for_the_owner_only(domain):
     assert sorted(q.subject_id for q in revoked.items) == ["AW00", "AW01", "AW02"]
     page2 = domain.list_qualifications(OWNER, qtype.id, page_size=5, page_number=2)
     assert (len(page2.items), page2.total, page2.number) == (4, 9, 2)
-    raises(Code.PERMISSION_DENIED, domain.list_qualifications, OTHER, qtype.id)
+    raises(errors.PermissionDenied, domain.list_qualifications, OTHER, qtype.id)
 
 
 # --- qualification requests -----------------------------------------------------------
@@ -327,7 +341,7 @@ def test_requests_pending_only_sorted_and_owned(domain, store):
     assert listed(page_size=1, page_number=3) == [new]
     domain.reject_request(OWNER, mid, "no")
     assert listed() == [old, new]
-    raises(Code.PERMISSION_DENIED, domain.list_requests, OWNER, theirs.id)
+    raises(errors.PermissionDenied, domain.list_requests, OWNER, theirs.id)
 
 
 def test_grant_and_reject(domain, store):
@@ -335,15 +349,15 @@ def test_grant_and_reject(domain, store):
     granted = file_request(store, qtype.id, "AGRANTED")
     rejected = file_request(store, qtype.id, "AREJECTED")
     domain.grant_request(OWNER, granted, 95)
-    assert domain.get_score(OTHER, qtype.id, "AGRANTED").integer_value == 95
+    assert domain.get_score(OWNER, qtype.id, "AGRANTED").integer_value == 95
     assert request_status(store, granted) == GRANTED
-    raises(Code.INVALID_QUALIFICATION_REQUEST_STATE, domain.grant_request, OWNER, granted)
-    raises(Code.INVALID_QUALIFICATION_REQUEST_STATE, domain.reject_request, OWNER, granted)
-    raises(Code.PERMISSION_DENIED, domain.reject_request, OTHER, rejected)
+    raises(errors.InvalidQualificationRequestState, domain.grant_request, OWNER, granted)
+    raises(errors.InvalidQualificationRequestState, domain.reject_request, OWNER, granted)
+    raises(errors.PermissionDenied, domain.reject_request, OTHER, rejected)
     domain.reject_request(OWNER, rejected)
     assert request_status(store, rejected) == REJECTED
-    raises(Code.QUALIFICATION_DOES_NOT_EXIST, domain.get_score, OTHER, qtype.id, "AREJECTED")
-    raises(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST, domain.grant_request, OWNER, "NOPE")
+    raises(errors.QualificationDoesNotExist, domain.get_score, OWNER, qtype.id, "AREJECTED")
+    raises(errors.QualificationRequestDoesNotExist, domain.grant_request, OWNER, "NOPE")
 
 
 def test_granting_a_request_changes_an_assigned_score(domain, store):
@@ -365,4 +379,4 @@ def test_dispose_rejects_every_pending_request(domain, store):
     domain.dispose_type(OWNER, qtype.id)
     assert {request_status(store, i) for i in ids} == {REJECTED}
     assert request_status(store, kept) == PENDING
-    raises(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST, domain.grant_request, OWNER, ids[0])
+    raises(errors.QualificationRequestDoesNotExist, domain.grant_request, OWNER, ids[0])

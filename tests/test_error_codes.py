@@ -12,7 +12,7 @@ import pytest
 from zeep import xsd
 
 import soap_mturk.domain
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from tests.lifecycle_support import (
     ANSWER_KEY,
     QUESTION_FORM,
@@ -59,37 +59,37 @@ def revoked(c: Caller) -> str:
 # --- AWS.MissingParameters -------------------------------------------------------------
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def create_without_description(c, store):
     return create(c, Description=None)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def create_without_status(c, store):
     return create(c, QualificationTypeStatus=None)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def create_without_name(c, store):
     return create(c, Name=xsd.SkipValue)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def create_with_test_but_no_duration(c, store):
     return create(c, Test=QUESTION_FORM)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def update_score_without_integer_value(c, store):
     return c.one("UpdateQualificationScore", QualificationTypeId=held(c), SubjectId=WORKER)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def search_without_must_be_requestable(c, store):
     return c.one("SearchQualificationTypes", MustBeRequestable=xsd.SkipValue)
 
 
-@case(Code.MISSING_PARAMETERS)
+@case(errors.MissingParameters.code)
 def update_type_duration_without_test(c, store):
     return c.one(
         "UpdateQualificationType", QualificationTypeId=c.new_type(), TestDurationInSeconds=30
@@ -99,29 +99,29 @@ def update_type_duration_without_test(c, store):
 # --- AWS.ParameterOutOfRange -----------------------------------------------------------
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def search_page_size_zero(c, store):
     return c.one("SearchQualificationTypes", MustBeRequestable=False, PageSize=0)
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def search_page_size_101(c, store):
     return c.one("SearchQualificationTypes", MustBeRequestable=False, PageSize=101)
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def list_qualifications_page_number_zero(c, store):
     return c.one(
         "GetQualificationsForQualificationType", QualificationTypeId=c.new_type(), PageNumber=0
     )
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def list_requests_page_size_101(c, store):
     return c.one("GetQualificationRequests", PageSize=101)
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def assign_integer_value_beyond_xs_int(c, store):
     # zeep sends the number as written; the contract's xs:int cannot hold it.
     return c.one(
@@ -132,7 +132,7 @@ def assign_integer_value_beyond_xs_int(c, store):
     )
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def update_score_below_xs_int(c, store):
     return c.one(
         "UpdateQualificationScore",
@@ -142,12 +142,12 @@ def update_score_below_xs_int(c, store):
     )
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def create_negative_retry_delay(c, store):
     return create(c, RetryDelayInSeconds=-1)
 
 
-@case(Code.PARAMETER_OUT_OF_RANGE)
+@case(errors.ParameterOutOfRange.code)
 def create_zero_test_duration(c, store):
     return create(c, Test=QUESTION_FORM, TestDurationInSeconds=0)
 
@@ -155,45 +155,45 @@ def create_zero_test_duration(c, store):
 # --- InvalidParameterValue -------------------------------------------------------------
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def create_with_unknown_status(c, store):
     return create(c, QualificationTypeStatus="Dormant")
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def search_with_unknown_sort_direction(c, store):
     return c.one("SearchQualificationTypes", MustBeRequestable=False, SortDirection="Sideways")
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def list_qualifications_with_unknown_status(c, store):
     return c.one(
         "GetQualificationsForQualificationType", QualificationTypeId=c.new_type(), Status="Pending"
     )
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def list_requests_with_unknown_sort_property(c, store):
     return c.one("GetQualificationRequests", SortProperty="Name")
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def create_test_with_auto_granted(c, store):
     return create(c, Test=QUESTION_FORM, TestDurationInSeconds=60, AutoGranted=True)
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def update_type_with_test_to_auto_granted(c, store):
     type_id = c.new_type(Test=QUESTION_FORM, TestDurationInSeconds=60)
     return c.one("UpdateQualificationType", QualificationTypeId=type_id, AutoGranted=True)
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def create_answer_key_without_test(c, store):
     return create(c, AnswerKey=ANSWER_KEY)
 
 
-@case(Code.INVALID_PARAMETER_VALUE)
+@case(errors.InvalidParameterValue.code)
 def create_with_test_over_65535_bytes(c, store):
     comment = "<!-- " + "x" * 65535 + " -->"
     test = QUESTION_FORM.replace("<Question>", comment + "<Question>", 1)
@@ -203,12 +203,12 @@ def create_with_test_over_65535_bytes(c, store):
 # --- XMLParseError -----------------------------------------------------------------------
 
 
-@case(Code.XML_PARSE_ERROR)
+@case(errors.XMLParseError.code)
 def create_with_malformed_test(c, store):
     return create(c, Test="<QuestionForm><Question>", TestDurationInSeconds=60)
 
 
-@case(Code.XML_PARSE_ERROR)
+@case(errors.XMLParseError.code)
 def update_with_malformed_answer_key(c, store):
     return c.one(
         "UpdateQualificationType",
@@ -219,7 +219,7 @@ def update_with_malformed_answer_key(c, store):
     )
 
 
-@case(Code.XML_PARSE_ERROR)
+@case(errors.XMLParseError.code)
 def create_with_external_question_as_test(c, store):
     external = (
         '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
@@ -229,7 +229,7 @@ def create_with_external_question_as_test(c, store):
     return create(c, Test=external, TestDurationInSeconds=60)
 
 
-@case(Code.XML_PARSE_ERROR)
+@case(errors.XMLParseError.code)
 def create_with_question_form_outside_its_namespace(c, store):
     return create(
         c, Test=QUESTION_FORM.replace(' xmlns="', ' xmlns:other="'), TestDurationInSeconds=60
@@ -239,39 +239,39 @@ def create_with_question_form_outside_its_namespace(c, store):
 # --- missing objects ---------------------------------------------------------------------
 
 
-@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+@case(errors.QualificationTypeDoesNotExist.code)
 def get_unknown_type(c, store):
     return c.one("GetQualificationType", QualificationTypeId=NO_TYPE)
 
 
-@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+@case(errors.QualificationTypeDoesNotExist.code)
 def read_score_of_unknown_type(c, store):
     return c.one("GetQualificationScore", QualificationTypeId=NO_TYPE, SubjectId=WORKER)
 
 
-@case(Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+@case(errors.QualificationTypeDoesNotExist.code)
 def dispose_twice(c, store):
     type_id = c.new_type()
     c.ok("DisposeQualificationType", QualificationTypeId=type_id)
     return c.one("DisposeQualificationType", QualificationTypeId=type_id)
 
 
-@case(Code.QUALIFICATION_DOES_NOT_EXIST)
+@case(errors.QualificationDoesNotExist.code)
 def read_score_never_held(c, store):
     return c.one("GetQualificationScore", QualificationTypeId=c.new_type(), SubjectId=WORKER)
 
 
-@case(Code.QUALIFICATION_DOES_NOT_EXIST)
+@case(errors.QualificationDoesNotExist.code)
 def revoke_never_held(c, store):
     return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=c.new_type())
 
 
-@case(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST)
+@case(errors.QualificationRequestDoesNotExist.code)
 def grant_unknown_request(c, store):
     return c.one("GrantQualification", QualificationRequestId="NOSUCHREQUEST00000000000000000")
 
 
-@case(Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST)
+@case(errors.QualificationRequestDoesNotExist.code)
 def reject_unknown_request(c, store):
     return c.one("RejectQualificationRequest", QualificationRequestId="NOSUCHREQUEST0000000000")
 
@@ -279,12 +279,12 @@ def reject_unknown_request(c, store):
 # --- wrong state -------------------------------------------------------------------------
 
 
-@case(Code.INVALID_QUALIFICATION_STATE)
+@case(errors.InvalidQualificationState.code)
 def revoke_twice(c, store):
     return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=revoked(c))
 
 
-@case(Code.INVALID_QUALIFICATION_STATE)
+@case(errors.InvalidQualificationState.code)
 def update_score_of_revoked(c, store):
     return c.one(
         "UpdateQualificationScore",
@@ -294,21 +294,21 @@ def update_score_of_revoked(c, store):
     )
 
 
-@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+@case(errors.InvalidQualificationRequestState.code)
 def grant_twice(c, store):
     request_id = file_request(store, c.new_type(), WORKER)
     c.ok("GrantQualification", QualificationRequestId=request_id)
     return c.one("GrantQualification", QualificationRequestId=request_id)
 
 
-@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+@case(errors.InvalidQualificationRequestState.code)
 def reject_after_reject(c, store):
     request_id = file_request(store, c.new_type(), WORKER)
     c.ok("RejectQualificationRequest", QualificationRequestId=request_id, Reason="no")
     return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
 
 
-@case(Code.INVALID_QUALIFICATION_REQUEST_STATE)
+@case(errors.InvalidQualificationRequestState.code)
 def grant_after_reject(c, store):
     request_id = file_request(store, c.new_type(), WORKER)
     c.ok("RejectQualificationRequest", QualificationRequestId=request_id)
@@ -318,14 +318,14 @@ def grant_after_reject(c, store):
 # --- duplicates --------------------------------------------------------------------------
 
 
-@case(Code.QUALIFICATION_TYPE_ALREADY_EXISTS)
+@case(errors.QualificationTypeAlreadyExists.code)
 def create_same_name_twice(c, store):
     name = unique("twice")
     c.new_type(Name=name)
     return create(c, Name=name)
 
 
-@case(Code.QUALIFICATION_ALREADY_EXISTS)
+@case(errors.QualificationAlreadyExists.code)
 def assign_twice(c, store):
     return c.one("AssignQualification", QualificationTypeId=held(c), WorkerId=WORKER)
 
@@ -340,38 +340,38 @@ def others_type(c: Caller) -> str:
     return type_id
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def assign_others_type(c, store):
     return c.one("AssignQualification", QualificationTypeId=others_type(c), WorkerId="AOTHER")
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def revoke_others_type(c, store):
     return c.one("RevokeQualification", SubjectId=WORKER, QualificationTypeId=others_type(c))
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def dispose_others_type(c, store):
     return c.one("DisposeQualificationType", QualificationTypeId=others_type(c))
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def list_qualifications_of_others_type(c, store):
     return c.one("GetQualificationsForQualificationType", QualificationTypeId=others_type(c))
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def list_requests_of_others_type(c, store):
     return c.one("GetQualificationRequests", QualificationTypeId=others_type(c))
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def grant_request_of_others_type(c, store):
     request_id = file_request(store, others_type(c), "AREQUESTER")
     return c.one("GrantQualification", QualificationRequestId=request_id)
 
 
-@case(Code.PERMISSION_DENIED)
+@case(errors.PermissionDenied.code)
 def reject_request_of_others_type(c, store):
     request_id = file_request(store, others_type(c), "AREQUESTER")
     return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
@@ -382,20 +382,37 @@ def test_error_case(service, emulator, code, name, run):
     assert_error(run(Caller(service), emulator.app.store), code)
 
 
+_HELPERS = {
+    "missing": "MissingParameters",
+    "invalid": "InvalidParameterValue",
+    "out_of_range": "ParameterOutOfRange",
+    "no_such_type": "QualificationTypeDoesNotExist",
+    "not_owner": "PermissionDenied",
+    "name_taken": "QualificationTypeAlreadyExists",
+}
+
+
 def domain_codes() -> set[str]:
-    """The codes the domain package can raise, read from its source."""
+    """The codes the domain package can raise, read from its source: its error
+    classes raised by name, and MTurkError's helpers that make them."""
     folder = Path(soap_mturk.domain.__file__).parent
     names = set()
     for source in folder.glob("*.py"):
-        names |= set(re.findall(r"\bCode\.([A-Z_]+)\b", source.read_text(encoding="utf-8")))
-    return {getattr(Code, name) for name in names}
+        if source.name == "errors.py":  # where the classes are declared, not raised
+            continue
+        text = source.read_text(encoding="utf-8")
+        names |= set(re.findall(r"\berrors\.([A-Za-z]+)\(", text))
+        names |= {_HELPERS[h] for h in re.findall(r"MTurkError\.([a-z_]+)\(", text)}
+    return {getattr(errors, name).code for name in names}
 
 
 def worker_side_codes() -> set[str]:
     """Codes only the worker side raises: no Requester operation reaches them, so
     test_worker_requests.py asserts them through the control API and the CLI."""
     text = (Path(__file__).parent / "test_worker_requests.py").read_text(encoding="utf-8")
-    return {getattr(Code, name) for name in re.findall(r"== Code\.([A-Z_]+)", text)}
+    return {
+        getattr(errors, name).code for name in re.findall(r"== errors\.([A-Za-z]+)\.code", text)
+    }
 
 
 def test_every_domain_code_is_reached():

@@ -201,13 +201,14 @@ def test_b_does_not_see_a_requests(service, world):
 # --- what B may do ------------------------------------------------------------------------------
 
 
-def test_b_reads_a_score(service, world):
+def test_b_may_not_read_a_score(service, world):
+    """Only the owner of a type reads its workers' scores (2014-08-15 reference; the
+    first generation's rule, where anyone could, is in test_versions.py)."""
     read = service.GetQualificationScore(
         **signed(B), Request=[{"QualificationTypeId": world.plain, "SubjectId": WORKER}]
     )
-    qualification = read.Qualification[0]
-    assert qualification.Request.IsValid == "True"
-    assert (qualification.SubjectId, qualification.IntegerValue) == (WORKER, 10)
+    denied(read.Qualification[0])
+    assert a_score(service, world.plain).IntegerValue == 10
 
 
 def _found(service, key, world, **criteria) -> set[str]:
@@ -239,8 +240,8 @@ def test_b_refused_for_a_type_and_served_for_its_own_in_one_batch(service, world
         **signed(B),
         Request=[
             {
-                # Without the world's marker: the search tests must not find it.
-                "Name": f"Isolation B's own {uuid.uuid4().hex}",
+                # not under the world's marker: the searches above count A's types only
+                "Name": f"Isolation B's own {uuid.uuid4()}",
                 "Description": "B's own",
                 "QualificationTypeStatus": "Active",
             }

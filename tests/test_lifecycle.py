@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from soap_mturk.api.schema import ECHOED_REQUESTS
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from tests.lifecycle_support import (
     ANSWER_KEY,
     QUESTION_FORM,
@@ -60,12 +60,15 @@ def test_whole_lifecycle(caller):
     assert_utc(first.GrantTime)
     grant_time_text = caller.last_response_xml().findtext(".//{*}GrantTime")
     assert grant_time_text.endswith("Z"), grant_time_text
-    assert caller.score(type_id, WORKER, key=other).IntegerValue == 10  # anyone may read
+    # Only the owner reads a score (2014-08-15 reference; older rules: test_versions.py).
+    assert codes(caller.score(type_id, WORKER, key=other)) == [
+        "AWS.MechanicalTurk.PermissionDeniedException"
+    ]
 
     assert caller.ok(
         "UpdateQualificationScore", QualificationTypeId=type_id, SubjectId=WORKER, IntegerValue=70
     )
-    assert caller.score(type_id, WORKER, key=other).IntegerValue == 70
+    assert caller.score(type_id, WORKER).IntegerValue == 70
 
     refused = caller.one(
         "UpdateQualificationScore",
@@ -74,18 +77,18 @@ def test_whole_lifecycle(caller):
         SubjectId=WORKER,
         IntegerValue=5,
     )
-    assert_error(refused, Code.PERMISSION_DENIED)
+    assert_error(refused, errors.PermissionDenied.code)
     never = caller.one(
         "UpdateQualificationScore",
         QualificationTypeId=type_id,
         SubjectId=NEVER_HELD,
         IntegerValue=5,
     )
-    assert_error(never, Code.QUALIFICATION_DOES_NOT_EXIST)
+    assert_error(never, errors.QualificationDoesNotExist.code)
     assert caller.score(type_id, WORKER).IntegerValue == 70
 
     caller.ok("RevokeQualification", SubjectId=WORKER, QualificationTypeId=type_id, Reason="test")
-    revoked = caller.score(type_id, WORKER, key=other)
+    revoked = caller.score(type_id, WORKER)
     assert revoked.Request.IsValid == "True"
     assert revoked.Status == "Revoked"
 
@@ -97,8 +100,8 @@ def test_whole_lifecycle(caller):
 
     caller.ok("DisposeQualificationType", QualificationTypeId=type_id)
     gone = caller.one("GetQualificationType", QualificationTypeId=type_id)
-    assert_error(gone, Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
-    assert_error(caller.score(type_id, WORKER), Code.QUALIFICATION_TYPE_DOES_NOT_EXIST)
+    assert_error(gone, errors.QualificationTypeDoesNotExist.code)
+    assert_error(caller.score(type_id, WORKER), errors.QualificationTypeDoesNotExist.code)
     # Each of the calls above carried a RequestId of its own.
     assert len(caller.request_ids) == caller.calls == 16
 
@@ -137,7 +140,7 @@ def test_update_type_changes_only_what_is_sent(caller):
         QualificationTypeId=type_id,
         Description="not yours",
     )
-    assert_error(refused, Code.PERMISSION_DENIED)
+    assert_error(refused, errors.PermissionDenied.code)
 
 
 def test_name_is_free_again_after_dispose_and_unique_per_requester(caller):
@@ -161,7 +164,7 @@ def test_batch_with_a_failing_member_answers_in_order_and_applies_the_others(cal
         {"QualificationTypeId": type_id, "WorkerId": "AWORKERTHREE", "IntegerValue": 3},
     )
     assert [r.Request.IsValid for r in assigned] == ["True", "False", "True"]
-    assert codes(assigned[1]) == [Code.QUALIFICATION_TYPE_DOES_NOT_EXIST]
+    assert codes(assigned[1]) == [errors.QualificationTypeDoesNotExist.code]
 
     updated = caller.results(
         "UpdateQualificationScore",
@@ -170,7 +173,7 @@ def test_batch_with_a_failing_member_answers_in_order_and_applies_the_others(cal
         {"QualificationTypeId": type_id, "SubjectId": "AWORKERTHREE", "IntegerValue": 13},
     )
     assert [r.Request.IsValid for r in updated] == ["True", "False", "True"]
-    assert codes(updated[1]) == [Code.QUALIFICATION_DOES_NOT_EXIST]
+    assert codes(updated[1]) == [errors.QualificationDoesNotExist.code]
 
     scores = caller.results(
         "GetQualificationScore",
@@ -181,7 +184,7 @@ def test_batch_with_a_failing_member_answers_in_order_and_applies_the_others(cal
     )
     assert [s.SubjectId for s in scores] == ["AWORKERONE", None, "AWORKERTHREE"]
     assert [s.IntegerValue for s in scores] == [11, None, 13]
-    assert codes(scores[1]) == [Code.QUALIFICATION_DOES_NOT_EXIST]
+    assert codes(scores[1]) == [errors.QualificationDoesNotExist.code]
 
 
 def test_batch_of_creates_with_a_duplicate_name_in_the_middle(caller):
@@ -194,14 +197,14 @@ def test_batch_of_creates_with_a_duplicate_name_in_the_middle(caller):
         ),
     )
     assert [c.Request.IsValid for c in created] == ["True", "False", "True"]
-    assert codes(created[1]) == [Code.QUALIFICATION_TYPE_ALREADY_EXISTS]
+    assert codes(created[1]) == [errors.QualificationTypeAlreadyExists.code]
     assert [c.Name for c in created] == [names[0], None, names[1]]
 
 
 def test_call_without_any_request_element_reports_missing_parameters(caller):
     response = caller.call("GetQualificationScore")
     (result,) = response.Qualification
-    assert_error(result, Code.MISSING_PARAMETERS)
+    assert_error(result, errors.MissingParameters.code)
 
 
 # --- the Request response group ----------------------------------------------------------
@@ -244,7 +247,7 @@ def test_response_group_request_echoes_the_request(caller):
         QualificationTypeId=type_id,
         ResponseGroup=["Request"],
     )
-    assert_error(failed, Code.QUALIFICATION_DOES_NOT_EXIST)
+    assert_error(failed, errors.QualificationDoesNotExist.code)
     assert failed.Request.RevokeQualificationRequest.SubjectId == NEVER_HELD
 
 

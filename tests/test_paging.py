@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from soap_mturk.domain.model import REJECTED
 from tests.lifecycle_support import (
     QUESTION_FORM,
@@ -227,7 +227,7 @@ def test_grant_creates_the_qualification_with_the_value_and_leaves_the_list(call
     assert caller.score(second, "AWORKERMID").IntegerValue == 1
     assert request_ids(caller.ok("GetQualificationRequests")) == [ids["new"]]
     again = caller.one("GrantQualification", QualificationRequestId=ids["old"])
-    assert_error(again, Code.INVALID_QUALIFICATION_REQUEST_STATE)
+    assert_error(again, errors.InvalidQualificationRequestState.code)
 
 
 def test_grant_regrants_a_revoked_qualification_with_a_new_grant_time(caller, store):
@@ -252,7 +252,7 @@ def test_reject_removes_the_request_and_leaves_held_qualifications(caller, filed
         rejected = session.get_request(ids["new"])
     assert (rejected.status, rejected.reason) == (REJECTED, "not now")
     twice = caller.one("RejectQualificationRequest", QualificationRequestId=ids["new"])
-    assert_error(twice, Code.INVALID_QUALIFICATION_REQUEST_STATE)
+    assert_error(twice, errors.InvalidQualificationRequestState.code)
 
 
 def test_dispose_rejects_pending_requests(caller, filed, store):

@@ -4,12 +4,16 @@ worker's values for them through the control API, as the marketplace did."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from lxml import etree
 
 from soap_mturk.control.client import ControlClient, ControlError
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from soap_mturk.domain.system_types import SYSTEM_TYPES
-from tests.lifecycle_support import Caller, assert_error, unique
+from tests.lifecycle_support import Caller, assert_error
+from tests.rest_support import OWNER, call, rest_emulator, vendor_signed
 
 APPROVAL, LOCALE, ADULT = "000000000000000000L0", "00000000000000000071", "00000000000000000060"
 REFERENCE_IDS = {  # reference lines 9670-9760: id -> name
@@ -79,37 +83,55 @@ def test_search_finds_them_only_when_requestable_is_not_required(caller):
 )
 def test_requesters_cannot_change_them(caller, operation, request_):
     result = caller.one(operation, QualificationTypeId=APPROVAL, **request_)
-    assert_error(result, Code.PERMISSION_DENIED)
+    assert_error(result, errors.PermissionDenied.code)
     still = caller.ok("GetQualificationType", QualificationTypeId=APPROVAL)
     assert still.Description == SYSTEM_TYPES[APPROVAL].description
 
 
-def test_workers_values_set_by_control_are_read_with_get_qualification_score(caller, control):
-    worker = unique("A").replace(" ", "")[:20].upper()
+def values(control, type_id: str) -> dict:
+    """The workers' values of a system type, as the control API's state lists them."""
+    listed = {t["QualificationTypeId"]: t for t in control.state()["SystemQualificationTypes"]}
+    return {q["SubjectId"]: q for q in listed[type_id]["Qualifications"]}
+
+
+def test_workers_values_set_by_control_are_held(caller, control):
+    worker = "A" + uuid.uuid4().hex[:15].upper()
     control.set_system_qualification(worker, APPROVAL, 97)
     control.set_system_qualification(worker, LOCALE, locale={"Country": "US", "Subdivision": "CA"})
-    rate = caller.score(APPROVAL, worker)
-    assert (rate.Request.IsValid, rate.IntegerValue, rate.Status) == ("True", 97, "Granted")
-    where = caller.score(LOCALE, worker)
-    assert (where.LocaleValue.Country, where.LocaleValue.Subdivision) == ("US", "CA")
-    assert where.IntegerValue is None
+    assert values(control, APPROVAL)[worker]["IntegerValue"] == 97
+    assert values(control, LOCALE)[worker]["LocaleValue"] == {"Country": "US", "Subdivision": "CA"}
     control.set_system_qualification(worker, APPROVAL, 88)  # the marketplace moves it
-    assert caller.score(APPROVAL, worker).IntegerValue == 88
-    listed = {t["QualificationTypeId"]: t for t in control.state()["SystemQualificationTypes"]}
-    assert {q["SubjectId"]: q["IntegerValue"] for q in listed[APPROVAL]["Qualifications"]}[
-        worker
-    ] == 88
+    assert values(control, APPROVAL)[worker]["IntegerValue"] == 88
+    # From 2006-08-23 on, only a type's owner reads its scores (reference,
+    # GetQualificationScore), and no requester owns the system's types.
+    assert_error(caller.score(APPROVAL, worker), errors.PermissionDenied.code)
+
+
+def test_the_first_generation_reads_a_workers_system_value(rest_emulator):
+    """Seed 001's generation let anyone who knew the ids read a score: there, a
+    requester reads a worker's approval rate (as `Value`)."""
+    worker = "A" + uuid.uuid4().hex[:15].upper()
+    ControlClient(rest_emulator.base_url).set_system_qualification(worker, APPROVAL, 93)
+    params = vendor_signed(
+        OWNER, "GetQualificationScore", Version="2005-10-01", QualificationTypeId=APPROVAL,
+        SubjectId=worker,
+    )  # fmt: skip
+    _, _, root = call(rest_emulator, params, path="/onca/xml")
+    found = {etree.QName(e).localname: e.text for e in root.iter() if isinstance(e.tag, str)}
+    assert (found["IsValid"], found["QualificationTypeId"], found["Value"]) == (
+        "True", APPROVAL, "93",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "type_id,value,locale,code",
     [
-        (APPROVAL, 101, None, Code.PARAMETER_OUT_OF_RANGE),
-        (ADULT, 2, None, Code.PARAMETER_OUT_OF_RANGE),
-        (LOCALE, 1, None, Code.INVALID_PARAMETER_VALUE),
-        (LOCALE, None, {"Subdivision": "CA"}, Code.INVALID_PARAMETER_VALUE),
-        (APPROVAL, None, {"Country": "US"}, Code.INVALID_PARAMETER_VALUE),
-        ("NOTASYSTEMTYPE000000", 1, None, Code.INVALID_PARAMETER_VALUE),
+        (APPROVAL, 101, None, errors.ParameterOutOfRange.code),
+        (ADULT, 2, None, errors.ParameterOutOfRange.code),
+        (LOCALE, 1, None, errors.InvalidParameterValue.code),
+        (LOCALE, None, {"Subdivision": "CA"}, errors.InvalidParameterValue.code),
+        (APPROVAL, None, {"Country": "US"}, errors.InvalidParameterValue.code),
+        ("NOTASYSTEMTYPE000000", 1, None, errors.InvalidParameterValue.code),
     ],
 )
 def test_control_refuses_a_value_of_the_wrong_kind(control, type_id, value, locale, code):
@@ -121,7 +143,7 @@ def test_control_refuses_a_value_of_the_wrong_kind(control, type_id, value, loca
 def test_workers_cannot_request_them(control):
     with pytest.raises(ControlError) as refused:
         control.request_qualification("A1WORKER", ADULT)
-    assert refused.value.code == Code.INVALID_QUALIFICATION_TYPE_STATE
+    assert refused.value.code == errors.InvalidQualificationTypeState.code
 
 
 def test_they_survive_a_reset_and_are_not_the_requesters_types(emulator, control):
@@ -144,8 +166,8 @@ def test_a_fixture_sets_workers_system_values(caller, control):
         }
     )  # fmt: skip
     assert loaded["Loaded"]["SystemQualifications"] == 2
-    assert caller.score(APPROVAL, "A1FIXTURED").IntegerValue == 99
-    assert caller.score(LOCALE, "A1FIXTURED").LocaleValue.Country == "DE"
+    assert values(control, APPROVAL)["A1FIXTURED"]["IntegerValue"] == 99
+    assert values(control, LOCALE)["A1FIXTURED"]["LocaleValue"]["Country"] == "DE"
 
 
 def test_a_fixture_with_a_wrong_system_value_loads_nothing(caller, control):
@@ -158,5 +180,5 @@ def test_a_fixture_with_a_wrong_system_value_loads_nothing(caller, control):
                 ]
             }
         )
-    assert refused.value.code == Code.PARAMETER_OUT_OF_RANGE
-    assert_error(caller.score(ADULT, "A1HALF"), Code.QUALIFICATION_DOES_NOT_EXIST)
+    assert refused.value.code == errors.ParameterOutOfRange.code
+    assert "A1HALF" not in values(control, ADULT)

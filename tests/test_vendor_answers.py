@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.domain import MTurkError, QualificationService, errors
 from soap_mturk.store import open_store
 from tests.lifecycle_support import QUESTION_FORM, Caller, assert_error, new_key, unique
 from tests.rest_support import OWNER, call, rest_emulator, vendor_signed
@@ -41,7 +41,7 @@ def test_a_duplicate_name_is_answered_in_the_vendors_words_with_the_existing_id(
     result = caller.one(
         "CreateQualificationType", Name=name, Description="again", QualificationTypeStatus="Active"
     )
-    assert_error(result, Code.QUALIFICATION_TYPE_ALREADY_EXISTS)
+    assert_error(result, errors.QualificationTypeAlreadyExists.code)
     assert message(result) == (
         "You have already created a QualificationType with this name. A QualificationType's "
         "name must be unique among all of the QualificationTypes created by the same user."
@@ -78,7 +78,7 @@ def test_another_requesters_change_is_refused_naming_the_type(caller):
         "UpdateQualificationType", key=new_key("other"), QualificationTypeId=type_id,
         Description="not mine",
     )  # fmt: skip
-    assert_error(result, Code.PERMISSION_DENIED)
+    assert_error(result, errors.PermissionDenied.code)
     assert message(result) == (
         f"You do not own QualificationType [{type_id}]: only its owner may do this."
     )
@@ -100,7 +100,7 @@ def test_a_new_test_without_its_duration_is_refused_even_if_the_type_had_one(cal
     type_id = caller.new_type(Test=QUESTION_FORM, TestDurationInSeconds=600)
     changed = QUESTION_FORM.replace("1+1?", "2+2?")
     result = caller.one("UpdateQualificationType", QualificationTypeId=type_id, Test=changed)
-    assert_error(result, Code.MISSING_PARAMETERS)
+    assert_error(result, errors.MissingParameters.code)
     assert "TestDurationInSeconds" in message(result)
     kept = caller.ok("GetQualificationType", QualificationTypeId=type_id)
     assert (kept.Test, kept.TestDurationInSeconds) == (QUESTION_FORM, 600)
@@ -139,7 +139,7 @@ def test_dispose_keeps_granted_qualifications_on_record(tmp_path):
         ):
             with pytest.raises(MTurkError) as refused:
                 read()
-            assert refused.value.code == Code.QUALIFICATION_TYPE_DOES_NOT_EXIST
+            assert refused.value.code == errors.QualificationTypeDoesNotExist.code
     finally:
         store.close()
 

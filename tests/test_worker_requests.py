@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import zeep
 
-from soap_mturk.domain import Code
+from soap_mturk.domain import errors
 from tests.worker_docs import CHESS_KEY, CHESS_TEST, answers, question_form
 from tests.worker_drivers import ApiDriver, CliDriver, Refused
 
@@ -92,13 +92,16 @@ def test_auto_granted_value_defaults_to_one(owner, worker):
 def test_unknown_type_is_refused(worker):
     assert (
         refused(lambda: worker.request(WORKER, "NOSUCHTYPE0000000000"))
-        == Code.QUALIFICATION_TYPE_DOES_NOT_EXIST
+        == errors.QualificationTypeDoesNotExist.code
     )
 
 
 def test_inactive_type_is_refused(owner, worker):
     type_id = owner.create_type(AutoGranted=True, QualificationTypeStatus="Inactive")
-    assert refused(lambda: worker.request(WORKER, type_id)) == Code.INVALID_QUALIFICATION_TYPE_STATE
+    assert (
+        refused(lambda: worker.request(WORKER, type_id))
+        == errors.InvalidQualificationTypeState.code
+    )
     assert owner.score(type_id) is None
 
 
@@ -116,21 +119,22 @@ def test_type_without_test_or_auto_grant_waits_for_the_owner(owner, worker):
 def test_answers_to_a_type_without_test_are_refused(owner, worker):
     type_id = owner.create_type(AutoGranted=True)
     code = refused(lambda: worker.request(WORKER, type_id, answers(nextmove="D")))
-    assert code == Code.INVALID_PARAMETER_VALUE
+    assert code == errors.InvalidParameterValue.code
     assert owner.score(type_id) is None
 
 
 def test_answer_that_is_not_question_form_answers_is_refused(owner, worker):
     type_id = owner.create_type(Test=CHESS_TEST, TestDurationInSeconds=60)
     assert (
-        refused(lambda: worker.request(WORKER, type_id, "<Answers><oops>")) == Code.XML_PARSE_ERROR
+        refused(lambda: worker.request(WORKER, type_id, "<Answers><oops>"))
+        == errors.XMLParseError.code
     )
     assert owner.pending(type_id) == []
 
 
 def test_unusable_worker_id_is_refused(owner, worker):
     type_id = owner.create_type(AutoGranted=True)
-    assert refused(lambda: worker.request("W" * 65, type_id)) == Code.INVALID_PARAMETER_VALUE
+    assert refused(lambda: worker.request("W" * 65, type_id)) == errors.InvalidParameterValue.code
 
 
 # --- retakes ------------------------------------------------------------------------
@@ -139,7 +143,10 @@ def test_unusable_worker_id_is_refused(owner, worker):
 def test_without_retry_delay_a_granted_worker_cannot_request_again(owner, worker):
     type_id = owner.create_type(AutoGranted=True)
     worker.request(WORKER, type_id)
-    assert refused(lambda: worker.request(WORKER, type_id)) == Code.DOES_NOT_ALLOW_RETAKE
+    assert (
+        refused(lambda: worker.request(WORKER, type_id))
+        == errors.QualificationTypeDoesNotAllowRetake.code
+    )
     worker.request("ANOTHERWORKER", type_id)  # the rule is per worker
 
 
@@ -152,14 +159,17 @@ def test_without_retry_delay_a_rejected_worker_cannot_request_again(owner, worke
     assert rejected.RejectQualificationRequestResult[0].Request.IsValid == "True"
     assert (
         refused(lambda: worker.request(WORKER, type_id, answers(nextmove="D")))
-        == Code.DOES_NOT_ALLOW_RETAKE
+        == errors.QualificationTypeDoesNotAllowRetake.code
     )
 
 
 def test_asking_again_before_the_retry_delay_is_refused(owner, worker):
     type_id = owner.create_type(AutoGranted=True, RetryDelayInSeconds=3600)
     worker.request(WORKER, type_id)
-    assert refused(lambda: worker.request(WORKER, type_id)) == Code.RETRY_DELAY_NOT_ELAPSED
+    assert (
+        refused(lambda: worker.request(WORKER, type_id))
+        == errors.QualificationTypeRetryDelayNotElapsed.code
+    )
 
 
 def test_asking_again_after_the_retry_delay_is_allowed(mturk_emulator, owner, worker):
@@ -282,4 +292,4 @@ def test_answer_key_that_cannot_grade_is_refused_when_the_type_is_created(owner)
         "<AnswerScore>lots</AnswerScore></AnswerOption></Question></AnswerKey>",
     ).QualificationType[0]
     assert created.Request.IsValid == "False"
-    assert created.Request.Errors.Error[0].Code == Code.XML_PARSE_ERROR
+    assert created.Request.Errors.Error[0].Code == errors.XMLParseError.code

@@ -31,7 +31,7 @@ class Operation:
 # --- domain entities as the vendor's structures -------------------------------------
 
 
-def qualification_type_fields(qtype: QualificationType, caller: str) -> Result:
+def qualification_type_fields(qtype: QualificationType) -> Result:
     return {
         "QualificationTypeId": qtype.id,
         "CreationTime": qtype.creation_time,
@@ -41,8 +41,7 @@ def qualification_type_fields(qtype: QualificationType, caller: str) -> Result:
         "QualificationTypeStatus": qtype.status,
         "Test": qtype.test,
         "TestDurationInSeconds": qtype.test_duration,
-        # The answer key is the owner's secret.
-        "AnswerKey": qtype.answer_key if qtype.owner == caller else None,
+        "AnswerKey": qtype.answer_key,  # the domain hands it to its owner alone
         "RetryDelayInSeconds": qtype.retry_delay,
         "IsRequestable": qtype.is_requestable,
         "AutoGranted": qtype.auto_granted,
@@ -101,11 +100,11 @@ def _create_type(d: QualificationService, caller: str, r: Request) -> Result:
         auto_granted=r.get("AutoGranted"),
         auto_granted_value=r.get("AutoGrantedValue"),
     )
-    return qualification_type_fields(qtype, caller)
+    return qualification_type_fields(qtype)
 
 
 def _get_type(d: QualificationService, caller: str, r: Request) -> Result:
-    return qualification_type_fields(d.get_type(caller, r.get("QualificationTypeId")), caller)
+    return qualification_type_fields(d.get_type(caller, r.get("QualificationTypeId")))
 
 
 def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
@@ -121,7 +120,7 @@ def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
         auto_granted=r.get("AutoGranted"),
         auto_granted_value=r.get("AutoGrantedValue"),
     )
-    return qualification_type_fields(qtype, caller)
+    return qualification_type_fields(qtype)
 
 
 def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
@@ -135,7 +134,7 @@ def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
         page_number=r.get("PageNumber"),
         page_size=r.get("PageSize"),
     )
-    items = [qualification_type_fields(t, caller) for t in page.items]
+    items = [qualification_type_fields(t) for t in page.items]
     return page_fields(page, "QualificationType", items)
 
 

@@ -3,8 +3,8 @@
 Each complex type is an ordered list of fields (name, type, min occurs, max occurs;
 max None means unbounded). Types are the XML Schema primitives below, the names of
 enumerations in ENUMS, or the names of other complex types. The order of fields is
-the order of elements on the wire, which legacy clients depend on. The SOAP models,
-the WSDL and the REST parameter parser are all built from these tables.
+the order of elements on the wire, which legacy clients depend on. The codec (protocol/codec: SOAP and REST, reading and writing), spyne's models
+and so the WSDL are all built from these tables.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 STRING, INT, LONG, BOOLEAN, DATETIME = "string", "int", "long", "boolean", "dateTime"
-PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME)
+DECIMAL = "decimal"  # the vendor's Price/Amount; no qualification message uses it yet
+PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME, DECIMAL)
 
 
 class Field(NamedTuple):

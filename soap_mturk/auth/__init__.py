@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from soap_mturk.domain import Code, MTurkError
+from soap_mturk.domain import errors
 
 SERVICE = "AWSMechanicalTurkRequester"
 
@@ -41,9 +41,9 @@ class AccessKeyIdentity:
         # Even unchecked, a call must carry the claims every legacy client sent,
         # with the code the verifier gives for their absence.
         if not claims.access_key:
-            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no AWSAccessKeyId.")
+            raise errors.BadClaimsSupplied("The request carries no AWSAccessKeyId.")
         if not claims.timestamp:
-            raise MTurkError(Code.BAD_CLAIMS_SUPPLIED, "The request carries no Timestamp.")
+            raise errors.BadClaimsSupplied("The request carries no Timestamp.")
         return claims.access_key
 
 

@@ -28,7 +28,7 @@ from soap_mturk.auth.signing import (
     vendor_string_to_sign,
 )
 from soap_mturk.auth.timestamps import parse_timestamp
-from soap_mturk.domain import Code, MTurkError
+from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import utc_now
 
 DEFAULT_CLOCK_SKEW = timedelta(minutes=15)
@@ -38,7 +38,7 @@ _NO_SECRET = "soap-mturk: no such requester"
 
 
 def _bad_claims(message: str) -> MTurkError:
-    return MTurkError(Code.BAD_CLAIMS_SUPPLIED, message)
+    return errors.BadClaimsSupplied(message)
 
 
 class SignatureVerifier:
@@ -76,14 +76,12 @@ class SignatureVerifier:
         secret = requester.secret_key if requester else _NO_SECRET
         matched, string_to_sign = self._check_signature(claims, secret)
         if requester is None:
-            raise MTurkError(
-                Code.NOT_AUTHORIZED,
+            raise errors.NotAuthorized(
                 f"The identity contained in the request is not authorized to use this "
                 f"AWSAccessKeyId ({access_key}).",
             )
         if not matched:
-            raise MTurkError(
-                Code.NOT_AUTHORIZED,
+            raise errors.NotAuthorized(
                 "The request signature does not match the one computed with the secret key of "
                 f"AWSAccessKeyId {access_key}. The string signed was {string_to_sign!r}.",
             )

@@ -26,28 +26,28 @@ from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.model import PENDING, Locale
+from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.workers import WorkerService
-from soap_mturk.store.base import Store
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
 _WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
-_NOT_FOUND = {
-    Code.QUALIFICATION_TYPE_DOES_NOT_EXIST,
-    Code.QUALIFICATION_DOES_NOT_EXIST,
-    Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST,
-}
-_CONFLICT = {
-    Code.INVALID_QUALIFICATION_TYPE_STATE,
-    Code.RETRY_DELAY_NOT_ELAPSED,
-    Code.DOES_NOT_ALLOW_RETAKE,
-    Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
-    Code.QUALIFICATION_ALREADY_EXISTS,
-}
+_NOT_FOUND = (
+    errors.QualificationTypeDoesNotExist,
+    errors.QualificationDoesNotExist,
+    errors.QualificationRequestDoesNotExist,
+)
+_CONFLICT = (
+    errors.InvalidQualificationTypeState,
+    errors.QualificationTypeRetryDelayNotElapsed,
+    errors.QualificationTypeDoesNotAllowRetake,
+    errors.QualificationTypeAlreadyExists,
+    errors.QualificationAlreadyExists,
+)
 
 
 class _Reply(Exception):
@@ -141,8 +141,8 @@ class ControlApi:
         except MTurkError as error:
             status = (
                 "404 Not Found"
-                if error.code in _NOT_FOUND
-                else ("409 Conflict" if error.code in _CONFLICT else "400 Bad Request")
+                if isinstance(error, _NOT_FOUND)
+                else ("409 Conflict" if isinstance(error, _CONFLICT) else "400 Bad Request")
             )
             return self._json(
                 start_response, status, {"Error": {"Code": error.code, "Message": error.message}}

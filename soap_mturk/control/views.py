@@ -22,7 +22,7 @@ def _json(fields: dict[str, Any]) -> dict[str, Any]:
 
 def qualification_type(t: QualificationType) -> dict:
     # The control API is the operator's view: it shows the AnswerKey, as to the owner.
-    return {**_json(qualification_type_fields(t, caller=t.owner)), "Owner": t.owner}
+    return {**_json(qualification_type_fields(t)), "Owner": t.owner}
 
 
 def qualification(q: Qualification) -> dict:

@@ -1,6 +1,7 @@
 """The qualification domain: entities, rules and error codes. No wire formats here."""
 
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain import errors
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.model import (
     Locale,
     Page,
@@ -9,9 +10,9 @@ from soap_mturk.domain.model import (
     QualificationType,
 )
 from soap_mturk.domain.qualifications import QualificationService
+from soap_mturk.domain.rules import Rules
 
 __all__ = [
-    "Code",
     "Locale",
     "MTurkError",
     "Page",
@@ -19,4 +20,6 @@ __all__ = [
     "QualificationRequest",
     "QualificationService",
     "QualificationType",
+    "Rules",
+    "errors",
 ]

@@ -10,46 +10,17 @@ entities or network access.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lxml import etree
 
-from soap_mturk.domain.errors import Code, MTurkError
-
-SCHEMAS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"
-ANSWER_KEY_NS = SCHEMAS + "AnswerKey.xsd"
-ANSWERS_NS = SCHEMAS + "QuestionFormAnswers.xsd"
-
-_local = threading.local()
+from soap_mturk.domain import errors
+from soap_mturk.domain.documents import parse_document
 
 
-def _parser() -> etree.XMLParser:
-    # lxml parsers must not be shared between threads.
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-        )
-    return parser
-
-
-def _parse(name: str, text: str, root_name: str, namespace: str) -> etree._Element:
-    try:
-        root = etree.fromstring(text.encode("utf-8"), _parser())
-    except (etree.XMLSyntaxError, ValueError) as error:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} is not well-formed XML: {error}") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
-    qname = etree.QName(root)
-    # Legacy clients sent the schema namespace; a document without one is accepted too.
-    if qname.localname != root_name or qname.namespace not in (None, namespace):
-        raise MTurkError(
-            Code.XML_PARSE_ERROR,
-            f"{name} must be a {root_name} element in the namespace {namespace}.",
-        )
-    return root
+def _parse(name: str, text: str, root_name: str) -> etree._Element:
+    return parse_document(name, text, root_name)
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -65,18 +36,16 @@ def _number(name: str, text: str | None) -> Decimal:
     try:
         value = Decimal(text or "")
     except InvalidOperation:
-        raise MTurkError(
-            Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number."
-        ) from None
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.") from None
     if not value.is_finite():
-        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not a number.")
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.")
     return value
 
 
 def _integer(name: str, text: str | None) -> int:
     value = _number(name, text)
     if value != value.to_integral_value():
-        raise MTurkError(Code.XML_PARSE_ERROR, f"AnswerKey: {name} {text!r} is not an integer.")
+        raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not an integer.")
     return int(value)
 
 
@@ -140,22 +109,19 @@ def _round(value: Decimal) -> int:
 
 
 def parse_answer_key(text: str) -> AnswerKey:
-    root = _parse("AnswerKey", text, "AnswerKey", ANSWER_KEY_NS)
+    root = _parse("AnswerKey", text, "AnswerKey")
     questions = []
     for question in _children(root, "Question"):
         identifier = _text(question, "QuestionIdentifier")
         if not identifier:
-            raise MTurkError(
-                Code.XML_PARSE_ERROR, "AnswerKey: a Question has no QuestionIdentifier."
-            )
+            raise errors.XMLParseError("AnswerKey: a Question has no QuestionIdentifier.")
         options = []
         for option in _children(question, "AnswerOption"):
             selections = frozenset(
                 (s.text or "").strip() for s in _children(option, "SelectionIdentifier")
             )
             if not selections:
-                raise MTurkError(
-                    Code.XML_PARSE_ERROR,
+                raise errors.XMLParseError(
                     f"AnswerKey: an AnswerOption of {identifier} has no SelectionIdentifier.",
                 )
             options.append(
@@ -183,9 +149,7 @@ def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
             _text(_children(mapping, "PercentageMapping")[0], "MaximumSummedScore"),
         )
         if maximum <= 0:
-            raise MTurkError(
-                Code.XML_PARSE_ERROR, "AnswerKey: MaximumSummedScore must be positive."
-            )
+            raise errors.XMLParseError("AnswerKey: MaximumSummedScore must be positive.")
         return AnswerKey(key.questions, percentage_of=maximum)
     if _children(mapping, "ScaleMapping"):
         scale = _children(mapping, "ScaleMapping")[0]
@@ -207,8 +171,7 @@ def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:
             "OutOfRangeQualificationValue", _text(range_mapping, "OutOfRangeQualificationValue")
         )
         return AnswerKey(key.questions, ranges=ranges, out_of_range_value=out)
-    raise MTurkError(
-        Code.XML_PARSE_ERROR,
+    raise errors.XMLParseError(
         "AnswerKey: QualificationValueMapping needs a PercentageMapping, ScaleMapping or RangeMapping.",
     )
 
@@ -217,12 +180,12 @@ def parse_answers(text: str | None) -> dict[str, frozenset[str]]:
     """QuestionFormAnswers as {QuestionIdentifier: the SelectionIdentifiers chosen}."""
     if text is None or not text.strip():
         return {}
-    root = _parse("Answer", text, "QuestionFormAnswers", ANSWERS_NS)
+    root = _parse("Answer", text, "QuestionFormAnswers")
     answers: dict[str, frozenset[str]] = {}
     for answer in _children(root, "Answer"):
         identifier = _text(answer, "QuestionIdentifier")
         if not identifier:
-            raise MTurkError(Code.XML_PARSE_ERROR, "Answer: an Answer has no QuestionIdentifier.")
+            raise errors.XMLParseError("Answer: an Answer has no QuestionIdentifier.")
         chosen = frozenset((s.text or "").strip() for s in _children(answer, "SelectionIdentifier"))
         answers[identifier] = answers.get(identifier, frozenset()) | chosen
     return answers

@@ -15,18 +15,22 @@ def new_id(length: int = 30) -> str:
 
 
 def utc_now() -> datetime:
-    """Now, in UTC, at the millisecond precision the vendor reported times with."""
+    """Now, in UTC, to the millisecond: kept so, it orders what happens within one
+    second (requests by SubmitTime); answers write whole seconds."""
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def later_than(previous: datetime | None, now: datetime) -> datetime:
-    """`now`, or a millisecond after `previous` if the clock has not moved past it.
+    """`now`, or the start of the second after `previous` if `now` falls in the
+    same whole second or before it.
 
-    A re-grant must carry a new GrantTime even when it lands in the same millisecond.
+    A re-grant must carry a new GrantTime as clients see it, in whole seconds.
     """
-    if previous is not None and now <= previous:
-        return previous + timedelta(milliseconds=1)
+    if previous is not None:
+        floor = previous.replace(microsecond=0)
+        if now.replace(microsecond=0) <= floor:
+            return floor + timedelta(seconds=1)
     return now
 
 

@@ -7,15 +7,14 @@ the protocol layer) and plain values, and either returns entities or raises
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
-from soap_mturk.domain import system_types
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answer_key
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.documents import parse_document
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import later_than, new_id, utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
@@ -24,27 +23,24 @@ from soap_mturk.domain.model import (
     PENDING,
     REJECTED,
     REVOKED,
+    SYSTEM_OWNER,
     Page,
     Qualification,
     QualificationRequest,
     QualificationType,
 )
+from soap_mturk.domain.rules import CURRENT, Rules
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Session, Store
+    from soap_mturk.domain.ports import Session, Store
+
+from soap_mturk.domain.ports import TypeFilter
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MAX = 2**63 - 1
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
 MAX_NAME, MAX_DESCRIPTION, MAX_KEYWORDS = 128, 2000, 1000
 MAX_TEST_DURATION = 3 * 60 * 60 * 24 * 365  # generous: the vendor only required a positive value
-MAX_XML_BYTES = 65535  # a Test or an AnswerKey, in UTF-8
-
-
-def _safe_parser() -> etree.XMLParser:
-    # One per call: an lxml parser must not be used by two threads at once, and
-    # server threads create and update types concurrently.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def require(**values: object) -> None:
@@ -63,36 +59,11 @@ def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None
         raise MTurkError.invalid(name, value, "expected one of " + ", ".join(choices))
 
 
-# The data schemas' namespaces carry their own version, independent of the API's.
-_DATA_SCHEMA = re.compile(
-    r"^http://mechanicalturk\.amazonaws\.com/AWSMechanicalTurkDataSchemas/[0-9-]+/(\w+)\.xsd$"
-)
-
-
 def check_xml(name: str, text: str | None, root_element: str) -> None:
-    """Test and AnswerKey are XML documents carried as strings: refuse ones that don't
-    parse, or whose root is not the data schema's (a Test must be a QuestionForm; an
-    ExternalQuestion or HTMLQuestion cannot be one)."""
-    if text is None:
-        return
-    data = text.encode("utf-8")
-    if len(data) > MAX_XML_BYTES:
-        raise MTurkError.invalid(name, "(document)", f"at most {MAX_XML_BYTES} bytes")
-    try:
-        root = etree.fromstring(data, _safe_parser())
-    except etree.XMLSyntaxError as error:
-        message = f"{name} is not well-formed XML: {error.msg}"
-        raise MTurkError(Code.XML_PARSE_ERROR, message) from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise MTurkError(Code.XML_PARSE_ERROR, f"{name} must not contain a DTD.")
-    qname = etree.QName(root)
-    schema = _DATA_SCHEMA.match(qname.namespace or "")
-    if qname.localname != root_element or not schema or schema.group(1) != root_element:
-        raise MTurkError(
-            Code.XML_PARSE_ERROR,
-            f"{name} must be a {root_element} in the namespace http://mechanicalturk.amazonaws.com/"
-            f"AWSMechanicalTurkDataSchemas/2005-10-01/{root_element}.xsd, not {root.tag}.",
-        )
+    """Test and AnswerKey are XML documents carried as strings (documents.py); a
+    Test must be a QuestionForm (an ExternalQuestion or HTMLQuestion cannot be one)."""
+    if text is not None:
+        parse_document(name, text, root_element)
 
 
 def paging(page_number: int | None, page_size: int | None) -> tuple[int, int, int]:
@@ -110,7 +81,16 @@ def is_descending(direction: str | None) -> bool:
 
 
 def validate_type(qtype: QualificationType) -> None:
-    """The rules every qualification type obeys, however it was made."""
+    """The rules every qualification type obeys, however it was made: by
+    CreateQualificationType, UpdateQualificationType or a fixture (seeding.py)."""
+    require(Name=qtype.name)
+    check_choice("QualificationTypeStatus", qtype.status, (ACTIVE, INACTIVE))
+    if len(qtype.name) > MAX_NAME:
+        raise MTurkError.invalid("Name", qtype.name, f"at most {MAX_NAME} characters")
+    if qtype.description is not None and len(qtype.description) > MAX_DESCRIPTION:
+        raise MTurkError.invalid("Description", "(text)", f"at most {MAX_DESCRIPTION} characters")
+    if qtype.keywords is not None and len(qtype.keywords) > MAX_KEYWORDS:
+        raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
     check_int("RetryDelayInSeconds", qtype.retry_delay, 0, LONG_MAX)
     check_int("TestDurationInSeconds", qtype.test_duration, 1, MAX_TEST_DURATION)
     check_int("AutoGrantedValue", qtype.auto_granted_value)
@@ -126,6 +106,26 @@ def validate_type(qtype: QualificationType) -> None:
         raise MTurkError.missing("TestDurationInSeconds")
     if qtype.answer_key is not None and qtype.test is None:
         raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
+
+
+def visible_types(caller: str, requestable_only: bool, owned_only: bool) -> list[TypeFilter]:
+    """Which types a requester's search sees: its own, and others' Active ones (the
+    system's among them). With `requestable_only`, exactly those whose IsRequestable
+    is true (QualificationType.is_requestable): Active, and not the system's."""
+    if requestable_only:
+        if owned_only:
+            return [TypeFilter(owner=caller, status=ACTIVE)]
+        return [TypeFilter(status=ACTIVE, not_owner=SYSTEM_OWNER)]
+    if owned_only:
+        return [TypeFilter(owner=caller)]
+    return [TypeFilter(owner=caller), TypeFilter(status=ACTIVE)]
+
+
+def as_seen_by(caller: str, qtype: QualificationType) -> QualificationType:
+    """The type as `caller` may read it: the answer key is its owner's secret."""
+    if qtype.owner == caller or qtype.answer_key is None:
+        return qtype
+    return replace(qtype, answer_key=None)
 
 
 def grant(
@@ -154,10 +154,18 @@ REQUEST_SORT = {"QualificationTypeId": "QualificationTypeId", "SubmitTime": "Sub
 
 
 class QualificationService:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, rules: Rules = CURRENT, *, install: bool = True):
         self.store = store
-        with store.write() as session:
-            system_types.install(session)
+        self.rules = rules
+        if install:  # the system's types are there from the start
+            with store.write() as session:
+                system_types.install(session)
+
+    def under(self, rules: Rules) -> QualificationService:
+        """The same service and store, applying another API version's rules."""
+        if rules == self.rules:
+            return self
+        return QualificationService(self.store, rules, install=False)
 
     # --- lookups shared by the operations -------------------------------------------
 
@@ -171,10 +179,9 @@ class QualificationService:
     def _owned_type(self, session: Session, caller: str, type_id: str) -> QualificationType:
         qtype = self._type(session, type_id)
         if qtype.is_system:
-            raise MTurkError(
-                Code.PERMISSION_DENIED,
+            raise errors.PermissionDenied(
                 f"QualificationType [{type_id}] is supplied by Amazon Mechanical Turk: "
-                "requesters cannot change it or its qualifications.",
+                "requesters cannot change it or its qualifications."
             )
         if qtype.owner != caller:
             raise MTurkError.not_owner(type_id)
@@ -185,18 +192,15 @@ class QualificationService:
         request = session.get_request(request_id)
         owner_type = session.get_type(request.type_id) if request else None
         if request is None or owner_type is None:
-            raise MTurkError(
-                Code.QUALIFICATION_REQUEST_DOES_NOT_EXIST,
+            raise errors.QualificationRequestDoesNotExist(
                 f"Qualification request {request_id} does not exist.",
             )
         if owner_type.owner != caller:
-            raise MTurkError(
-                Code.PERMISSION_DENIED,
+            raise errors.PermissionDenied(
                 f"You do not own the qualification type of request {request_id}.",
             )
         if request.status != PENDING:
-            raise MTurkError(
-                Code.INVALID_QUALIFICATION_REQUEST_STATE,
+            raise errors.InvalidQualificationRequestState(
                 f"Qualification request {request_id} is {request.status}, not pending.",
             )
         return request
@@ -219,15 +223,6 @@ class QualificationService:
         auto_granted_value: int | None = None,
     ) -> QualificationType:
         require(Name=name, Description=description, QualificationTypeStatus=status)
-        check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
-        if len(name) > MAX_NAME:
-            raise MTurkError.invalid("Name", name, f"at most {MAX_NAME} characters")
-        if len(description) > MAX_DESCRIPTION:
-            raise MTurkError.invalid(
-                "Description", "(text)", f"at most {MAX_DESCRIPTION} characters"
-            )
-        if keywords is not None and len(keywords) > MAX_KEYWORDS:
-            raise MTurkError.invalid("Keywords", "(text)", f"at most {MAX_KEYWORDS} characters")
         qtype = QualificationType(
             id=new_id(),
             owner=caller,
@@ -256,7 +251,7 @@ class QualificationService:
     def get_type(self, caller: str, type_id: str | None) -> QualificationType:
         require(QualificationTypeId=type_id)
         with self.store.read() as session:
-            return self._type(session, type_id)
+            return as_seen_by(caller, self._type(session, type_id))
 
     def update_type(
         self,
@@ -274,10 +269,6 @@ class QualificationService:
     ) -> QualificationType:
         require(QualificationTypeId=type_id)
         check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
-        if description is not None and len(description) > MAX_DESCRIPTION:
-            raise MTurkError.invalid(
-                "Description", "(text)", f"at most {MAX_DESCRIPTION} characters"
-            )
         if test is None and (answer_key is not None or test_duration is not None):
             # The vendor took Test, its duration and its key as one description of the test.
             raise MTurkError.missing("Test")
@@ -330,15 +321,17 @@ class QualificationService:
         number, offset, limit = paging(page_number, page_size)
         with self.store.read() as session:
             items, total = session.search_types(
-                caller=caller,
+                any_of=visible_types(
+                    caller,
+                    requestable_only=must_be_requestable,
+                    owned_only=bool(must_be_owned_by_caller),
+                ),
                 query=query,
-                # Exactly the types whose IsRequestable is true: active, not the system's.
-                requestable_only=must_be_requestable,
-                owned_only=bool(must_be_owned_by_caller),
                 descending=descending,
                 offset=offset,
                 limit=limit,
             )
+        items = [as_seen_by(caller, t) for t in items]
         return Page(items, total, number)
 
     def dispose_type(self, caller: str, type_id: str | None) -> None:
@@ -369,6 +362,7 @@ class QualificationService:
                     request.status = REJECTED
                     request.reason = "The qualification type was disposed."
                     session.put_request(request)
+            # The qualifications stay (see above): the type's row alone goes.
             session.delete_type(type_id)
 
     # --- qualifications -------------------------------------------------------------
@@ -388,8 +382,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, worker_id)
             if held is not None and held.status == GRANTED:
-                raise MTurkError(
-                    Code.QUALIFICATION_ALREADY_EXISTS,
+                raise errors.QualificationAlreadyExists(
                     f"Worker {worker_id} already holds qualification type {type_id}.",
                 )
             return grant(session, type_id, worker_id, value, utc_now())
@@ -402,10 +395,9 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise MTurkError.no_qualification()
+                raise errors.QualificationDoesNotExist()
             if held.status == REVOKED:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_STATE,
+                raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is already revoked.",
                 )
             held.status = REVOKED
@@ -413,13 +405,18 @@ class QualificationService:
             return held
 
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
-        """Anyone who knows both ids may read a score (seed 001)."""
+        """Who may read a score is a rule of the API version (`Rules`)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id)
         with self.store.read() as session:
-            self._type(session, type_id)
+            qtype = self._type(session, type_id)
+            if qtype.owner != caller and not self.rules.anyone_may_read_scores:
+                raise errors.PermissionDenied(
+                    f"You do not own qualification type {type_id}: only its owner may read "
+                    "the scores of its workers."
+                )
             held = session.get_qualification(type_id, subject_id)
         if held is None:
-            raise MTurkError.no_qualification()
+            raise errors.QualificationDoesNotExist()
         return held
 
     def update_score(
@@ -432,10 +429,9 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise MTurkError.no_qualification()
+                raise errors.QualificationDoesNotExist()
             if held.status != GRANTED:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_STATE,
+                raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is revoked;"
                     " grant it again before updating its score.",
                 )

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import system_types
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answers
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
     GRANTED,
@@ -30,7 +30,7 @@ from soap_mturk.domain.qualifications import (
 from soap_mturk.domain.workers import check_worker_id
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.domain.ports import Store
 
 
 @dataclass
@@ -101,13 +101,11 @@ class Seeder:
                     qtype.auto_granted_value = 1
                 validate_type(qtype)
                 if session.get_type(qtype.id) is not None:
-                    raise MTurkError(
-                        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                    raise errors.QualificationTypeAlreadyExists(
                         f"A qualification type with id {qtype.id} already exists.",
                     )
                 if session.find_type_by_name(qtype.owner, qtype.name) is not None:
-                    raise MTurkError(
-                        Code.QUALIFICATION_TYPE_ALREADY_EXISTS,
+                    raise errors.QualificationTypeAlreadyExists(
                         f"{qtype.owner} already has a qualification type named {qtype.name!r}.",
                     )
                 session.put_type(qtype)
@@ -130,8 +128,7 @@ class Seeder:
                 "Qualification", held.worker_id, "give an IntegerValue or a LocaleValue, not both"
             )
         if session.get_qualification(qtype.id, held.worker_id) is not None:
-            raise MTurkError(
-                Code.QUALIFICATION_ALREADY_EXISTS,
+            raise errors.QualificationAlreadyExists(
                 f"Worker {held.worker_id} appears twice under qualification type {qtype.id}.",
             )
         value = held.integer_value

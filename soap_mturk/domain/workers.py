@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import system_types
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import grade, parse_answers
-from soap_mturk.domain.errors import Code, MTurkError
+from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
@@ -39,7 +39,7 @@ from soap_mturk.domain.qualifications import (
 )
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.store.base import Store
+    from soap_mturk.domain.ports import Store
 
 MAX_WORKER_ID = 64
 MAX_TEST_DOCUMENT = 65535
@@ -105,14 +105,12 @@ class WorkerService:
             if qtype is None:
                 raise MTurkError.no_such_type(type_id)
             if qtype.is_system:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_TYPE_STATE,
+                raise errors.InvalidQualificationTypeState(
                     f"QualificationType [{type_id}] is assigned by the system; workers do not"
                     " request it (IsRequestable false).",
                 )
             if qtype.status != ACTIVE:
-                raise MTurkError(
-                    Code.INVALID_QUALIFICATION_TYPE_STATE,
+                raise errors.InvalidQualificationTypeState(
                     f"Qualification type {type_id} is {qtype.status}: workers may not request it.",
                 )
             if answer is not None and qtype.test is None:
@@ -138,8 +136,7 @@ class WorkerService:
             elif qtype.answer_key is not None:
                 value = grade(qtype.answer_key, answer).value
                 if not INT_MIN <= value <= INT_MAX:
-                    raise MTurkError(
-                        Code.INVALID_PARAMETER_VALUE,
+                    raise errors.InvalidParameterValue(
                         f"The AnswerKey of {type_id} gives {value}, outside the range of a qualification value.",
                     )
             qualification = None
@@ -153,15 +150,13 @@ class WorkerService:
     def _check_retake(retry_delay: int | None, previous: QualificationRequest, now) -> None:
         if retry_delay is None:
             # The vendor allowed one request per worker, ever, when retries were off.
-            raise MTurkError(
-                Code.DOES_NOT_ALLOW_RETAKE,
+            raise errors.QualificationTypeDoesNotAllowRetake(
                 f"Worker {previous.subject_id} has already requested qualification type"
                 f" {previous.type_id}, which does not allow retakes.",
             )
         allowed_at = previous.submit_time + timedelta(seconds=retry_delay)
         if now < allowed_at:
-            raise MTurkError(
-                Code.RETRY_DELAY_NOT_ELAPSED,
+            raise errors.QualificationTypeRetryDelayNotElapsed(
                 f"Worker {previous.subject_id} may request qualification type {previous.type_id}"
                 f" again at {allowed_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
                 f" ({retry_delay} seconds after the previous request).",

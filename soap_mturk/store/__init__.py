@@ -1,6 +1,7 @@
-"""Persistence behind a narrow interface (`Store` / `Session`), SQLite by default."""
+"""Persistence behind the domain's port (domain/ports.py: `Store` / `Session`),
+SQLite by default."""
 
-from soap_mturk.store.base import Session, Store
+from soap_mturk.domain.ports import Session, Store
 from soap_mturk.store.sqlite import SQLiteStore
 
 

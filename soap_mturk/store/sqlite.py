@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from soap_mturk.domain.model import (
-    SYSTEM_OWNER,
     Locale,
     Qualification,
     QualificationRequest,
@@ -142,6 +141,18 @@ class SQLiteSession:
         ).fetchall()
         return rows, total
 
+    def _upsert(self, table: str, key: tuple[str, ...], **row) -> None:
+        """Insert the row, or update the one with its primary key. Never REPLACE:
+        that deletes whatever row a unique constraint names, silently."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in key)
+        self._db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            tuple(row.values()),
+        )
+
     # qualification types
     def get_type(self, type_id):
         row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
@@ -154,40 +165,41 @@ class SQLiteSession:
         return _type_from_row(row) if row else None
 
     def put_type(self, qtype):
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification_type VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                qtype.id,
-                qtype.owner,
-                qtype.name,
-                _time_to_db(qtype.creation_time),
-                qtype.description,
-                qtype.keywords,
-                qtype.status,
-                qtype.test,
-                qtype.test_duration,
-                qtype.answer_key,
-                qtype.retry_delay,
-                int(qtype.auto_granted),
-                qtype.auto_granted_value,
-            ),
+        self._upsert(
+            "qualification_type",
+            ("id",),
+            id=qtype.id,
+            owner=qtype.owner,
+            name=qtype.name,
+            creation_time=_time_to_db(qtype.creation_time),
+            description=qtype.description,
+            keywords=qtype.keywords,
+            status=qtype.status,
+            test=qtype.test,
+            test_duration=qtype.test_duration,
+            answer_key=qtype.answer_key,
+            retry_delay=qtype.retry_delay,
+            auto_granted=int(qtype.auto_granted),
+            auto_granted_value=qtype.auto_granted_value,
         )
 
     def delete_type(self, type_id):
-        # Its qualifications stay: disposing of a type does not revoke them (reference).
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(
-        self, *, caller, query, requestable_only, owned_only, descending, offset, limit
-    ):
-        clauses = ["(owner = ? OR status = 'Active')"]
-        args: list = [caller]
-        if owned_only:
-            clauses.append("owner = ?")
-            args.append(caller)
-        if requestable_only:  # QualificationType.is_requestable, as SQL
-            clauses.append("status = 'Active' AND owner != ?")
-            args.append(SYSTEM_OWNER)
+    def search_types(self, *, any_of, query, descending, offset, limit):
+        alternatives, args = [], []
+        for wanted in any_of:
+            parts = []
+            for test, value in (
+                ("owner = ?", wanted.owner),
+                ("status = ?", wanted.status),
+                ("owner != ?", wanted.not_owner),
+            ):
+                if value is not None:
+                    parts.append(test)
+                    args.append(value)
+            alternatives.append("(" + (" AND ".join(parts) or "1") + ")")
+        clauses = ["(" + (" OR ".join(alternatives) or "0") + ")"]
         if query:
             clauses.append(
                 "(name LIKE ? ESCAPE '\\' OR coalesce(description, '') LIKE ? ESCAPE '\\'"
@@ -215,18 +227,20 @@ class SQLiteSession:
 
     def put_qualification(self, q):
         locale = q.locale or Locale()
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification VALUES (?,?,?,?,?,?,?)",
-            (
-                q.type_id,
-                q.subject_id,
-                _time_to_db(q.grant_time),
-                q.integer_value,
-                locale.country,
-                locale.subdivision,
-                q.status,
-            ),
+        self._upsert(
+            "qualification",
+            ("type_id", "subject_id"),
+            type_id=q.type_id,
+            subject_id=q.subject_id,
+            grant_time=_time_to_db(q.grant_time),
+            integer_value=q.integer_value,
+            country=locale.country,
+            subdivision=locale.subdivision,
+            status=q.status,
         )
+
+    def delete_qualifications(self, type_id):
+        self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
 
     def list_qualifications(self, type_id, status, offset, limit):
         rows, total = self._page(
@@ -245,18 +259,17 @@ class SQLiteSession:
         return _request_from_row(row) if row else None
 
     def put_request(self, r):
-        self._db.execute(
-            "INSERT OR REPLACE INTO qualification_request VALUES (?,?,?,?,?,?,?,?)",
-            (
-                r.id,
-                r.type_id,
-                r.subject_id,
-                _time_to_db(r.submit_time),
-                r.test,
-                r.answer,
-                r.status,
-                r.reason,
-            ),
+        self._upsert(
+            "qualification_request",
+            ("id",),
+            id=r.id,
+            type_id=r.type_id,
+            subject_id=r.subject_id,
+            submit_time=_time_to_db(r.submit_time),
+            test=r.test,
+            answer=r.answer,
+            status=r.status,
+            reason=r.reason,
         )
 
     def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):

@@ -19,14 +19,13 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 
-from soap_mturk.api.batch import error_fields, run_batch
+from soap_mturk.api.batch import Unreadable, run_batch
 from soap_mturk.api.operations import OPERATIONS
-from soap_mturk.auth import SERVICE, Authenticator, Claims
-from soap_mturk.domain import Code, MTurkError, QualificationService
+from soap_mturk.auth import SERVICE, Authenticator, rest_claims
+from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.protocol.codec import VersionCodec
 from soap_mturk.protocol.rest.document import CONTENT_TYPE, call_error_document, response_document
 from soap_mturk.protocol.rest.parameters import FORM, content_type, read_parameters
-from soap_mturk.protocol.rest.request import RequestReader
-from soap_mturk.protocol.soap.models import VersionModels
 from soap_mturk.protocol.xmlguard import BodyTooLarge
 from soap_mturk.versions import BY_DATE, LATEST, VERSIONS, ApiVersion
 
@@ -50,12 +49,20 @@ def is_rest_request(environ: dict) -> bool:
 
 
 class RestEndpoint:
-    def __init__(self, domain: QualificationService, authenticator: Authenticator, max_body: int):
+    def __init__(
+        self,
+        domain: QualificationService,
+        authenticator: Authenticator,
+        max_body: int,
+        default_version: ApiVersion = LATEST,
+    ):
         self.domain = domain
+        # The version of a call that names none: the latest, as the reference says
+        # of the service; another to replay old samples written without `Version`.
+        self.default_version = default_version
         self.authenticator = authenticator
         self.max_body = max_body
-        self._models = {v.date: VersionModels(v.namespace, v.types) for v in VERSIONS}
-        self._readers = {v.date: RequestReader(v.types) for v in VERSIONS}
+        self._codecs = {v.date: VersionCodec(v) for v in VERSIONS}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         request_id = str(uuid.uuid4())
@@ -63,82 +70,75 @@ class RestEndpoint:
             return self._handle(environ, start_response, request_id)
         except Exception:  # a bug of ours must answer as the vendor did, not with a trace
             log.exception("REST call failed")
-            failure = MTurkError(Code.SERVICE_UNAVAILABLE, "The request could not be processed.")
-            body = call_error_document(self._models[LATEST.date], None, request_id, failure)
+            failure = errors.ServiceUnavailable("The request could not be processed.")
+            body = call_error_document(self._codecs[LATEST.date], None, request_id, failure)
             return self._answer(start_response, body, "503 Service Unavailable")
 
     def _handle(
         self, environ: dict, start_response: StartResponse, request_id: str
     ) -> Iterable[bytes]:
-        models = self._models[LATEST.date]
+        codec = self._codecs[LATEST.date]
         operation = None
         try:
             parameters = read_parameters(environ, self.max_body)
             operation = parameters.get("Operation")
             version = self._version(parameters)
-            models = self._models[version.date]
-            op = self._operation(parameters, operation)
-            caller = self.authenticator.authenticate(self._claims(environ, parameters, op.name))
+            codec = self._codecs[version.date]
+            op = self._operation(parameters, operation, version)
+            # Everything exactly as received: signatures are computed over this text.
+            claims = rest_claims(
+                parameters,
+                http_method=environ.get("REQUEST_METHOD", "GET"),
+                host=environ.get("HTTP_HOST", ""),
+                path=environ.get("SCRIPT_NAME", "") + (environ.get("PATH_INFO") or "/"),
+            )
+            caller = self.authenticator.authenticate(claims)
         except BodyTooLarge as error:
-            failure = MTurkError(Code.INVALID_PARAMETER_VALUE, str(error))
+            failure = errors.InvalidParameterValue(str(error))
             return self._answer(
                 start_response,
-                call_error_document(models, operation, request_id, failure),
+                call_error_document(codec, operation, request_id, failure),
                 "413 Request Entity Too Large",
             )
         except MTurkError as error:
             return self._answer(
-                start_response, call_error_document(models, operation, request_id, error)
+                start_response, call_error_document(codec, operation, request_id, error)
             )
 
         try:
-            request = self._readers[version.date].read(op.request_type, parameters)
+            request = codec.rest_reader.read(op.request_type, parameters)
         except MTurkError as error:
-            results = [{"Request": {"IsValid": "False", "Errors": error_fields(error)}}]
-        else:
-            results = run_batch(op, self.domain, caller, [request])
-        return self._answer(start_response, response_document(models, op, request_id, results))
+            request = Unreadable(error)
+        results = run_batch(op, self.domain, caller, [request], version)
+        data = {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
+        return self._answer(start_response, response_document(codec, op, data))
 
-    @staticmethod
-    def _version(parameters: dict[str, str]) -> ApiVersion:
-        date = parameters.get("Version") or LATEST.date
+    def _version(self, parameters: dict[str, str]) -> ApiVersion:
+        date = parameters.get("Version") or self.default_version.date
         if date not in BY_DATE:
             served = ", ".join(BY_DATE)
-            raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE,
+            raise errors.InvalidParameterValue(
                 f"The API version {date!r} is not served; served: {served}.",
             )
         return BY_DATE[date]
 
     @staticmethod
-    def _operation(parameters: dict[str, str], operation: str | None):
+    def _operation(parameters: dict[str, str], operation: str | None, version: ApiVersion):
         service = parameters.get("Service")
         if service is not None and service != SERVICE:
-            raise MTurkError(
-                Code.INVALID_SERVICE_PARAMETER,
+            raise errors.InvalidServiceParameter(
                 f"The Service {service!r} is not served; use {SERVICE}.",
             )
         if not operation:
             raise MTurkError.missing("Operation")
         if operation not in OPERATIONS:
-            raise MTurkError(
-                Code.INVALID_OPERATION_PARAMETER, f"The operation {operation!r} is not served."
+            raise errors.InvalidOperationParameter(f"The operation {operation!r} is not served.")
+        if operation not in version.operations:
+            # To an older version a later operation is as unknown as any other.
+            raise errors.InvalidOperationParameter(
+                f"The operation {operation!r} is not part of API version {version.date}."
             )
         return OPERATIONS[operation]
-
-    @staticmethod
-    def _claims(environ: dict, parameters: dict[str, str], operation: str) -> Claims:
-        # Everything exactly as received: signatures are computed over this text.
-        return Claims(
-            operation=operation,
-            access_key=parameters.get("AWSAccessKeyId"),
-            timestamp=parameters.get("Timestamp"),
-            signature=parameters.get("Signature"),
-            parameters=dict(parameters),
-            http_method=environ.get("REQUEST_METHOD", "GET"),
-            host=environ.get("HTTP_HOST", ""),
-            path=(environ.get("SCRIPT_NAME", "") + (environ.get("PATH_INFO") or "/")) or "/",
-        )
 
     @staticmethod
     def _answer(start_response: StartResponse, body: bytes, status: str = "200 OK") -> list[bytes]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl
 
-from soap_mturk.domain import Code, MTurkError
+from soap_mturk.domain import errors
 from soap_mturk.protocol.xmlguard import IncompleteBody, read_body
 
 FORM = "application/x-www-form-urlencoded"
@@ -32,10 +32,10 @@ def _pairs(text: str, where: str) -> list[tuple[str, str]]:
             max_num_fields=MAX_PARAMETERS,
         )
     except UnicodeDecodeError:
-        raise MTurkError(Code.INVALID_PARAMETER_VALUE, f"The {where} is not valid UTF-8.") from None
+        raise errors.InvalidParameterValue(f"The {where} is not valid UTF-8.") from None
     except ValueError:
-        raise MTurkError(
-            Code.INVALID_PARAMETER_VALUE, f"The {where} has more than {MAX_PARAMETERS} parameters."
+        raise errors.InvalidParameterValue(
+            f"The {where} has more than {MAX_PARAMETERS} parameters."
         ) from None
 
 
@@ -46,32 +46,27 @@ def read_parameters(environ: dict, max_body: int) -> dict[str, str]:
         try:
             body = read_body(environ, max_body)
         except IncompleteBody as error:
-            raise MTurkError(Code.INVALID_PARAMETER_VALUE, str(error)) from None
+            raise errors.InvalidParameterValue(str(error)) from None
         if content_type(environ) == FORM:
             try:
                 text = body.decode("ascii")
             except UnicodeDecodeError:  # a form body is percent-encoded ASCII
-                raise MTurkError(
-                    Code.INVALID_PARAMETER_VALUE, "The form body is not URL-encoded."
-                ) from None
+                raise errors.InvalidParameterValue("The form body is not URL-encoded.") from None
             pairs += _pairs(text, "form body")
         elif body.strip():
-            raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE,
+            raise errors.InvalidParameterValue(
                 f"A REST request's body must be {FORM}, not {content_type(environ) or 'untyped'}.",
             )
     parameters: dict[str, str] = {}
     for name, value in pairs:
         if _NOT_XML.search(name) or _NOT_XML.search(value):
-            raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE,
+            raise errors.InvalidParameterValue(
                 f"The parameter {name!r} holds a character XML cannot carry.",
             )
         # The same name in the query and the form (e.g. Service) is harmless when it
         # agrees; two different values leave no way to know what was meant.
         if parameters.setdefault(name, value) != value:
-            raise MTurkError(
-                Code.INVALID_PARAMETER_VALUE,
+            raise errors.InvalidParameterValue(
                 f"The parameter {name!r} is given twice with different values.",
             )
     return parameters

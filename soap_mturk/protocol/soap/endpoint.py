@@ -1,22 +1,28 @@
 """The SOAP endpoint: refuses what must not be parsed, finds the version and the
-operation, authenticates the call, and hands the message to that version's spyne
-application."""
+operation, authenticates the call, reads the message with the version's codec,
+runs the batch and writes the answer.
+
+spyne declares the operations and produces the WSDL (service.py, wsdl.py); it
+never reads a request. A message the codec cannot read exactly is refused with a
+Client fault that says why: legacy clients send plain document/literal messages,
+which the codec reads in full, and the few things it refuses (SOAP-encoding
+references, an xsi:type that contradicts the WSDL, a SOAP Header that must be
+understood) would have been refused or misread by the service too.
+"""
 
 from __future__ import annotations
 
-import io
 import logging
-import sys
 from collections.abc import Callable, Iterable
 
 from lxml import etree
 
+from soap_mturk.api.batch import MAX_BATCH, answer_call
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import Authenticator, Claims
 from soap_mturk.domain import MTurkError, QualificationService
-from soap_mturk.protocol.soap.fastpath import Decline, FastPath
+from soap_mturk.protocol.codec import Malformed, VersionCodec
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
-from soap_mturk.protocol.soap.service import CALLER_KEY, build_wsgi
 from soap_mturk.protocol.xmlguard import (
     BodyTooLarge,
     IncompleteBody,
@@ -24,7 +30,7 @@ from soap_mturk.protocol.xmlguard import (
     parse_untrusted,
     read_body,
 )
-from soap_mturk.versions import BY_NAMESPACE, VERSIONS
+from soap_mturk.versions import VERSIONS
 
 StartResponse = Callable[..., object]
 
@@ -32,6 +38,8 @@ log = logging.getLogger(__name__)
 
 _ENVELOPE = etree.QName(SOAP11_ENV, "Envelope").text
 _BODY = etree.QName(SOAP11_ENV, "Body").text
+_HEADER = etree.QName(SOAP11_ENV, "Header").text
+_MUST_UNDERSTAND = etree.QName(SOAP11_ENV, "mustUnderstand").text
 
 
 class SoapFault(Exception):
@@ -45,14 +53,18 @@ def _child_text(element: etree._Element, namespace: str, name: str) -> str | Non
     return child.text if child is not None else None
 
 
-def _emptied(element: etree._Element) -> bytes:
-    """The envelope with the operation element emptied. A refused call is answered
-    from its claims alone: what else it carries is not read, so a malformed
-    Timestamp or request gets the authentication error, not a parse fault."""
-    for child in list(element):
-        element.remove(child)
-    element.text = None
-    return etree.tostring(element.getroottree(), xml_declaration=True, encoding="UTF-8")
+def _check_header(root: etree._Element) -> None:
+    """Header entries carry nothing this service reads; SOAP 1.1 (section 4.2.3)
+    says one marked mustUnderstand must then fault, the others are ignored."""
+    header = root.find(_HEADER)
+    if header is None:
+        return
+    for entry in header:
+        if isinstance(entry.tag, str) and entry.get(_MUST_UNDERSTAND, "").strip() == "1":
+            raise SoapFault(
+                "MustUnderstand",
+                f"The header entry {etree.QName(entry).localname} is not understood.",
+            )
 
 
 class SoapEndpoint:
@@ -62,14 +74,10 @@ class SoapEndpoint:
         authenticator: Authenticator,
         max_body: int,
     ):
+        self.domain = domain
         self.authenticator = authenticator
         self.max_body = max_body
-        self._apps = {v.namespace: build_wsgi(v, domain) for v in VERSIONS}
-        # Plain well-formed calls skip spyne's per-request work; see fastpath.py.
-        self._fast = {
-            ns: FastPath(BY_NAMESPACE[ns], domain, app.app.out_protocol)
-            for ns, app in self._apps.items()
-        }
+        self.codecs = {v.namespace: VersionCodec(v) for v in VERSIONS}
 
     def _operation_element(self, data: bytes) -> etree._Element:
         try:
@@ -82,6 +90,7 @@ class SoapEndpoint:
             raise SoapFault("VersionMismatch", "This service speaks SOAP 1.1 only.")
         if root.tag != _ENVELOPE:
             raise SoapFault("Client", f"Expected a SOAP 1.1 Envelope, not {root.tag}.")
+        _check_header(root)
         body = root.find(_BODY)
         entries = [] if body is None else [c for c in body if isinstance(c.tag, str)]
         if len(entries) != 1:
@@ -93,18 +102,19 @@ class SoapEndpoint:
             data = read_body(environ, self.max_body)
             element = self._operation_element(data)
             qname = etree.QName(element)
-            app = self._apps.get(qname.namespace)
-            if app is None:
+            codec = self.codecs.get(qname.namespace)
+            if codec is None:
                 known = ", ".join(v.namespace for v in VERSIONS)
                 raise SoapFault(
                     "Client",
                     f"Unknown namespace {qname.namespace!r} for {qname.localname}; "
                     f"this service speaks {known}.",
                 )
-            if qname.localname not in OPERATIONS:
+            if qname.localname not in codec.version.operations:
                 raise SoapFault(
                     "Client", f"Unknown operation {qname.localname!r} in {qname.namespace}."
                 )
+            body = self._answer(codec, qname.localname, element)
         except BodyTooLarge as error:
             return self._fault(
                 start_response, SoapFault("Client", str(error), "413 Request Entity Too Large")
@@ -113,43 +123,6 @@ class SoapEndpoint:
             return self._fault(start_response, SoapFault("Client", str(error), "400 Bad Request"))
         except SoapFault as fault:
             return self._fault(start_response, fault)
-
-        ns = qname.namespace
-        claims = Claims(
-            operation=qname.localname,
-            access_key=_child_text(element, ns, "AWSAccessKeyId"),
-            timestamp=_child_text(element, ns, "Timestamp"),
-            signature=_child_text(element, ns, "Signature"),
-        )
-        try:
-            caller = self.authenticator.authenticate(claims)
-        except MTurkError as error:
-            caller = error
-        answered = self._fast_answer(ns, qname.localname, element, caller, environ, start_response)
-        if answered is not None:
-            return answered
-        environ[CALLER_KEY] = caller
-        if isinstance(caller, MTurkError):
-            data = _emptied(element)
-        environ["wsgi.input"] = io.BytesIO(data)
-        environ["CONTENT_LENGTH"] = str(len(data))
-        # spyne must read the bytes we vetted as we read them: decoded by their own
-        # byte order mark or XML declaration (a UTF-16 document under a header that
-        # says utf-8 made it fail), and whatever the client's Content-Type was.
-        environ["CONTENT_TYPE"] = "text/xml"
-        return self._guarded(app, environ, start_response)
-
-    def _fast_answer(
-        self, ns, operation, element, caller, environ, start_response
-    ) -> list[bytes] | None:
-        """The fast path's answer (fastpath.py), or None when it leaves the call to spyne."""
-        fast = self._fast[ns]
-        try:
-            requests = fast.read(environ, element)
-        except Decline:
-            return None
-        try:
-            body = fast.respond(operation, requests, caller)
         except Exception:
             log.exception("a SOAP call failed unexpectedly")
             fault = SoapFault(
@@ -161,24 +134,44 @@ class SoapEndpoint:
         )
         return [body]
 
-    def _guarded(self, app, environ: dict, start_response: StartResponse) -> list[bytes]:
-        """spyne answers its own faults; anything else it lets escape becomes a
-        Server fault that tells the client nothing of our insides."""
-        started = False
-
-        def recording_start_response(status, headers, exc_info=None):
-            nonlocal started
-            started = True
-            return start_response(status, headers, exc_info)
-
+    def _answer(self, codec: VersionCodec, operation: str, element: etree._Element) -> bytes:
+        ns = codec.version.namespace
+        claims = Claims(
+            operation=operation,
+            access_key=_child_text(element, ns, "AWSAccessKeyId"),
+            timestamp=_child_text(element, ns, "Timestamp"),
+            signature=_child_text(element, ns, "Signature"),
+        )
         try:
-            return [b"".join(app(environ, recording_start_response))]
-        except Exception:
-            log.exception("a SOAP call failed unexpectedly")
-            fault = SoapFault(
-                "Server", "The service could not process this request; the failure was logged."
-            )
-            return self._fault(start_response, fault, sys.exc_info() if started else None)
+            caller: str | MTurkError = self.authenticator.authenticate(claims)
+        except MTurkError as error:
+            # A refused call is answered from its claims alone: what else it carries
+            # is never read, so a malformed request gets the authentication error.
+            caller, requests = error, []
+        else:
+            try:
+                message = codec.read_message(element, operation)
+            except Malformed as error:
+                raise SoapFault("Client", str(error)) from None
+            requests = message.get("Request", [])
+            if len(requests) > MAX_BATCH:
+                raise SoapFault(
+                    "Client",
+                    f"A call holds at most {MAX_BATCH} Request elements, not {len(requests)}.",
+                )
+        op = OPERATIONS[operation]
+        data = answer_call(op, self.domain, caller, requests, codec.version)
+        return self.document(codec, op, data)
+
+    @staticmethod
+    def document(codec: VersionCodec, op, data: dict) -> bytes:
+        ns = codec.version.namespace
+        envelope = etree.Element(
+            f"{{{SOAP11_ENV}}}Envelope", nsmap={"soap11env": SOAP11_ENV, "tns": ns}
+        )
+        body = etree.SubElement(envelope, f"{{{SOAP11_ENV}}}Body")
+        codec.soap_writer.element(body, f"{op.name}Response", codec.response_fields(op), data)
+        return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
     @staticmethod
     def _fault(start_response: StartResponse, fault: SoapFault, exc_info=None) -> list[bytes]:

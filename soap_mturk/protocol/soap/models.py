@@ -9,6 +9,7 @@ from spyne import (
     Boolean,
     ComplexModel,
     DateTime,
+    Decimal,
     Integer32,
     Integer64,
     Unicode,
@@ -20,6 +21,7 @@ from soap_mturk.api.operations import Operation
 from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
+    DECIMAL,
     ENUMS,
     INT,
     LONG,
@@ -28,7 +30,6 @@ from soap_mturk.api.schema import (
     message_fields,
     response_fields,
 )
-from soap_mturk.domain.identity import format_time  # noqa: F401  (re-exported for the protocols)
 
 _PRIMITIVES = {
     STRING: Unicode,
@@ -36,6 +37,7 @@ _PRIMITIVES = {
     LONG: Integer64,
     BOOLEAN: Boolean,
     DATETIME: DateTime,
+    DECIMAL: Decimal,
 }
 
 

@@ -1,5 +1,6 @@
 """A REST call's parameters as the request dict the api layer takes, read by the
-schema tables alone, so no operation has parameter code of its own.
+message tables and the primitives table alone, so no operation has parameter code
+of its own.
 
 The vendor's REST naming: a scalar is `Name=value`; a repeated scalar is
 `Name.1=…&Name.2=…` (a single one may also come unnumbered, `ResponseGroup=Request`);
@@ -11,42 +12,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from soap_mturk.api.schema import BOOLEAN, DATETIME, INT, LONG, Field
-from soap_mturk.domain import MTurkError
+from soap_mturk.api.schema import Field
+from soap_mturk.domain.errors import MTurkError
+from soap_mturk.protocol.codec.primitives import PRIMITIVES, BadValue, as_mturk_error
 
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_RANGES = {INT: (-(2**31), 2**31 - 1), LONG: (-(2**63), 2**63 - 1)}
+# Sequence numbers: a batch is at most MAX_BATCH long, so nine digits are plenty,
+# and int() never sees a longer string.
+_INDEX = r"([0-9]{1,9})"
 
 
 def _scalar(field: Field, name: str, text: str) -> Any:
-    if field.type in _RANGES:
-        if not _INTEGER.match(text):
-            raise MTurkError.invalid(name, text, "expected an integer")
-        value = int(text)
-        low, high = _RANGES[field.type]
-        if not low <= value <= high:
-            raise MTurkError.out_of_range(name, value, low, high)
-        return value
-    if field.type == BOOLEAN:
-        # Case-insensitive: boto 2 sends Python's True/False.
-        if text.lower() not in ("true", "false"):
-            raise MTurkError.invalid(name, text, "expected true or false")
-        return text.lower() == "true"
-    if field.type == DATETIME:
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            raise MTurkError.invalid(
-                name, text, "expected a dateTime such as 2005-01-31T23:59:59Z"
-            ) from None
-    return text  # strings, and enumerations, whose values the domain checks
+    try:
+        return PRIMITIVES[field.type].parse(text)
+    except BadValue as bad:
+        raise as_mturk_error(name, bad) from None
 
 
 def _indexes(parameters: Mapping[str, str], stem: str, structured: bool) -> list[int]:
-    pattern = re.compile(re.escape(stem) + (r"\.([0-9]+)\." if structured else r"\.([0-9]+)$"))
+    pattern = re.compile(re.escape(stem) + (rf"\.{_INDEX}\." if structured else rf"\.{_INDEX}$"))
     found = set()
     for key in parameters:
         match = pattern.match(key)
@@ -58,7 +43,7 @@ def _indexes(parameters: Mapping[str, str], stem: str, structured: bool) -> list
     return sorted(found)
 
 
-class RequestReader:
+class ParameterReader:
     def __init__(self, types: Mapping[str, list[Field]]):
         self.types = types
 

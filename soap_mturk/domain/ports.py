@@ -1,4 +1,5 @@
-"""The persistence interface the domain needs, and nothing more.
+"""The domain's port to persistence: the interface the domain and the server need
+from a store, and nothing more. Implementations live in soap_mturk.store.
 
 A `Store` hands out `Session`s: `read()` for a consistent snapshot, `write()` for a
 serialised read-modify-write unit that is committed, durably, when the block exits
@@ -9,36 +10,51 @@ PostgreSQL) can implement it without the domain changing.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+
+
+@dataclass(frozen=True)
+class TypeFilter:
+    """Types of this owner and in this status (None: any). A search matches the
+    types that pass any one of its filters; the domain decides which filters a
+    caller gets (qualifications.visible_types)."""
+
+    owner: str | None = None
+    status: str | None = None
+    not_owner: str | None = None  # and not of this owner (the system's types, say)
 
 
 class Session(Protocol):
     # qualification types
     def get_type(self, type_id: str) -> QualificationType | None: ...
     def find_type_by_name(self, owner: str, name: str) -> QualificationType | None: ...
-    def put_type(self, qtype: QualificationType) -> None: ...
-    def delete_type(self, type_id: str) -> None: ...
+    def put_type(self, qtype: QualificationType) -> None:
+        """Insert, or update the row with this id (never another row)."""
+
+    def delete_type(self, type_id: str) -> None:
+        """The type's row alone; what else goes with it is the domain's rule."""
+
     def search_types(
         self,
         *,
-        caller: str,
+        any_of: list[TypeFilter],
         query: str | None,
-        requestable_only: bool,
-        owned_only: bool,
         descending: bool,
         offset: int,
         limit: int,
     ) -> tuple[list[QualificationType], int]:
-        """Types `caller` may see (its own, or others' active ones), by name; `query`
-        matches name, description or keywords, ignoring case; `requestable_only`
-        keeps those whose `is_requestable` is true. A disposed type's qualifications
-        stay: `delete_type` removes the type alone."""
+        """Types passing any of the filters, by name; `query` matches name,
+        description or keywords, ignoring case."""
 
     # qualifications
     def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None: ...
-    def put_qualification(self, qualification: Qualification) -> None: ...
+    def put_qualification(self, qualification: Qualification) -> None:
+        """Insert, or update the row of this type and subject."""
+
+    def delete_qualifications(self, type_id: str) -> None: ...
     def list_qualifications(
         self, type_id: str, status: str, offset: int, limit: int
     ) -> tuple[list[Qualification], int]: ...
@@ -69,6 +85,8 @@ class Session(Protocol):
 
 
 class Store(Protocol):
+    path: str  # where the data lives (a file, or ':memory:'), as the server reports it
+
     def read(self) -> AbstractContextManager[Session]: ...
     def write(self) -> AbstractContextManager[Session]: ...
     def close(self) -> None: ...
