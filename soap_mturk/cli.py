@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import NoReturn
 from soap_mturk import __version__
 from soap_mturk.control.commands import DEFAULT_URL, url_option
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.http import Limits
 from soap_mturk.server.run import DEFAULT_THREADS
 from soap_mturk.versions import LATEST, VERSIONS
 
@@ -25,6 +27,8 @@ PORTS = (0, 65535)
 THREADS = (1, 1024)  # each is an OS thread and a connection slot
 MAX_BODY = (1024, 1024**3)  # below 1 KiB no SOAP call fits; above 1 GiB is a mistake
 CLOCK_SKEW = (0, 10 * 365 * 24 * 3600)  # ten years: "any Timestamp" without overflow
+CONNECTIONS = (1, 100_000)  # each is a file descriptor
+TIMEOUT = (0.001, 24 * 3600.0)  # seconds; positive and finite (no NaN, no inf)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +52,20 @@ def _int_in(low: int, high: int):
     return parse
 
 
+def _seconds_in(low: float, high: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not low <= value <= high:  # also false for NaN
+            raise argparse.ArgumentTypeError(f"{text} is outside {low:g}..{high:g} seconds")
+        return value
+
+    parse.__name__ = "seconds"
+    return parse
+
+
 def _configured(args: argparse.Namespace):
     from soap_mturk.auth.requesters import load_credentials
 
@@ -57,20 +75,16 @@ def _configured(args: argparse.Namespace):
     return configured
 
 
-def _open_store(path: str):
+def _open_store(path: str, read_only: bool):
     """The store at `path`, or None after printing why it cannot be used."""
-    from soap_mturk.store import open_store
+    from soap_mturk.store import StoreUnusable, open_store
 
-    if path != ":memory:":
-        target = Path(path)
-        if target.is_dir():
-            return _fail(f"--db {path}: is a directory, not a database file")
-        if not target.parent.is_dir():
-            return _fail(f"--db {path}: the directory {target.parent} does not exist")
     try:
-        return open_store(path)
+        return open_store(path, read_only=read_only)
+    except StoreUnusable as error:  # missing folder, a directory, not SQLite, corrupt, read-only
+        return _fail(f"--db: {error}")
     except (sqlite3.Error, OSError) as error:
-        return _fail(f"--db {path}: cannot use it as a SQLite database: {error}")
+        return _fail(f"--db: cannot use {path}: {error}")
 
 
 def _fail(message: str) -> None:
@@ -97,9 +111,9 @@ def _serve(args: argparse.Namespace) -> int:
     except RequesterConfigError as error:
         _fail(str(error))
         return 2
-    store = _open_store(args.db)
+    store = _open_store(args.db, args.read_only)
     if store is None:
-        return 2
+        return 1
     try:
         requesters = requesters_at_start(configured, store)
     except RequesterConfigError as error:
@@ -108,8 +122,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     except sqlite3.Error as error:
         store.close()
-        _fail(f"--db {args.db}: cannot use it as a SQLite database: {error}")
-        return 2
+        _fail(f"--db: cannot use {args.db}: {error}")
+        return 1
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
     app = EmulatorApp(
         store,
@@ -118,9 +132,18 @@ def _serve(args: argparse.Namespace) -> int:
         requesters=requesters,
         control_from=control_from,
         rest_default_version=args.rest_default_version,
+        # A rebinding attacker's page sends its own name; these are ours.
+        served_names=(args.host, socket.gethostname()),
     )
     try:
-        running = start(app, args.host, args.port, threads=args.threads)
+        limits = Limits(
+            max_body=2 * args.max_body,
+            request_line_timeout=args.request_line_timeout,
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
+            max_connections=args.max_connections,
+        )
+        running = start(app, args.host, args.port, threads=args.threads, limits=limits)
     except (OSError, OverflowError) as error:
         store.close()
         reason = getattr(error, "strerror", None) or error
@@ -183,10 +206,45 @@ def parser() -> argparse.ArgumentParser:
         help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
     )
     serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve an existing database without changing it (every write is refused)",
+    )
+    serve.add_argument(
         "--threads",
         type=_int_in(*THREADS),
         default=DEFAULT_THREADS,
-        help=f"HTTP threads reading requests (default {DEFAULT_THREADS}); the application runs one request at a time",
+        help=f"threads running the application on complete requests (default {DEFAULT_THREADS}; "
+        "connections are read by one event loop, see bench/README.md)",
+    )
+    defaults = Limits()
+    serve.add_argument(
+        "--request-line-timeout",
+        type=_seconds_in(*TIMEOUT),
+        default=defaults.request_line_timeout,
+        metavar="SECONDS",
+        help="how long a connection may wait before its request line is complete, "
+        f"also between keep-alive requests (default {defaults.request_line_timeout:g})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds_in(*TIMEOUT),
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help=f"how long the headers may take after the request line (default {defaults.header_timeout:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds_in(*TIMEOUT),
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help=f"how long the body may take after the headers (default {defaults.body_timeout:g})",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=_int_in(*CONNECTIONS),
+        default=defaults.max_connections,
+        help=f"open connections served at once; more are answered 503 (default {defaults.max_connections})",
     )
     serve.add_argument(
         "--max-body",

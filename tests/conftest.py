@@ -1,4 +1,4 @@
-"""Shared fixtures: a real emulator on a free port (cheroot, SQLite file), and
+"""Shared fixtures: a real emulator on a free port (SQLite file), and
 zeep clients built the way legacy clients were, from the WSDL the emulator serves
 (the project's own, wsdl/). A clone runs every core suite with them.
 

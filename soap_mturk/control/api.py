@@ -24,16 +24,17 @@ from urllib.parse import unquote
 
 from soap_mturk.auth.requesters import Requester, RequesterRegistry
 from soap_mturk.control import dashboard, views
-from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
-from soap_mturk.domain.model import FIXTURE, PENDING
+from soap_mturk.domain.model import FIXTURE, PENDING, Locale
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+_WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
 _NOT_FOUND = (
     errors.QualificationTypeDoesNotExist,
@@ -57,6 +58,18 @@ class _Reply(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _bounded_int(text: str) -> int:
+    # No value the control API takes needs more than 64 bits; int() of a long digit
+    # string costs quadratic time (and the store could not hold it anyway).
+    if len(text.lstrip("-")) > 19:
+        raise ValueError(f"the number {text[:30]}... is too large")
+    return int(text)
+
+
+def _no_constant(text: str):
+    raise ValueError(f"{text} is not a JSON number")
+
+
 def _path_text(environ: dict) -> str:
     # WSGI hands the path over as latin-1 decoded bytes; ids may be UTF-8.
     raw = environ.get("PATH_INFO", "") or ""
@@ -73,8 +86,10 @@ class ControlApi:
         requesters: RequesterRegistry,
         clients: ClientFilter | None = None,
         max_body: int = 1024 * 1024,
+        hosts: HostFilter | None = None,
     ):
         self.store = store
+        self.hosts = hosts or HostFilter()
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
@@ -96,6 +111,14 @@ class ControlApi:
                     "Forbidden",
                     f"The control API serves loopback clients only, not {environ.get('REMOTE_ADDR')};"
                     " start the server with --control-from to allow more.",
+                )
+            if not self.hosts.allows(environ.get("HTTP_HOST")):
+                raise _Reply(
+                    "403 Forbidden",
+                    "Forbidden",
+                    "The control API answers requests addressed to a loopback name, an IP "
+                    "address or the name the server was started with, not "
+                    f"{environ.get('HTTP_HOST', '')[:100]!r}.",
                 )
             if path == "":
                 return self._send(
@@ -121,6 +144,11 @@ class ControlApi:
                 return self._json(start_response, "200 OK", {"Reset": True})
             if path == "/fixtures":
                 return self._json(start_response, "201 Created", self.load(body))
+            match = _WORKER_SYSTEM_VALUES.match(path)
+            if match:
+                worker = unquote(match.group("worker"))
+                result = self.set_system_qualification(worker, body)
+                return self._json(start_response, "200 OK", result)
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -151,7 +179,9 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures") or bool(_WORKER_REQUESTS.match(path))
+        return path in ("/", "/state", "/reset", "/fixtures") or bool(
+            _WORKER_REQUESTS.match(path) or _WORKER_SYSTEM_VALUES.match(path)
+        )
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -177,8 +207,14 @@ class ControlApi:
         if not raw.strip():
             return {}
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return json.loads(
+                raw.decode("utf-8"), parse_int=_bounded_int, parse_constant=_no_constant
+            )
+        except RecursionError:
+            raise _Reply(
+                "400 Bad Request", "BadRequest", "The body is JSON nested too deeply."
+            ) from None
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, our own
             raise _Reply(
                 "400 Bad Request", "BadRequest", f"The body is not JSON: {error}"
             ) from None
@@ -205,6 +241,7 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
+        types = [t for t in types if not t.is_system]  # the requesters' own
         page = dashboard.render(self.requesters.all(), types, qualifications, pending)
         return self._send(
             start_response,
@@ -225,7 +262,8 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        listed = []
+        listed: list[dict] = []
+        system: list[dict] = []
         for t in types:
             entry = views.qualification_type(t)
             entry["Qualifications"] = [
@@ -234,12 +272,14 @@ class ControlApi:
             entry["QualificationRequests"] = [
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
-            listed.append(entry)
+            (system if t.is_system else listed).append(entry)
         return {
             "Requesters": [
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            # The types the service supplies, with the values tests gave workers.
+            "SystemQualificationTypes": system,
         }
 
     def reset(self) -> None:
@@ -264,7 +304,7 @@ class ControlApi:
                         f"QualificationTypes[{n}].Owner: {seed.qtype.owner} is not a requester"
                         " of this server; list it under Requesters or configure it at start"
                     )
-            seeded = self.seeder.load(fixture.types, added)
+            seeded = self.seeder.load(fixture.types, fixture.system_values, added)
             for requester in added:
                 self.requesters.add(requester)
         return {
@@ -273,6 +313,7 @@ class ControlApi:
                 "QualificationTypes": seeded.qualification_types,
                 "Qualifications": seeded.qualifications,
                 "QualificationRequests": seeded.qualification_requests,
+                "SystemQualifications": seeded.system_qualifications,
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
@@ -292,6 +333,45 @@ class ControlApi:
                     " a fixture cannot change its secret key"
                 )
         return added
+
+    def set_system_qualification(self, worker_id: str, body) -> dict:
+        """The marketplace's part: a worker's value for a system qualification type
+        (approval rate, locale, Masters, ...)."""
+        if not isinstance(body, dict):
+            raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+        fields = {"QualificationTypeId", "IntegerValue", "LocaleValue"}
+        unknown = set(body) - fields
+        if unknown:
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(fields))}.",
+            )
+        type_id, value, locale = (
+            body.get(k) for k in ("QualificationTypeId", "IntegerValue", "LocaleValue")
+        )
+        if not isinstance(type_id, (str, type(None))) or not (
+            value is None or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                "QualificationTypeId must be a string and IntegerValue an integer.",
+            )
+        if locale is not None:
+            if (
+                not isinstance(locale, dict)
+                or set(locale) - {"Country", "Subdivision"}
+                or not all(isinstance(v, str) for v in locale.values())
+            ):
+                raise _Reply(
+                    "400 Bad Request",
+                    "BadRequest",
+                    "LocaleValue must be an object with string Country and Subdivision.",
+                )
+            locale = Locale(locale.get("Country"), locale.get("Subdivision"))
+        held = self.workers.set_system_value(worker_id, type_id, value, locale)
+        return {"Qualification": views.qualification(held)}
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

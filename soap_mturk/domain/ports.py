@@ -29,6 +29,7 @@ class TypeFilter:
 
     owner: str | None = None
     status: str | None = None
+    not_owner: str | None = None  # and not of this owner (the system's types, say)
 
 
 class Session(Protocol):
@@ -92,6 +93,10 @@ class Session(Protocol):
     def all_requests(self, status: str) -> list[QualificationRequest]: ...
     def clear_all(self) -> None:
         """Empty the qualification tables; kept requesters stay (see forget_requesters)."""
+
+
+class StoreUnusable(Exception):
+    """The store cannot be opened as asked; the message is one line for the user."""
 
 
 class Store(Protocol):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import errors
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
@@ -54,6 +54,16 @@ class SeedRequest:
 
 
 @dataclass
+class SeedSystemValue:
+    """A worker's value for one of the system's qualification types."""
+
+    worker_id: str
+    type_id: str
+    integer_value: int | None = None
+    locale: Locale | None = None
+
+
+@dataclass
 class SeedType:
     qtype: QualificationType
     qualifications: list[SeedQualification] = field(default_factory=list)
@@ -65,6 +75,7 @@ class Seeded:
     qualification_types: int = 0
     qualifications: int = 0
     qualification_requests: int = 0
+    system_qualifications: int = 0
 
 
 class Seeder:
@@ -76,13 +87,26 @@ class Seeder:
         with self.store.write() as session:
             session.clear_all()
             session.forget_requesters(FIXTURE)
+            system_types.install(session)  # the service's own types are always there
 
-    def load(self, seeds: list[SeedType], requesters: Iterable[Requester] = ()) -> Seeded:
-        """Keep `requesters` (a fixture's own) and load `seeds`, all or nothing."""
+    def load(
+        self,
+        seeds: list[SeedType],
+        system_values: Iterable[SeedSystemValue] = (),
+        requesters: Iterable[Requester] = (),
+    ) -> Seeded:
+        """Keep `requesters` (a fixture's own), set `system_values` and load `seeds`,
+        all or nothing."""
         seeded = Seeded()
         with self.store.write() as session:
             for requester in requesters:
                 session.keep_requester(requester)
+            for value in system_values:
+                check_worker_id(value.worker_id)
+                system_types.set_value(
+                    session, value.worker_id, value.type_id, value.integer_value, value.locale
+                )
+                seeded.system_qualifications += 1
             for seed in seeds:
                 qtype = seed.qtype
                 # CreateQualificationType's own checks: what it requires, then the rules.
