@@ -32,10 +32,11 @@ TIMEOUT = (0.001, 24 * 3600.0)  # seconds; positive and finite (no NaN, no inf)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line (`prog: error: ...`), not a usage dump."""
+    """argparse, but a mistake is one line (`soap-mturk: ...`), not a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # "soap-mturk: --port: ..." like every other refusal of ours.
+        self.exit(2, f"soap-mturk: {message.removeprefix('argument ')} (see {self.prog} --help)\n")
 
 
 def _int_in(low: int, high: int):
@@ -308,5 +309,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as done:  # a mistake (2), --help or --version (0): already printed
+        return done.code if isinstance(done.code, int) else 2
     return args.run(args)
