@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import zeep
 
+import soap_mturk.testing.boto2  # every test may drive boto 2, on Python 3.12+ too
 from soap_mturk.auth import AccessKeyIdentity
 from soap_mturk.auth.requesters import Requester, RequesterRegistry
 from soap_mturk.auth.verify import SignatureVerifier
