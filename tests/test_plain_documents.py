@@ -75,6 +75,12 @@ def _parameters(operation: str, type_id: str, pending: list[str]) -> dict:
         "GetQualificationRequests": {"QualificationTypeId": type_id},
         "GrantQualification": {"QualificationRequestId": pending[0]},
         "RejectQualificationRequest": {"QualificationRequestId": pending[1]},
+        "GetAccountBalance": {},
+        "BlockWorker": {"WorkerId": "APLAINBLOCKED", "Reason": "r"},
+        "UnblockWorker": {"WorkerId": "APLAINBLOCKED"},
+        "GetBlockedWorkers": {},
+        "NotifyWorkers": {"Subject": "s", "MessageText": "m", "WorkerId": WORKER},
+        "Help": {"About": "GetAccountBalance"},
     }[operation]
 
 

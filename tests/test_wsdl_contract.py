@@ -26,6 +26,11 @@ QUALIFICATION_OPERATIONS = {
     "GetQualificationsForQualificationType", "GetQualificationRequests",
     "GrantQualification", "RejectQualificationRequest",
 }  # fmt: skip
+ACCOUNT_OPERATIONS = {
+    "GetAccountBalance", "BlockWorker", "UnblockWorker", "GetBlockedWorkers", "NotifyWorkers",
+    "Help",
+}  # fmt: skip
+SERVED_OPERATIONS = QUALIFICATION_OPERATIONS | ACCOUNT_OPERATIONS
 VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"
 
 
@@ -112,11 +117,11 @@ def test_shipped_wsdl_serves_the_qualification_operations_as_the_vendor_binds_th
     assert ours.target_namespace == version.namespace
     assert [s.get("targetNamespace") for s in ours.schemas] == [version.namespace]
     assert [s.get("elementFormDefault") for s in ours.schemas] == ["qualified"]
-    assert set(ours.operations()) == QUALIFICATION_OPERATIONS == set(OPERATIONS)
+    assert set(ours.operations()) == SERVED_OPERATIONS == set(OPERATIONS)
     for name, (request, response) in ours.operations().items():
         assert (request, response) == (name, name + "Response")
     bindings = ours.binding_operations()
-    assert set(bindings) == QUALIFICATION_OPERATIONS
+    assert set(bindings) == SERVED_OPERATIONS
     for name, facts in bindings.items():
         assert facts == {
             "style": "document",
@@ -174,10 +179,11 @@ def test_request_echo_holds_every_qualification_request(version):
     expected = [
         p.name
         for p in vendor_children
-        if p.name in ("IsValid", "Errors")
-        or p.name.removesuffix("Request") in QUALIFICATION_OPERATIONS
+        if p.name in ("IsValid", "Errors") or p.name.removesuffix("Request") in SERVED_OPERATIONS
     ]
-    assert len(expected) == 2 + 11
+    # 11 qualification echoes (GetQualificationScore and UpdateQualificationScore have
+    # none) and one for each account, worker and help operation
+    assert len(expected) == 2 + 11 + len(ACCOUNT_OPERATIONS)
     score = ours.global_element("GetQualificationScoreResponse")
     (_, qualification), _ = ours.children(score.content)
     (echo, *_), _ = ours.children(qualification.content)
@@ -201,12 +207,12 @@ def test_wsdl_names_are_the_vendors():
             "binding": [b.get("name") for b in root.iterfind(w + "binding")],
             "portType": [p.get("name") for p in root.iterfind(w + "portType")],
             "messages": {m for m in messages if m.removesuffix("RequestMsg").removesuffix(
-                "ResponseMsg") in QUALIFICATION_OPERATIONS},
+                "ResponseMsg") in SERVED_OPERATIONS},
         }  # fmt: skip
 
     assert names(ours) == names(vendor)
     all_ours = ours.root.findall("{http://schemas.xmlsoap.org/wsdl/}message")
-    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(QUALIFICATION_OPERATIONS)
+    assert len(all_ours) == len(names(ours)["messages"]) == 2 * len(SERVED_OPERATIONS)
 
 
 def test_vendor_wsdl_compared_with_itself_shows_no_difference():

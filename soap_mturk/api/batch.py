@@ -21,7 +21,8 @@ from datetime import datetime
 
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
-from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain import MTurkError, errors
+from soap_mturk.domain.services import Domain
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class Unreadable(dict):
         self.error = error
 
 
-def run_one(op: Operation, domain: QualificationService, caller: str, request: Request) -> Result:
+def run_one(op: Operation, domain: Domain, caller: str, request: Request) -> Result:
     try:
         if isinstance(request, Unreadable):
             raise request.error
@@ -81,7 +82,7 @@ _NOT_RUN = errors.ServiceUnavailable(
 
 
 def run_batch(
-    op: Operation, domain: QualificationService, caller: str, requests: Sequence[Request]
+    op: Operation, domain: Domain, caller: str, requests: Sequence[Request]
 ) -> list[Result]:
     # A call without any Request element is answered like one empty request, which
     # reports the missing parameters rather than answering nothing.
@@ -100,7 +101,7 @@ def run_batch(
 
 def answer_call(
     op: Operation,
-    domain: QualificationService,
+    domain: Domain,
     caller: str | MTurkError,
     requests: Sequence[Request],
 ) -> dict:

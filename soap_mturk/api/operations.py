@@ -8,12 +8,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from soap_mturk.domain import Page, Qualification, QualificationRequest, QualificationService
+from soap_mturk.api.help import help_information
+from soap_mturk.api.schema import TYPES
+from soap_mturk.domain import Page, Qualification, QualificationRequest
 from soap_mturk.domain.model import QualificationType
+from soap_mturk.domain.money import price
+from soap_mturk.domain.services import Domain
 
 Request = Mapping[str, Any]
 Result = dict[str, Any]
-Handler = Callable[[QualificationService, str, Request], Result]
+Handler = Callable[[Domain, str, Request], Result]
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,8 @@ def page_fields(page: Page, element: str, items: list[Result]) -> Result:
 # --- handlers ------------------------------------------------------------------------
 
 
-def _create_type(d: QualificationService, caller: str, r: Request) -> Result:
-    qtype = d.create_type(
+def _create_type(d: Domain, caller: str, r: Request) -> Result:
+    qtype = d.qualifications.create_type(
         caller,
         name=r.get("Name"),
         description=r.get("Description"),
@@ -103,12 +107,14 @@ def _create_type(d: QualificationService, caller: str, r: Request) -> Result:
     return qualification_type_fields(qtype)
 
 
-def _get_type(d: QualificationService, caller: str, r: Request) -> Result:
-    return qualification_type_fields(d.get_type(caller, r.get("QualificationTypeId")))
+def _get_type(d: Domain, caller: str, r: Request) -> Result:
+    return qualification_type_fields(
+        d.qualifications.get_type(caller, r.get("QualificationTypeId"))
+    )
 
 
-def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
-    qtype = d.update_type(
+def _update_type(d: Domain, caller: str, r: Request) -> Result:
+    qtype = d.qualifications.update_type(
         caller,
         r.get("QualificationTypeId"),
         description=r.get("Description"),
@@ -123,8 +129,8 @@ def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
     return qualification_type_fields(qtype)
 
 
-def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
-    page = d.search_types(
+def _search_types(d: Domain, caller: str, r: Request) -> Result:
+    page = d.qualifications.search_types(
         caller,
         must_be_requestable=r.get("MustBeRequestable"),
         query=r.get("Query"),
@@ -138,13 +144,13 @@ def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
     return page_fields(page, "QualificationType", items)
 
 
-def _dispose_type(d: QualificationService, caller: str, r: Request) -> Result:
-    d.dispose_type(caller, r.get("QualificationTypeId"))
+def _dispose_type(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.dispose_type(caller, r.get("QualificationTypeId"))
     return {}
 
 
-def _assign(d: QualificationService, caller: str, r: Request) -> Result:
-    d.assign(
+def _assign(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.assign(
         caller,
         r.get("QualificationTypeId"),
         r.get("WorkerId"),
@@ -154,24 +160,28 @@ def _assign(d: QualificationService, caller: str, r: Request) -> Result:
     return {}
 
 
-def _revoke(d: QualificationService, caller: str, r: Request) -> Result:
-    d.revoke(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("Reason"))
+def _revoke(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.revoke(
+        caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("Reason")
+    )
     return {}
 
 
-def _get_score(d: QualificationService, caller: str, r: Request) -> Result:
+def _get_score(d: Domain, caller: str, r: Request) -> Result:
     return qualification_fields(
-        d.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"))
+        d.qualifications.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"))
     )
 
 
-def _update_score(d: QualificationService, caller: str, r: Request) -> Result:
-    d.update_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("IntegerValue"))
+def _update_score(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.update_score(
+        caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("IntegerValue")
+    )
     return {}
 
 
-def _list_qualifications(d: QualificationService, caller: str, r: Request) -> Result:
-    page = d.list_qualifications(
+def _list_qualifications(d: Domain, caller: str, r: Request) -> Result:
+    page = d.qualifications.list_qualifications(
         caller,
         r.get("QualificationTypeId"),
         r.get("Status"),
@@ -181,8 +191,8 @@ def _list_qualifications(d: QualificationService, caller: str, r: Request) -> Re
     return page_fields(page, "Qualification", [qualification_fields(q) for q in page.items])
 
 
-def _list_requests(d: QualificationService, caller: str, r: Request) -> Result:
-    page = d.list_requests(
+def _list_requests(d: Domain, caller: str, r: Request) -> Result:
+    page = d.qualifications.list_requests(
         caller,
         r.get("QualificationTypeId"),
         r.get("SortProperty"),
@@ -193,14 +203,49 @@ def _list_requests(d: QualificationService, caller: str, r: Request) -> Result:
     return page_fields(page, "QualificationRequest", [request_fields(q) for q in page.items])
 
 
-def _grant(d: QualificationService, caller: str, r: Request) -> Result:
-    d.grant_request(caller, r.get("QualificationRequestId"), r.get("IntegerValue"))
+def _grant(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.grant_request(caller, r.get("QualificationRequestId"), r.get("IntegerValue"))
     return {}
 
 
-def _reject(d: QualificationService, caller: str, r: Request) -> Result:
-    d.reject_request(caller, r.get("QualificationRequestId"), r.get("Reason"))
+def _reject(d: Domain, caller: str, r: Request) -> Result:
+    d.qualifications.reject_request(caller, r.get("QualificationRequestId"), r.get("Reason"))
     return {}
+
+
+# --- the account, workers, help -----------------------------------------------------
+
+
+def _account_balance(d: Domain, caller: str, r: Request) -> Result:
+    # AvailableBalance alone: OnHoldBalance is "Not used" (reference, GetAccountBalance)
+    # and absent from the captured answer (captured-rest-responses/get_account_balance.xml).
+    return {"AvailableBalance": price(d.accounts.balance(caller))}
+
+
+def _block(d: Domain, caller: str, r: Request) -> Result:
+    d.workers.block(caller, r.get("WorkerId"), r.get("Reason"))
+    return {}
+
+
+def _unblock(d: Domain, caller: str, r: Request) -> Result:
+    d.workers.unblock(caller, r.get("WorkerId"), r.get("Reason"))
+    return {}
+
+
+def _blocked(d: Domain, caller: str, r: Request) -> Result:
+    page = d.workers.blocked(caller, r.get("PageNumber"), r.get("PageSize"))
+    blocks = [{"WorkerId": b.worker_id, "Reason": b.reason} for b in page.items]
+    return page_fields(page, "WorkerBlock", blocks)
+
+
+def _notify(d: Domain, caller: str, r: Request) -> Result:
+    d.workers.notify(caller, r.get("Subject"), r.get("MessageText"), r.get("WorkerId"))
+    return {}
+
+
+def _help(d: Domain, caller: str, r: Request) -> Result:
+    fields = {name: TYPES[op.request_type] for name, op in OPERATIONS.items()}
+    return help_information(r.get("About"), r.get("HelpType"), fields)
 
 
 def _result(name: str) -> tuple[str, str]:
@@ -231,5 +276,11 @@ OPERATIONS: dict[str, Operation] = {
         Operation("GetQualificationRequests", *_result("GetQualificationRequests"), _list_requests),
         Operation("GrantQualification", *_result("GrantQualification"), _grant),
         Operation("RejectQualificationRequest", *_result("RejectQualificationRequest"), _reject),
+        Operation("GetAccountBalance", *_result("GetAccountBalance"), _account_balance),
+        Operation("BlockWorker", *_result("BlockWorker"), _block),
+        Operation("UnblockWorker", *_result("UnblockWorker"), _unblock),
+        Operation("GetBlockedWorkers", *_result("GetBlockedWorkers"), _blocked),
+        Operation("NotifyWorkers", *_result("NotifyWorkers"), _notify),
+        Operation("Help", "Information", "Information", _help),
     )
 }

@@ -52,6 +52,34 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "QualificationStatus": ("Granted", "Revoked"),
     "GetQualificationRequestsSortProperty": ("QualificationTypeId", "SubmitTime"),
     "SearchQualificationTypesSortProperty": ("Name",),
+    "HelpType": ("Operation", "ResponseGroup"),
+    "NotifyWorkersFailureCode": ("SoftFailure", "HardFailure"),
+    "NotificationTransport": ("SOAP", "REST", "Email", "SQS"),
+    "EventType": (
+        "AssignmentAccepted",
+        "AssignmentAbandoned",
+        "AssignmentReturned",
+        "AssignmentSubmitted",
+        "AssignmentRejected",
+        "AssignmentApproved",
+        "HITCreated",
+        "HITExpired",
+        "HITReviewable",
+        "HITExtended",
+        "HITDisposed",
+        "Ping",
+    ),
+}
+
+# Structures that requests and results share.
+SHARED_TYPES: dict[str, list[Field]] = {
+    "Price": [required("Amount", DECIMAL), required("CurrencyCode"), f("FormattedPrice")],
+    "NotificationSpecification": [
+        required("Destination"),
+        required("Transport", "NotificationTransport"),
+        required("Version"),
+        many("EventType", "EventType"),
+    ],
 }
 
 # Request types: the contents of each `Request` element of an operation's message.
@@ -130,6 +158,17 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         f("PageSize", INT),
         RESPONSE_GROUP,
     ],
+    "GetAccountBalanceRequest": [RESPONSE_GROUP, f("Unused")],
+    "HelpRequest": [many("About", min_=1), f("HelpType", "HelpType"), RESPONSE_GROUP],
+    "BlockWorkerRequest": [required("WorkerId"), required("Reason"), RESPONSE_GROUP],
+    "UnblockWorkerRequest": [required("WorkerId"), f("Reason"), RESPONSE_GROUP],
+    "GetBlockedWorkersRequest": [f("PageNumber", INT), f("PageSize", INT), RESPONSE_GROUP],
+    "NotifyWorkersRequest": [
+        f("Subject"),
+        required("MessageText"),
+        Field("WorkerId", STRING, 1, 100),
+        RESPONSE_GROUP,
+    ],
     "UpdateQualificationTypeRequest": [
         required("QualificationTypeId"),
         f("Description"),
@@ -158,6 +197,13 @@ ECHOED_REQUESTS = (
     "GetQualificationTypeRequest",
     "SearchQualificationTypesRequest",
     "UpdateQualificationTypeRequest",
+    # money, workers, statistics, help (after the assignment echoes, in the vendor's order)
+    "GetAccountBalanceRequest",
+    "NotifyWorkersRequest",
+    "GetBlockedWorkersRequest",
+    "BlockWorkerRequest",
+    "UnblockWorkerRequest",
+    "HelpRequest",
 )
 
 _STATUS_ONLY = [f("Request", "Request")]
@@ -214,6 +260,53 @@ RESULT_TYPES: dict[str, list[Field]] = {
         f("LocaleValue", "Locale"),
         f("Status", "QualificationStatus"),
     ],
+    "GetAccountBalanceResult": [
+        f("Request", "Request"),
+        f("AvailableBalance", "Price"),
+        f("OnHoldBalance", "Price"),
+    ],
+    "Parameters": [many("Parameter", min_=1)],
+    "ResponseGroups": [many("ResponseGroup", min_=1)],
+    "Operations": [many("Operation", min_=1)],
+    "Elements": [many("Element", min_=1)],
+    "OperationInformation": [
+        f("Name"),
+        f("Description"),
+        f("RequiredParameters", "Parameters"),
+        f("AvailableParameters", "Parameters"),
+        f("DefaultResponseGroups", "ResponseGroups"),
+        f("AvailableResponseGroups", "ResponseGroups"),
+    ],
+    "ResponseGroupInformation": [
+        f("Name"),
+        f("CreationDate"),
+        f("ValidOperations", "Operations"),
+        f("Elements", "Elements"),
+    ],
+    "Information": [
+        f("Request", "Request"),
+        many("OperationInformation", "OperationInformation"),
+        many("ResponseGroupInformation", "ResponseGroupInformation"),
+    ],
+    "BlockWorkerResult": _STATUS_ONLY,
+    "UnblockWorkerResult": _STATUS_ONLY,
+    "WorkerBlock": [required("WorkerId"), required("Reason")],
+    "GetBlockedWorkersResult": [
+        f("Request", "Request"),
+        f("PageNumber", INT),
+        f("NumResults", INT),
+        f("TotalNumResults", INT),
+        many("WorkerBlock", "WorkerBlock"),
+    ],
+    "NotifyWorkersFailureStatus": [
+        required("NotifyWorkersFailureCode", "NotifyWorkersFailureCode"),
+        required("NotifyWorkersFailureMessage"),
+        required("WorkerId"),
+    ],
+    "NotifyWorkersResult": [
+        f("Request", "Request"),
+        Field("NotifyWorkersFailureStatus", "NotifyWorkersFailureStatus", 0, 100),
+    ],
     "DisposeQualificationTypeResult": _STATUS_ONLY,
     "RejectQualificationRequestResult": _STATUS_ONLY,
     "GrantQualificationResult": _STATUS_ONLY,
@@ -243,19 +336,41 @@ RESULT_TYPES: dict[str, list[Field]] = {
     ],
 }
 
-TYPES: dict[str, list[Field]] = {**REQUEST_TYPES, **RESULT_TYPES}
+TYPES: dict[str, list[Field]] = {**SHARED_TYPES, **REQUEST_TYPES, **RESULT_TYPES}
 
 
 def message_fields(operation: str) -> list[Field]:
     """The body element of a call: credentials, then the batch of requests."""
+    if operation == "Help":
+        # The vendor's Help element alone declares the credentials optional and has
+        # no Credential.
+        return [
+            f("AWSAccessKeyId"),
+            f("Timestamp", DATETIME),
+            f("Signature"),
+            f("Validate"),
+            many("Request", "HelpRequest"),
+        ]
     return [
         required("AWSAccessKeyId"),
         required("Timestamp", DATETIME),
         required("Signature"),
         f("Validate"),
         f("Credential"),
-        many("Request", operation + "Request"),
+        many("Request", operation + "Request", 1 if operation in REQUEST_REQUIRED else 0),
     ]
+
+
+# The operations whose message the vendor's WSDL declares with at least one Request
+# (the others, minOccurs 0). Only the WSDL says so: a call without any is answered
+# like one empty request either way (api.batch).
+REQUEST_REQUIRED = frozenset(
+    {
+        "CreateHIT", "RegisterHITType", "SetHITTypeNotification", "SendTestEventNotification",
+        "ExtendHIT", "GrantBonus", "GetBonusPayments", "ChangeHITTypeOfHIT", "NotifyWorkers",
+        "GetAccountBalance", "GetBlockedWorkers", "BlockWorker", "UnblockWorker",
+    }
+)  # fmt: skip
 
 
 def response_fields(operation: str, result_element: str, result_type: str) -> list[Field]:

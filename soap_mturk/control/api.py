@@ -7,6 +7,9 @@ and people, off the SOAP and REST paths.
     POST /_emulator/fixtures                             load a fixture (JSON body)
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
+    GET  /_emulator/workers/{WorkerId}/messages          the worker's inbox (NotifyWorkers)
+    GET  /_emulator/messages                             every message sent to workers
+    POST /_emulator/requesters/{AccessKeyId}/balance     {"AvailableBalance": "123.45"}
 
 Only loopback clients (and networks allowed with --control-from) are served.
 POST bodies must be application/json: a web page cannot send that cross-site
@@ -28,12 +31,16 @@ from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.money import amount_text, parse_balance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
+from soap_mturk.domain.services import Domain
 from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+_WORKER_MESSAGES = re.compile(r"^/workers/(?P<worker>[^/]+)/messages$")
+_BALANCE = re.compile(r"^/requesters/(?P<requester>[^/]+)/balance$")
 
 _NOT_FOUND = (
     errors.QualificationTypeDoesNotExist,
@@ -73,12 +80,14 @@ class ControlApi:
         requesters: RequesterRegistry,
         clients: ClientFilter | None = None,
         max_body: int = 1024 * 1024,
+        domain: Domain | None = None,
     ):
         self.store = store
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
         self.workers = WorkerService(store)
+        self.domain = domain or Domain.over(store)
         self.seeder = Seeder(store)
         self._loaded_keys: set[str] = set()
         self._lock = threading.Lock()
@@ -108,6 +117,12 @@ class ControlApi:
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
+            if path == "/messages" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.messages(None))
+            match = _WORKER_MESSAGES.match(path)
+            if match and method in ("GET", "HEAD"):
+                worker = unquote(match.group("worker"))
+                return self._json(start_response, "200 OK", self.messages(worker))
             if method != "POST":
                 raise _Reply(
                     "405 Method Not Allowed" if self._known(path) else "404 Not Found",
@@ -125,6 +140,10 @@ class ControlApi:
                 worker = unquote(match.group("worker"))
                 result = self.request_qualification(worker, body)
                 return self._json(start_response, "201 Created", result)
+            match = _BALANCE.match(path)
+            if match:
+                requester = unquote(match.group("requester"))
+                return self._json(start_response, "200 OK", self.set_balance(requester, body))
             raise _Reply("404 Not Found", "NotFound", f"POST {PREFIX}{path} is not served.")
         except _Reply as reply:
             return self._json(
@@ -150,7 +169,9 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures") or bool(_WORKER_REQUESTS.match(path))
+        return path in ("/", "/state", "/reset", "/fixtures", "/messages") or any(
+            pattern.match(path) for pattern in (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE)
+        )
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -204,7 +225,19 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        page = dashboard.render(self.requesters.all(), types, qualifications, pending)
+            balances = session.all_balances()
+            blocks = session.all_blocks()
+            messages = session.list_messages(None)
+        for r in self.requesters.all():
+            balances.setdefault(r.access_key, self.domain.accounts.opening_balance(r.access_key))
+        accounts = dashboard.account_sections(
+            {key: amount_text(amount) for key, amount in sorted(balances.items())},
+            blocks,
+            messages,
+        )
+        page = dashboard.render(
+            self.requesters.all(), types, qualifications, pending, extra_sections=accounts
+        )
         return self._send(
             start_response,
             "200 OK",
@@ -224,6 +257,8 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
+            balances = session.all_balances()
+            blocks = session.all_blocks()
         listed = []
         for t in types:
             entry = views.qualification_type(t)
@@ -234,12 +269,37 @@ class ControlApi:
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
             listed.append(entry)
+        for r in self.requesters.all():
+            balances.setdefault(r.access_key, self.domain.accounts.opening_balance(r.access_key))
         return {
             "Requesters": [
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            "Accounts": [
+                {"AccessKeyId": key, "AvailableBalance": amount_text(amount)}
+                for key, amount in sorted(balances.items())
+            ],
+            "WorkerBlocks": [views.worker_block(b) for b in blocks],
         }
+
+    def messages(self, worker_id: str | None) -> dict:
+        return {"Messages": [views.worker_message(m) for m in self.domain.workers.inbox(worker_id)]}
+
+    def set_balance(self, requester: str, body) -> dict:
+        if not isinstance(body, dict) or set(body) != {"AvailableBalance"}:
+            raise _Reply(
+                "400 Bad Request", "BadRequest", 'The body must be {"AvailableBalance": "123.45"}.'
+            )
+        value = body["AvailableBalance"]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise _Reply("400 Bad Request", "BadRequest", "AvailableBalance must be a number.")
+        try:
+            amount = parse_balance(value, "AvailableBalance")
+        except ValueError as error:
+            raise _Reply("400 Bad Request", "BadRequest", str(error)) from None
+        self.domain.accounts.set_balance(requester, amount)
+        return {"AccessKeyId": requester, "AvailableBalance": amount_text(amount)}
 
     def reset(self) -> None:
         """Empty the store and forget requesters that fixtures added; requesters
@@ -254,6 +314,9 @@ class ControlApi:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
         seeded = self.seeder.load(fixture.types)
+        for requester in fixture.requesters:
+            if requester.balance is not None:
+                self.domain.accounts.set_balance(requester.access_key, requester.balance)
         with self._lock:
             for requester in fixture.requesters:
                 if self.requesters.get(requester.access_key) is None:

@@ -8,7 +8,13 @@ from html import escape
 
 from soap_mturk.auth.requesters import Requester
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+    WorkerBlock,
+    WorkerMessage,
+)
 
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1d2330;background:#f7f8fa}
@@ -50,11 +56,46 @@ def _value(q: Qualification) -> str:
     return "" if q.integer_value is None else str(q.integer_value)
 
 
+def account_sections(
+    balances: dict[str, str], blocks: list[WorkerBlock], messages: list[WorkerMessage]
+) -> list[str]:
+    """Balances, blocked workers, and the workers' inboxes (NotifyWorkers)."""
+    balance_rows = [
+        f"<tr>{_cell(key, True)}{_cell(amount)}</tr>" for key, amount in balances.items()
+    ]
+    block_rows = [
+        f"<tr>{_cell(b.requester, True)}{_cell(b.worker_id, True)}{_cell(b.reason)}"
+        f"{_cell(format_time(b.block_time))}</tr>"
+        for b in blocks
+    ]
+    inbox_rows = [
+        f"<tr>{_cell(m.worker_id, True)}{_cell(m.requester, True)}{_cell(m.subject)}"
+        f"{_cell(m.text)}{_cell(format_time(m.send_time))}</tr>"
+        for m in messages
+    ]
+    return [
+        _table("balances", "Account balances", ("Access key", "Available (USD)"), balance_rows),
+        _table(
+            "blocked-workers",
+            "Blocked workers",
+            ("Requester", "Worker", "Reason", "Since"),
+            block_rows,
+        ),
+        _table(
+            "inbox",
+            "Workers' inbox (NotifyWorkers)",
+            ("Worker", "From", "Subject", "Message", "Sent"),
+            inbox_rows,
+        ),
+    ]
+
+
 def render(
     requesters: Iterable[Requester],
     types: list[QualificationType],
     qualifications: list[Qualification],
     pending: list[QualificationRequest],
+    extra_sections: Sequence[str] = (),
 ) -> str:
     names = {t.id: t.name for t in types}
     requester_rows = [f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters]
@@ -125,6 +166,7 @@ def render(
             ("Request id", "Type", "Worker", "Submit time", "Answered"),
             pending_rows,
         ),
+        *extra_sections,
     ]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -13,7 +13,13 @@ from soap_mturk.api.operations import (
     request_fields,
 )
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+    WorkerBlock,
+    WorkerMessage,
+)
 
 
 def _json(fields: dict[str, Any]) -> dict[str, Any]:
@@ -31,3 +37,23 @@ def qualification(q: Qualification) -> dict:
 
 def qualification_request(r: QualificationRequest) -> dict:
     return {**_json(request_fields(r)), "Status": r.status}
+
+
+def worker_block(b: WorkerBlock) -> dict:
+    return {
+        "Requester": b.requester,
+        "WorkerId": b.worker_id,
+        "Reason": b.reason,
+        "BlockTime": format_time(b.block_time),
+    }
+
+
+def worker_message(m: WorkerMessage) -> dict:
+    return {
+        "MessageId": m.id,
+        "Requester": m.requester,
+        "WorkerId": m.worker_id,
+        "Subject": m.subject,
+        "MessageText": m.text,
+        "SendTime": format_time(m.send_time),
+    }

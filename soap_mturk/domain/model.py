@@ -73,3 +73,28 @@ class Page(Generic[T]):
     items: list[T] = field(default_factory=list)
     total: int = 0
     number: int = 1
+
+
+# --- the requester's account and its workers ------------------------------------------
+
+
+@dataclass
+class WorkerBlock:
+    """A worker the requester blocked from its HITs."""
+
+    requester: str
+    worker_id: str
+    reason: str
+    block_time: datetime
+
+
+@dataclass
+class WorkerMessage:
+    """A message NotifyWorkers sent: what the worker finds in its inbox."""
+
+    id: str
+    requester: str
+    worker_id: str
+    subject: str
+    text: str
+    send_time: datetime

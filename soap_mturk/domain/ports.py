@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+    WorkerBlock,
+    WorkerMessage,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,25 @@ class Session(Protocol):
         """Requests in `status` for types owned by `owner` (optionally one type)."""
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
+
+    # the requester's account: its balance (None until first written)
+    def get_balance(self, requester: str) -> Decimal | None: ...
+    def put_balance(self, requester: str, amount: Decimal) -> None: ...
+    def all_balances(self) -> dict[str, Decimal]: ...
+
+    # blocked workers and messages to workers
+    def get_block(self, requester: str, worker_id: str) -> WorkerBlock | None: ...
+    def put_block(self, block: WorkerBlock) -> None:
+        """Insert, or update the block of this requester and worker."""
+
+    def delete_block(self, requester: str, worker_id: str) -> None: ...
+    def list_blocks(self, requester: str, offset: int, limit: int) -> tuple[list[WorkerBlock], int]:
+        """The requester's blocks, oldest first."""
+
+    def all_blocks(self) -> list[WorkerBlock]: ...
+    def put_message(self, message: WorkerMessage) -> None: ...
+    def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
+        """Messages to this worker (None: to anyone), oldest first."""
 
     # whole-store views and reset, for the emulator's control API and dashboard
     def all_types(self) -> list[QualificationType]: ...

@@ -11,7 +11,7 @@ from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
-from soap_mturk.domain import QualificationService
+from soap_mturk.domain.services import Domain
 from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
@@ -55,12 +55,18 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
-        self.domain = QualificationService(store)
+        self.domain = Domain.over(store, starting_balance=self._starting_balance)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
         self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
-        self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
+        self.control = ControlApi(
+            store, self.requesters, ClientFilter(control_from), max_body, domain=self.domain
+        )
+
+    def _starting_balance(self, access_key: str):
+        requester = self.requesters.get(access_key)
+        return requester.balance if requester is not None else None
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"

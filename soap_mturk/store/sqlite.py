@@ -14,12 +14,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from soap_mturk.domain.model import (
     Locale,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 
 SCHEMA = """
@@ -63,6 +66,26 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
     ON qualification_request (type_id, subject_id, submit_time);
+CREATE TABLE IF NOT EXISTS account (
+    requester TEXT PRIMARY KEY,
+    available TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS worker_block (
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    block_time TEXT NOT NULL,
+    PRIMARY KEY (requester, worker_id)
+);
+CREATE TABLE IF NOT EXISTS worker_message (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    send_time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS worker_message_by_worker ON worker_message (worker_id, send_time);
 """
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -297,6 +320,92 @@ class SQLiteSession:
         )
         return _request_from_row(row) if row else None
 
+    # the requester's account (amounts kept as decimal text: exact, and portable)
+    def get_balance(self, requester):
+        row = self._one("SELECT available FROM account WHERE requester = ?", (requester,))
+        return Decimal(row["available"]) if row else None
+
+    def put_balance(self, requester, amount):
+        self._upsert("account", ("requester",), requester=requester, available=str(amount))
+
+    def all_balances(self):
+        rows = self._db.execute("SELECT requester, available FROM account ORDER BY requester")
+        return {r["requester"]: Decimal(r["available"]) for r in rows.fetchall()}
+
+    # blocked workers and messages
+    @staticmethod
+    def _block_from_row(row) -> WorkerBlock:
+        return WorkerBlock(
+            row["requester"], row["worker_id"], row["reason"], _time_from_db(row["block_time"])
+        )
+
+    def get_block(self, requester, worker_id):
+        row = self._one(
+            "SELECT * FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+        return self._block_from_row(row) if row else None
+
+    def put_block(self, block):
+        self._upsert(
+            "worker_block",
+            ("requester", "worker_id"),
+            requester=block.requester,
+            worker_id=block.worker_id,
+            reason=block.reason,
+            block_time=_time_to_db(block.block_time),
+        )
+
+    def delete_block(self, requester, worker_id):
+        self._db.execute(
+            "DELETE FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+
+    def list_blocks(self, requester, offset, limit):
+        rows, total = self._page(
+            "FROM worker_block",
+            "WHERE requester = ?",
+            (requester,),
+            "block_time, worker_id",
+            offset,
+            limit,
+        )
+        return [self._block_from_row(r) for r in rows], total
+
+    def all_blocks(self):
+        rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
+        return [self._block_from_row(r) for r in rows.fetchall()]
+
+    def put_message(self, message):
+        self._upsert(
+            "worker_message",
+            ("id",),
+            id=message.id,
+            requester=message.requester,
+            worker_id=message.worker_id,
+            subject=message.subject,
+            text=message.text,
+            send_time=_time_to_db(message.send_time),
+        )
+
+    def list_messages(self, worker_id):
+        where, args = ("WHERE worker_id = ?", (worker_id,)) if worker_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM worker_message {where} ORDER BY send_time, id", args
+        ).fetchall()
+        return [
+            WorkerMessage(
+                r["id"],
+                r["requester"],
+                r["worker_id"],
+                r["subject"],
+                r["text"],
+                _time_from_db(r["send_time"]),
+            )
+            for r in rows
+        ]
+
     def all_types(self):
         rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
         return [_type_from_row(r) for r in rows.fetchall()]
@@ -315,7 +424,14 @@ class SQLiteSession:
         return [_request_from_row(r) for r in rows.fetchall()]
 
     def clear_all(self):
-        for table in ("qualification_request", "qualification", "qualification_type"):
+        for table in (
+            "qualification_request",
+            "qualification",
+            "qualification_type",
+            "account",
+            "worker_block",
+            "worker_message",
+        ):
             self._db.execute(f"DELETE FROM {table}")
 
 
