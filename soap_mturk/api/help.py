@@ -53,7 +53,7 @@ def help_information(
         found = []
         for name in about:
             if name not in operations:
-                raise MTurkError.invalid("About", name, "not an operation of this version")
+                raise MTurkError.invalid("About", name, "not an operation of the Requester API")
             info = operation_information(name, operations[name])
             if not info["RequiredParameters"]["Parameter"]:
                 info["RequiredParameters"] = None

@@ -149,14 +149,6 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
     code = _MT + "QualificationTypeDoesNotAllowRetake"
 
 
-# --- money ---------------------------------------------------------------------------
-
-
-class InsufficientFunds(MTurkError):
-    # The code the vendor's Java SDK maps to InsufficientFundsException (tc/java-aws-mturk).
-    code = _MT + "InsufficientFunds"
-
-
 # --- the service itself --------------------------------------------------------------
 
 

@@ -3,12 +3,13 @@ one store. The operation table's handlers receive it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from soap_mturk.domain.accounts import Accounts, StartingBalance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.qualifications import QualificationService
 from soap_mturk.domain.requester_workers import RequesterWorkers
+from soap_mturk.domain.rules import Rules
 
 
 @dataclass
@@ -26,3 +27,10 @@ class Domain:
             Accounts(store, starting_balance),
             RequesterWorkers(store),
         )
+
+    def under(self, rules: Rules) -> Domain:
+        """The same services and store, applying another API version's rules."""
+        qualifications = self.qualifications.under(rules)
+        if qualifications is self.qualifications:
+            return self
+        return replace(self, qualifications=qualifications)
