@@ -5,6 +5,8 @@ and people, off the SOAP and REST paths.
     GET  /_emulator/state                                everything held, as JSON
     POST /_emulator/reset                                empty the store
     POST /_emulator/fixtures                             load a fixture (JSON body)
+    GET  /_emulator/clock                                emulator time and its offset
+    POST /_emulator/clock       {"AdvanceSeconds": n}    move emulator time forward
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
 
@@ -27,6 +29,8 @@ from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
+from soap_mturk.domain.clock import Clock
+from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import PENDING
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
@@ -57,6 +61,19 @@ class _Reply(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _only(body, *fields: str) -> None:
+    """A JSON object with no fields but these."""
+    if not isinstance(body, dict):
+        raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+    unknown = set(body) - set(fields)
+    if unknown:
+        raise _Reply(
+            "400 Bad Request",
+            "BadRequest",
+            f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(fields)}.",
+        )
+
+
 def _path_text(environ: dict) -> str:
     # WSGI hands the path over as latin-1 decoded bytes; ids may be UTF-8.
     raw = environ.get("PATH_INFO", "") or ""
@@ -78,7 +95,8 @@ class ControlApi:
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
-        self.workers = WorkerService(store)
+        self.clock = Clock(store)
+        self.workers = WorkerService(store, self.clock)
         self.seeder = Seeder(store)
         self._loaded_keys: set[str] = set()
         self._lock = threading.Lock()
@@ -108,6 +126,8 @@ class ControlApi:
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
+            if path == "/clock" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.clock_state())
             if method != "POST":
                 raise _Reply(
                     "405 Method Not Allowed" if self._known(path) else "404 Not Found",
@@ -120,6 +140,8 @@ class ControlApi:
                 return self._json(start_response, "200 OK", {"Reset": True})
             if path == "/fixtures":
                 return self._json(start_response, "201 Created", self.load(body))
+            if path == "/clock":
+                return self._json(start_response, "200 OK", self.advance_clock(body))
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -150,7 +172,9 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures") or bool(_WORKER_REQUESTS.match(path))
+        return path in ("/", "/state", "/reset", "/fixtures", "/clock") or bool(
+            _WORKER_REQUESTS.match(path)
+        )
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -268,6 +292,17 @@ class ControlApi:
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
+
+    def clock_state(self) -> dict:
+        now = self.clock.now()
+        return {"Now": format_time(now), "OffsetSeconds": self.clock.offset_seconds()}
+
+    def advance_clock(self, body) -> dict:
+        """Move emulator time forward: {"AdvanceSeconds": n}."""
+        _only(body, "AdvanceSeconds")
+        with self.store.write() as session:
+            self.clock.advance(session, body.get("AdvanceSeconds"))
+        return self.clock_state()
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

@@ -67,6 +67,15 @@ class ControlClient:
         )
         return self._call("POST", "/fixtures", data)
 
+    def clock(self) -> dict:
+        """{"Now": emulator time (ISO 8601), "OffsetSeconds": its lead over wall-clock time}."""
+        return self._call("GET", "/clock")
+
+    def advance_clock(self, seconds: float) -> dict:
+        """Move emulator time forward: HITs expire, deadlines pass, assignments
+        auto-approve as if that much time had gone by."""
+        return self._call("POST", "/clock", {"AdvanceSeconds": seconds})
+
     def request_qualification(
         self, worker_id: str, type_id: str, answer: str | None = None
     ) -> dict:

@@ -59,11 +59,23 @@ CREATE TABLE IF NOT EXISTS qualification_request (
     status TEXT NOT NULL,
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS emulator_setting (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
     ON qualification_request (type_id, subject_id, submit_time);
 """
+
+# Emptied by a reset, children before parents.
+CLEARED_TABLES = (
+    "qualification_request",
+    "qualification",
+    "qualification_type",
+    "emulator_setting",
+)
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -314,8 +326,18 @@ class SQLiteSession:
         )
         return [_request_from_row(r) for r in rows.fetchall()]
 
+    # the emulator clock
+    def clock_offset_ms(self):
+        row = self._one("SELECT value FROM emulator_setting WHERE name = ?", ("clock_offset_ms",))
+        return int(row[0]) if row else 0
+
+    def set_clock_offset_ms(self, offset_ms):
+        self._upsert(
+            "emulator_setting", ("name",), name="clock_offset_ms", value=str(int(offset_ms))
+        )
+
     def clear_all(self):
-        for table in ("qualification_request", "qualification", "qualification_type"):
+        for table in CLEARED_TABLES:
             self._db.execute(f"DELETE FROM {table}")
 
 
