@@ -22,6 +22,7 @@ from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.documents import parse_document
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.hit_rules import HITState, holds_slot, meets
+from soap_mturk.domain.hit_rules import check_question as question_kind
 from soap_mturk.domain.hits import HITCore, Unit
 from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import (
@@ -172,11 +173,9 @@ class WorkerHITService(HITCore):
 
 def _check_answers_fit(question: str, answered: dict) -> None:
     """Answers to a QuestionForm name its questions, and answer every required one."""
-    root = (
-        parse_document("Question", question, QUESTION_FORM) if "QuestionForm" in question else None
-    )
-    if root is None or etree.QName(root).localname != QUESTION_FORM:
+    if question_kind(question) != QUESTION_FORM:
         return  # an ExternalQuestion or HTMLQuestion: the requester's page decides
+    root = parse_document("Question", question, QUESTION_FORM)
     identifiers, required = set(), set()
     for q in root:
         if not isinstance(q.tag, str) or etree.QName(q).localname != "Question":
