@@ -22,7 +22,7 @@ from datetime import datetime
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import MTurkError, errors
-from soap_mturk.domain.services import Domain
+from soap_mturk.domain.service import Domain
 from soap_mturk.versions import LATEST, ApiVersion
 
 log = logging.getLogger(__name__)

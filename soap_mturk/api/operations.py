@@ -4,33 +4,13 @@ vendor's element names; values are Python values (str, int, bool, datetime)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from soap_mturk.api.help import help_information
+from soap_mturk.api.hit_operations import HIT_OPERATIONS
+from soap_mturk.api.operation import Operation, Request, Result, page_fields
 from soap_mturk.api.schema import TYPES
-from soap_mturk.domain import Page, Qualification, QualificationRequest
+from soap_mturk.domain import Qualification, QualificationRequest, QualificationService
 from soap_mturk.domain.model import QualificationType
 from soap_mturk.domain.money import price
-from soap_mturk.domain.services import Domain
-
-Request = Mapping[str, Any]
-Result = dict[str, Any]
-Handler = Callable[[Domain, str, Request], Result]
-
-
-@dataclass(frozen=True)
-class Operation:
-    name: str
-    result_element: str  # the element each request's result is written in
-    result_type: str  # its type in api.schema
-    handler: Handler
-
-    @property
-    def request_type(self) -> str:
-        return self.name + "Request"
-
 
 # --- domain entities as the vendor's structures -------------------------------------
 
@@ -78,20 +58,11 @@ def request_fields(r: QualificationRequest) -> Result:
     }
 
 
-def page_fields(page: Page, element: str, items: list[Result]) -> Result:
-    return {
-        "NumResults": len(page.items),
-        "TotalNumResults": page.total,
-        "PageNumber": page.number,
-        element: items,
-    }
-
-
 # --- handlers ------------------------------------------------------------------------
 
 
-def _create_type(d: Domain, caller: str, r: Request) -> Result:
-    qtype = d.qualifications.create_type(
+def _create_type(d: QualificationService, caller: str, r: Request) -> Result:
+    qtype = d.create_type(
         caller,
         name=r.get("Name"),
         description=r.get("Description"),
@@ -107,14 +78,12 @@ def _create_type(d: Domain, caller: str, r: Request) -> Result:
     return qualification_type_fields(qtype)
 
 
-def _get_type(d: Domain, caller: str, r: Request) -> Result:
-    return qualification_type_fields(
-        d.qualifications.get_type(caller, r.get("QualificationTypeId"))
-    )
+def _get_type(d: QualificationService, caller: str, r: Request) -> Result:
+    return qualification_type_fields(d.get_type(caller, r.get("QualificationTypeId")))
 
 
-def _update_type(d: Domain, caller: str, r: Request) -> Result:
-    qtype = d.qualifications.update_type(
+def _update_type(d: QualificationService, caller: str, r: Request) -> Result:
+    qtype = d.update_type(
         caller,
         r.get("QualificationTypeId"),
         description=r.get("Description"),
@@ -129,8 +98,8 @@ def _update_type(d: Domain, caller: str, r: Request) -> Result:
     return qualification_type_fields(qtype)
 
 
-def _search_types(d: Domain, caller: str, r: Request) -> Result:
-    page = d.qualifications.search_types(
+def _search_types(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.search_types(
         caller,
         must_be_requestable=r.get("MustBeRequestable"),
         query=r.get("Query"),
@@ -144,13 +113,13 @@ def _search_types(d: Domain, caller: str, r: Request) -> Result:
     return page_fields(page, "QualificationType", items)
 
 
-def _dispose_type(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.dispose_type(caller, r.get("QualificationTypeId"))
+def _dispose_type(d: QualificationService, caller: str, r: Request) -> Result:
+    d.dispose_type(caller, r.get("QualificationTypeId"))
     return {}
 
 
-def _assign(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.assign(
+def _assign(d: QualificationService, caller: str, r: Request) -> Result:
+    d.assign(
         caller,
         r.get("QualificationTypeId"),
         r.get("WorkerId"),
@@ -160,28 +129,24 @@ def _assign(d: Domain, caller: str, r: Request) -> Result:
     return {}
 
 
-def _revoke(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.revoke(
-        caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("Reason")
-    )
+def _revoke(d: QualificationService, caller: str, r: Request) -> Result:
+    d.revoke(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("Reason"))
     return {}
 
 
-def _get_score(d: Domain, caller: str, r: Request) -> Result:
+def _get_score(d: QualificationService, caller: str, r: Request) -> Result:
     return qualification_fields(
-        d.qualifications.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"))
+        d.get_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"))
     )
 
 
-def _update_score(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.update_score(
-        caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("IntegerValue")
-    )
+def _update_score(d: QualificationService, caller: str, r: Request) -> Result:
+    d.update_score(caller, r.get("QualificationTypeId"), r.get("SubjectId"), r.get("IntegerValue"))
     return {}
 
 
-def _list_qualifications(d: Domain, caller: str, r: Request) -> Result:
-    page = d.qualifications.list_qualifications(
+def _list_qualifications(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.list_qualifications(
         caller,
         r.get("QualificationTypeId"),
         r.get("Status"),
@@ -191,8 +156,8 @@ def _list_qualifications(d: Domain, caller: str, r: Request) -> Result:
     return page_fields(page, "Qualification", [qualification_fields(q) for q in page.items])
 
 
-def _list_requests(d: Domain, caller: str, r: Request) -> Result:
-    page = d.qualifications.list_requests(
+def _list_requests(d: QualificationService, caller: str, r: Request) -> Result:
+    page = d.list_requests(
         caller,
         r.get("QualificationTypeId"),
         r.get("SortProperty"),
@@ -203,47 +168,47 @@ def _list_requests(d: Domain, caller: str, r: Request) -> Result:
     return page_fields(page, "QualificationRequest", [request_fields(q) for q in page.items])
 
 
-def _grant(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.grant_request(caller, r.get("QualificationRequestId"), r.get("IntegerValue"))
+def _grant(d: QualificationService, caller: str, r: Request) -> Result:
+    d.grant_request(caller, r.get("QualificationRequestId"), r.get("IntegerValue"))
     return {}
 
 
-def _reject(d: Domain, caller: str, r: Request) -> Result:
-    d.qualifications.reject_request(caller, r.get("QualificationRequestId"), r.get("Reason"))
+def _reject(d: QualificationService, caller: str, r: Request) -> Result:
+    d.reject_request(caller, r.get("QualificationRequestId"), r.get("Reason"))
     return {}
 
 
 # --- the account, workers, help -----------------------------------------------------
 
 
-def _account_balance(d: Domain, caller: str, r: Request) -> Result:
+def _account_balance(d, caller: str, r: Request) -> Result:
     # AvailableBalance alone: OnHoldBalance is "Not used" (reference, GetAccountBalance)
     # and absent from the captured answer (captured-rest-responses/get_account_balance.xml).
     return {"AvailableBalance": price(d.accounts.balance(caller))}
 
 
-def _block(d: Domain, caller: str, r: Request) -> Result:
-    d.workers.block(caller, r.get("WorkerId"), r.get("Reason"))
+def _block(d, caller: str, r: Request) -> Result:
+    d.requester_workers.block(caller, r.get("WorkerId"), r.get("Reason"))
     return {}
 
 
-def _unblock(d: Domain, caller: str, r: Request) -> Result:
-    d.workers.unblock(caller, r.get("WorkerId"), r.get("Reason"))
+def _unblock(d, caller: str, r: Request) -> Result:
+    d.requester_workers.unblock(caller, r.get("WorkerId"), r.get("Reason"))
     return {}
 
 
-def _blocked(d: Domain, caller: str, r: Request) -> Result:
-    page = d.workers.blocked(caller, r.get("PageNumber"), r.get("PageSize"))
+def _blocked(d, caller: str, r: Request) -> Result:
+    page = d.requester_workers.blocked(caller, r.get("PageNumber"), r.get("PageSize"))
     blocks = [{"WorkerId": b.worker_id, "Reason": b.reason} for b in page.items]
     return page_fields(page, "WorkerBlock", blocks)
 
 
-def _notify(d: Domain, caller: str, r: Request) -> Result:
-    d.workers.notify(caller, r.get("Subject"), r.get("MessageText"), r.get("WorkerId"))
+def _notify(d, caller: str, r: Request) -> Result:
+    d.requester_workers.notify(caller, r.get("Subject"), r.get("MessageText"), r.get("WorkerId"))
     return {}
 
 
-def _help(d: Domain, caller: str, r: Request) -> Result:
+def _help(d, caller: str, r: Request) -> Result:
     fields = {name: TYPES[op.request_type] for name, op in OPERATIONS.items()}
     return help_information(r.get("About"), r.get("HelpType"), fields)
 
@@ -284,3 +249,6 @@ OPERATIONS: dict[str, Operation] = {
         Operation("Help", "Information", "Information", _help),
     )
 }
+
+# The HIT and assignment operations (api/hit_operations.py).
+OPERATIONS.update({op.name: op for op in HIT_OPERATIONS})

@@ -5,6 +5,13 @@ and people, off the SOAP and REST paths.
     GET  /_emulator/state                                everything held, as JSON
     POST /_emulator/reset                                empty the store
     POST /_emulator/fixtures                             load a fixture (JSON body)
+    GET  /_emulator/clock                                emulator time and its offset
+    POST /_emulator/clock       {"AdvanceSeconds": n}    move emulator time forward
+    GET  /_emulator/workers/{WorkerId}/hits              HITs the worker may see
+    GET  /_emulator/workers/{WorkerId}/hits/{HITId}      preview one
+    POST /_emulator/workers/{WorkerId}/hits/{HITId}/accept                 {}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/submit   {"Answer": ...}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/return   {}
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
     GET  /_emulator/workers/{WorkerId}/messages          the worker's inbox (NotifyWorkers)
@@ -30,24 +37,36 @@ from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
+from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import PENDING
 from soap_mturk.domain.money import amount_text, parse_balance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
-from soap_mturk.domain.services import Domain
+from soap_mturk.domain.service import Domain
 from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
 _WORKER_MESSAGES = re.compile(r"^/workers/(?P<worker>[^/]+)/messages$")
 _BALANCE = re.compile(r"^/requesters/(?P<requester>[^/]+)/balance$")
+_WORKER_HITS = re.compile(r"^/workers/(?P<worker>[^/]+)/hits$")
+_WORKER_HIT = re.compile(r"^/workers/(?P<worker>[^/]+)/hits/(?P<hit>[^/]+)$")
+_WORKER_ACTION = re.compile(
+    r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
+    r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
+)
 
 _NOT_FOUND = (
+    errors.HITDoesNotExist,
+    errors.AssignmentDoesNotExist,
     errors.QualificationTypeDoesNotExist,
     errors.QualificationDoesNotExist,
     errors.QualificationRequestDoesNotExist,
 )
 _CONFLICT = (
+    errors.InvalidHITState,
+    errors.InvalidAssignmentState,
+    errors.AssignmentAlreadyExists,
     errors.InvalidQualificationTypeState,
     errors.QualificationTypeRetryDelayNotElapsed,
     errors.QualificationTypeDoesNotAllowRetake,
@@ -62,6 +81,19 @@ class _Reply(Exception):
     def __init__(self, status: str, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _only(body, *fields: str) -> None:
+    """A JSON object with no fields but these."""
+    if not isinstance(body, dict):
+        raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+    unknown = set(body) - set(fields)
+    if unknown:
+        raise _Reply(
+            "400 Bad Request",
+            "BadRequest",
+            f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(fields)}.",
+        )
 
 
 def _path_text(environ: dict) -> str:
@@ -86,8 +118,10 @@ class ControlApi:
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
-        self.workers = WorkerService(store)
-        self.domain = domain or Domain.over(store)
+        self.domain = domain or Domain(store)
+        self.clock = self.domain.clock
+        self.workers = WorkerService(store, self.clock)
+        self.hit_workers = self.domain.hit_workers
         self.seeder = Seeder(store)
         self._loaded_keys: set[str] = set()
         self._lock = threading.Lock()
@@ -123,6 +157,11 @@ class ControlApi:
             if match and method in ("GET", "HEAD"):
                 worker = unquote(match.group("worker"))
                 return self._json(start_response, "200 OK", self.messages(worker))
+            if path == "/clock" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.clock_state())
+            worker_get = _WORKER_HITS.match(path) or _WORKER_HIT.match(path)
+            if worker_get and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.worker_view(worker_get))
             if method != "POST":
                 raise _Reply(
                     "405 Method Not Allowed" if self._known(path) else "404 Not Found",
@@ -135,6 +174,11 @@ class ControlApi:
                 return self._json(start_response, "200 OK", {"Reset": True})
             if path == "/fixtures":
                 return self._json(start_response, "201 Created", self.load(body))
+            if path == "/clock":
+                return self._json(start_response, "200 OK", self.advance_clock(body))
+            match = _WORKER_ACTION.match(path)
+            if match:
+                return self._json(start_response, *self.worker_action(match, body))
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -152,11 +196,14 @@ class ControlApi:
                 {"Error": {"Code": reply.code, "Message": reply.message}},
             )
         except MTurkError as error:
-            status = (
-                "404 Not Found"
-                if isinstance(error, _NOT_FOUND)
-                else ("409 Conflict" if isinstance(error, _CONFLICT) else "400 Bad Request")
-            )
+            if isinstance(error, _NOT_FOUND):
+                status = "404 Not Found"
+            elif isinstance(error, _CONFLICT):
+                status = "409 Conflict"
+            elif isinstance(error, errors.DoesNotMeetRequirements):
+                status = "403 Forbidden"
+            else:
+                status = "400 Bad Request"
             return self._json(
                 start_response, status, {"Error": {"Code": error.code, "Message": error.message}}
             )
@@ -169,7 +216,7 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures", "/messages") or any(
+        return path in ("/", "/state", "/reset", "/fixtures", "/clock", "/messages") or any(
             pattern.match(path) for pattern in (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE)
         )
 
@@ -284,7 +331,11 @@ class ControlApi:
         }
 
     def messages(self, worker_id: str | None) -> dict:
-        return {"Messages": [views.worker_message(m) for m in self.domain.workers.inbox(worker_id)]}
+        return {
+            "Messages": [
+                views.worker_message(m) for m in self.domain.requester_workers.inbox(worker_id)
+            ]
+        }
 
     def set_balance(self, requester: str, body) -> dict:
         if not isinstance(body, dict) or set(body) != {"AvailableBalance"}:
@@ -331,6 +382,47 @@ class ControlApi:
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
+
+    def clock_state(self) -> dict:
+        now = self.clock.now()
+        return {"Now": format_time(now), "OffsetSeconds": self.clock.offset_seconds()}
+
+    def advance_clock(self, body) -> dict:
+        """Move emulator time forward: {"AdvanceSeconds": n}."""
+        _only(body, "AdvanceSeconds")
+        with self.store.write() as session:
+            self.clock.advance(session, body.get("AdvanceSeconds"))
+        self.domain.hits.settle_now()  # what the time that passed made due
+        return self.clock_state()
+
+    # --- workers and HITs -----------------------------------------------------------
+
+    def worker_view(self, match: re.Match) -> dict:
+        """The HITs a worker may see (each with CanAccept), or one HIT's preview."""
+        worker = unquote(match.group("worker"))
+        hit_id = match.groupdict().get("hit")
+        if hit_id is None:
+            listed = self.hit_workers.available_hits(worker)
+            return {"HITs": [views.hit_for_worker(state, ok) for state, ok in listed]}
+        return {"HIT": views.hit_for_worker(self.hit_workers.preview(worker, unquote(hit_id)))}
+
+    def worker_action(self, match: re.Match, body) -> tuple[str, dict]:
+        worker = unquote(match.group("worker"))
+        if match.group("hit_action") == "accept":
+            _only(body)
+            accepted = self.hit_workers.accept(worker, unquote(match.group("hit")))
+            return "201 Created", {"Assignment": views.assignment(accepted)}
+        assignment_id = unquote(match.group("assignment"))
+        if match.group("action") == "submit":
+            _only(body, "Answer")
+            answer = body.get("Answer")
+            if not isinstance(answer, (str, type(None))):
+                raise _Reply("400 Bad Request", "BadRequest", "Answer must be a string.")
+            done = self.hit_workers.submit(worker, assignment_id, answer)
+        else:
+            _only(body)
+            done = self.hit_workers.return_assignment(worker, assignment_id)
+        return "200 OK", {"Assignment": views.assignment(done)}
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

@@ -1,5 +1,5 @@
 """`soap-mturk` commands that drive a running emulator through its control API:
-`worker request`, `reset`, `load` and `state`. Exit status 0 on success, 1 when the
+`worker request`, `reset`, `load`, `state` and `clock`. Exit status 0 on success, 1 when the
 emulator refused (the vendor's error code is printed), 2 when it cannot be reached
 or the input cannot be read."""
 
@@ -67,6 +67,19 @@ def _state(args: argparse.Namespace) -> int:
     return _run(lambda: _client(args).state())
 
 
+def _clock(args: argparse.Namespace) -> int:
+    if args.advance is None:
+        return _run(lambda: _client(args).clock())
+    return _run(lambda: _client(args).advance_clock(args.advance))
+
+
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+
+
 def add_commands(commands) -> None:
     url = argparse.ArgumentParser(add_help=False)
     url.add_argument(
@@ -93,6 +106,14 @@ def add_commands(commands) -> None:
     load = commands.add_parser("load", parents=[url], help="load a fixture file (.json, .yaml)")
     load.add_argument("fixture", metavar="FIXTURE")
     load.set_defaults(run=_load)
+
+    clock = commands.add_parser(
+        "clock", parents=[url], help="print emulator time, or move it forward with --advance"
+    )
+    clock.add_argument(
+        "--advance", metavar="SECONDS", type=_seconds, help="move emulator time forward"
+    )
+    clock.set_defaults(run=_clock)
 
     state = commands.add_parser("state", parents=[url], help="print what a running emulator holds")
     state.set_defaults(run=_state)

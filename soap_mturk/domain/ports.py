@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
 from soap_mturk.domain.model import (
+    HIT,
+    Assignment,
+    HITType,
     Qualification,
     QualificationRequest,
     QualificationType,
@@ -101,6 +105,36 @@ class Session(Protocol):
     def put_message(self, message: WorkerMessage) -> None: ...
     def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
         """Messages to this worker (None: to anyone), oldest first."""
+
+    # HIT types, HITs and assignments (domain/hits.py)
+    def get_hit_type(self, type_id: str) -> HITType | None: ...
+    def find_hit_type_by_signature(self, signature: str) -> HITType | None: ...
+    def put_hit_type(self, hit_type: HITType, signature: str) -> None: ...
+    def list_hit_types(self, owner: str | None) -> list[HITType]:
+        """One requester's HIT types, or everyone's (None), oldest first."""
+
+    def get_hit(self, hit_id: str) -> HIT | None: ...
+    def put_hit(self, hit: HIT) -> None: ...
+    def find_hit_by_token(self, owner: str, token: str) -> HIT | None:
+        """The newest of the owner's HITs created with this UniqueRequestToken."""
+
+    def list_hits(self, owner: str | None) -> list[HIT]:
+        """One requester's HITs, or everyone's (None), oldest first."""
+
+    def hits_newly_expired(self, now: datetime) -> list[HIT]:
+        """HITs whose expiration is at or before `now` and not yet announced."""
+
+    def get_assignment(self, assignment_id: str) -> Assignment | None: ...
+    def put_assignment(self, assignment: Assignment) -> None: ...
+    def list_assignments(self, hit_ids: list[str] | None) -> list[Assignment]:
+        """The assignments (every state) of these HITs, or of all (None)."""
+
+    def assignments_due(self, now: datetime) -> list[Assignment]:
+        """Accepted ones past their deadline, submitted ones past auto-approval."""
+
+    # the emulator clock's offset from wall-clock time (domain/clock.py)
+    def clock_offset_ms(self) -> int: ...
+    def set_clock_offset_ms(self, offset_ms: int) -> None: ...
 
     # whole-store views and reset, for the emulator's control API and dashboard
     def all_types(self) -> list[QualificationType]: ...

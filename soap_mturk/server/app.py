@@ -11,7 +11,7 @@ from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control.access import ClientFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
-from soap_mturk.domain.services import Domain
+from soap_mturk.domain.service import Domain
 from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
@@ -56,14 +56,14 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
-        self.domain = Domain.over(store, starting_balance=self._starting_balance)
+        self.domain = Domain(store, starting_balance=self._starting_balance)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(
             self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
         )
         self.control = ControlApi(
-            store, self.requesters, ClientFilter(control_from), max_body, domain=self.domain
+            store, self.requesters, ClientFilter(control_from), max_body, self.domain
         )
 
     def _starting_balance(self, access_key: str):
