@@ -56,6 +56,8 @@ ACCOUNT_OPERATIONS_2007_06_21 = frozenset(
     {"GetAccountBalance", "BlockWorker", "UnblockWorker", "NotifyWorkers", "Help"}
 )
 ACCOUNT_OPERATIONS_2014_08_15 = ACCOUNT_OPERATIONS_2007_06_21 | {"GetBlockedWorkers"}
+# Notifications are set on HIT types: served where HITs are.
+NOTIFICATION_OPERATIONS = frozenset({"SetHITTypeNotification", "SendTestEventNotification"})
 # HITs and assignments (issue 13), with the 2014-08-15 WSDL's shapes (review policies,
 # HIT layouts). Served from 2012-03-25 on; older versions' HIT messages differ
 # (the 2007-06-21 WSDL has no review policies or layouts) and are not served yet.
@@ -202,12 +204,19 @@ def _convert(
 
 
 VERSIONS: tuple[ApiVersion, ...] = (
-    ApiVersion("2014-08-15", OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2014_08_15),
     ApiVersion(
-        "2013-11-15", OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21, COUNTRY_ONLY_SHAPES
+        "2014-08-15",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2014_08_15 | NOTIFICATION_OPERATIONS,
     ),
     ApiVersion(
-        "2012-03-25", OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21, COUNTRY_ONLY_SHAPES
+        "2013-11-15",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        COUNTRY_ONLY_SHAPES,
+    ),
+    ApiVersion(
+        "2012-03-25",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        COUNTRY_ONLY_SHAPES,
     ),
     ApiVersion(
         "2008-08-02", OPERATIONS_2008_08_02 | ACCOUNT_OPERATIONS_2007_06_21, COUNTRY_ONLY_SHAPES

@@ -208,6 +208,18 @@ def _notify(d, caller: str, r: Request) -> Result:
     return {}
 
 
+def _set_notification(d, caller: str, r: Request) -> Result:
+    d.notifications.set_for_hit_type(
+        caller, r.get("HITTypeId"), r.get("Notification"), r.get("Active")
+    )
+    return {}
+
+
+def _test_notification(d, caller: str, r: Request) -> Result:
+    d.notifications.send_test(caller, r.get("Notification"), r.get("TestEventType"))
+    return {}
+
+
 def _help(d, caller: str, r: Request) -> Result:
     fields = {name: TYPES[op.request_type] for name, op in OPERATIONS.items()}
     return help_information(r.get("About"), r.get("HelpType"), fields)
@@ -247,6 +259,12 @@ OPERATIONS: dict[str, Operation] = {
         Operation("GetBlockedWorkers", *_result("GetBlockedWorkers"), _blocked),
         Operation("NotifyWorkers", *_result("NotifyWorkers"), _notify),
         Operation("Help", "Information", "Information", _help),
+        Operation("SetHITTypeNotification", *_result("SetHITTypeNotification"), _set_notification),
+        Operation(
+            "SendTestEventNotification",
+            *_result("SendTestEventNotification"),
+            _test_notification,
+        ),
     )
 }
 

@@ -293,6 +293,15 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         RESPONSE_GROUP,
     ],
     "GetAccountBalanceRequest": [RESPONSE_GROUP, f("Unused")],
+    "SetHITTypeNotificationRequest": [
+        required("HITTypeId"),
+        f("Notification", "NotificationSpecification"),
+        f("Active", BOOLEAN),
+    ],
+    "SendTestEventNotificationRequest": [
+        required("Notification", "NotificationSpecification"),
+        f("TestEventType", "EventType"),
+    ],
     "HelpRequest": [many("About", min_=1), f("HelpType", "HelpType"), RESPONSE_GROUP],
     "BlockWorkerRequest": [required("WorkerId"), required("Reason"), RESPONSE_GROUP],
     "UnblockWorkerRequest": [required("WorkerId"), f("Reason"), RESPONSE_GROUP],
@@ -430,6 +439,8 @@ RESULT_TYPES: dict[str, list[Field]] = {
         many("ResponseGroupInformation", "ResponseGroupInformation"),
     ],
     "BlockWorkerResult": _STATUS_ONLY,
+    "SetHITTypeNotificationResult": _STATUS_ONLY,
+    "SendTestEventNotificationResult": _STATUS_ONLY,
     "UnblockWorkerResult": _STATUS_ONLY,
     "WorkerBlock": [required("WorkerId"), required("Reason")],
     "GetBlockedWorkersResult": [

@@ -17,6 +17,9 @@ and people, off the SOAP and REST paths.
     GET  /_emulator/workers/{WorkerId}/messages          the worker's inbox (NotifyWorkers)
     GET  /_emulator/messages                             every message sent to workers
     POST /_emulator/requesters/{AccessKeyId}/balance     {"AvailableBalance": "123.45"}
+    GET  /_emulator/notifications                        every notification message and its
+                                                         outcome (Pending, Delivered, Failed;
+                                                         Recorded for Email and SQS)
 
 Only loopback clients (and networks allowed with --control-from) are served.
 POST bodies must be application/json: a web page cannot send that cross-site
@@ -151,6 +154,8 @@ class ControlApi:
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
+            if path == "/notifications" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.notifications())
             if path == "/messages" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.messages(None))
             match = _WORKER_MESSAGES.match(path)
@@ -216,9 +221,15 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures", "/clock", "/messages") or any(
-            pattern.match(path) for pattern in (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE)
-        )
+        return path in (
+            "/",
+            "/state",
+            "/reset",
+            "/fixtures",
+            "/clock",
+            "/messages",
+            "/notifications",
+        ) or any(pattern.match(path) for pattern in (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE))
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -281,6 +292,7 @@ class ControlApi:
             {key: amount_text(amount) for key, amount in sorted(balances.items())},
             blocks,
             messages,
+            self.domain.notifications.deliveries(),
         )
         page = dashboard.render(
             self.requesters.all(), types, qualifications, pending, extra_sections=accounts
@@ -335,6 +347,11 @@ class ControlApi:
             "Messages": [
                 views.worker_message(m) for m in self.domain.requester_workers.inbox(worker_id)
             ]
+        }
+
+    def notifications(self) -> dict:
+        return {
+            "Notifications": [views.notification(d) for d in self.domain.notifications.deliveries()]
         }
 
     def set_balance(self, requester: str, body) -> dict:

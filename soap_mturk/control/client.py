@@ -129,3 +129,8 @@ class ControlClient:
             f"/requesters/{quote(access_key, safe='')}/balance",
             {"AvailableBalance": str(amount)},
         )
+
+    def notifications(self) -> list[dict]:
+        """Every notification message with its outcome: Pending, Delivered or Failed
+        (REST, SOAP), Recorded (Email, SQS)."""
+        return self._call("GET", "/notifications")["Notifications"]

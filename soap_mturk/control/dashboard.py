@@ -12,6 +12,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    NotificationDelivery,
     WorkerBlock,
     WorkerMessage,
 )
@@ -57,9 +58,13 @@ def _value(q: Qualification) -> str:
 
 
 def account_sections(
-    balances: dict[str, str], blocks: list[WorkerBlock], messages: list[WorkerMessage]
+    balances: dict[str, str],
+    blocks: list[WorkerBlock],
+    messages: list[WorkerMessage],
+    deliveries: Sequence[NotificationDelivery] = (),
 ) -> list[str]:
-    """Balances, blocked workers, and the workers' inboxes (NotifyWorkers)."""
+    """Balances, blocked workers, the workers' inboxes (NotifyWorkers), and the
+    notification messages with their outcome (Email ones are the recorded mail)."""
     balance_rows = [
         f"<tr>{_cell(key, True)}{_cell(amount)}</tr>" for key, amount in balances.items()
     ]
@@ -73,7 +78,19 @@ def account_sections(
         f"{_cell(m.text)}{_cell(format_time(m.send_time))}</tr>"
         for m in messages
     ]
+    delivery_rows = [
+        f"<tr>{_cell(d.transport)}{_cell(d.destination, True)}"
+        f"{_cell(', '.join(e.get('EventType', '') for e in d.events))}{_cell(d.status)}"
+        f"{_cell(d.attempts)}{_cell(d.last_error)}{_cell(format_time(d.created_time))}</tr>"
+        for d in deliveries
+    ]
     return [
+        _table(
+            "notifications",
+            "Notifications",
+            ("Transport", "Destination", "Events", "Status", "Attempts", "Last error", "Created"),
+            delivery_rows,
+        ),
         _table("balances", "Account balances", ("Access key", "Available (USD)"), balance_rows),
         _table(
             "blocked-workers",

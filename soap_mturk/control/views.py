@@ -17,6 +17,7 @@ from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import (
     Assignment,
+    NotificationDelivery,
     Qualification,
     QualificationRequest,
     QualificationType,
@@ -83,3 +84,18 @@ def assignment(a: Assignment) -> dict:
     # Accepted, Returned and Abandoned are the emulator's own states (the API's
     # AssignmentStatus has only Submitted, Approved, Rejected); Deadline shows too.
     return {**_json(assignment_fields(a, feedback=True)), "Deadline": format_time(a.deadline)}
+
+
+def notification(d: NotificationDelivery) -> dict:
+    return {
+        "NotificationId": d.id,
+        "Requester": d.requester,
+        "Transport": d.transport,
+        "Destination": d.destination,
+        "Version": d.version,
+        "Events": d.events,
+        "Status": d.status,
+        "Attempts": d.attempts,
+        "LastError": d.last_error,
+        "CreatedTime": format_time(d.created_time),
+    }

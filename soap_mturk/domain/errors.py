@@ -149,6 +149,15 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
     code = _MT + "QualificationTypeDoesNotAllowRetake"
 
 
+# --- notifications -----------------------------------------------------------------
+
+
+class InvalidTransportEndpoint(MTurkError):
+    # The code the vendor's Java SDK maps to InvalidTransportEndpointException
+    # (tc/java-aws-mturk).
+    code = _MT + "InvalidTransportEndpoint"
+
+
 # --- the service itself --------------------------------------------------------------
 
 

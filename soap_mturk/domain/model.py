@@ -192,3 +192,35 @@ class Assignment:
     rejection_time: datetime | None = None
     answer: str | None = None
     requester_feedback: str | None = None
+
+
+@dataclass
+class NotificationSetting:
+    """A HIT type's notification specification (SetHITTypeNotification)."""
+
+    hit_type_id: str
+    owner: str
+    destination: str
+    transport: str
+    version: str
+    event_types: tuple[str, ...]
+    active: bool = True
+
+
+@dataclass
+class NotificationDelivery:
+    """One notification message and what became of it. REST and SOAP messages are
+    sent over HTTP by the server's deliverer (Pending, then Delivered or Failed);
+    Email and SQS messages are recorded, not sent (Recorded)."""
+
+    id: str
+    requester: str
+    transport: str
+    destination: str
+    version: str
+    events: list[dict]  # EventType, EventTime (text), HITTypeId, HITId, AssignmentId
+    status: str
+    created_time: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    updated_time: datetime | None = None

@@ -19,6 +19,8 @@ from soap_mturk.domain.model import (
     HIT,
     Assignment,
     HITType,
+    NotificationDelivery,
+    NotificationSetting,
     Qualification,
     QualificationRequest,
     QualificationType,
@@ -102,6 +104,17 @@ class Session(Protocol):
         """The requester's blocks, oldest first."""
 
     def all_blocks(self) -> list[WorkerBlock]: ...
+
+    # notifications: each HIT type's specification, and the messages (the deliverer's queue)
+    def get_notification_setting(self, hit_type_id: str) -> NotificationSetting | None: ...
+    def put_notification_setting(self, setting: NotificationSetting) -> None: ...
+    def put_delivery(self, delivery: NotificationDelivery) -> None:
+        """Insert, or update the delivery with this id."""
+
+    def get_delivery(self, delivery_id: str) -> NotificationDelivery | None: ...
+    def list_deliveries(self, status: str | None) -> list[NotificationDelivery]:
+        """Deliveries in this status (None: all), oldest first."""
+
     def put_message(self, message: WorkerMessage) -> None: ...
     def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
         """Messages to this worker (None: to anyone), oldest first."""

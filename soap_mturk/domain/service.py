@@ -10,6 +10,7 @@ from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.events import EventPublisher
 from soap_mturk.domain.hit_workers import WorkerHITService
 from soap_mturk.domain.hits import HITService
+from soap_mturk.domain.notifications import Notifications
 from soap_mturk.domain.qualifications import QualificationService
 from soap_mturk.domain.requester_workers import RequesterWorkers
 from soap_mturk.domain.rules import CURRENT, Rules
@@ -37,4 +38,6 @@ class Domain(QualificationService):
         self.hits = HITService(store, self.clock, self.events)
         self.hit_workers = WorkerHITService(store, self.clock, self.events)
         self.accounts = Accounts(store, starting_balance)
+        self.notifications = Notifications(store, self.clock)
+        self.events.subscribe(self.notifications.on_event)
         self.requester_workers = RequesterWorkers(store)

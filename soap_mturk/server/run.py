@@ -64,6 +64,7 @@ class Running:
 
     def stop(self) -> None:
         self._server.stop()
+        self.app.close()
 
 
 class _OneAtATime:

@@ -22,6 +22,8 @@ from soap_mturk.domain.model import (
     Assignment,
     HITType,
     Locale,
+    NotificationDelivery,
+    NotificationSetting,
     Price,
     Qualification,
     QualificationRequest,
@@ -150,6 +152,30 @@ CREATE TABLE IF NOT EXISTS worker_message (
     text TEXT NOT NULL,
     send_time TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notification_setting (
+    hit_type_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    version TEXT NOT NULL,
+    event_types TEXT NOT NULL,
+    active INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notification_delivery (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    version TEXT NOT NULL,
+    events TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    created_time TEXT NOT NULL,
+    updated_time TEXT
+);
+CREATE INDEX IF NOT EXISTS notification_delivery_by_status
+    ON notification_delivery (status, created_time);
 CREATE INDEX IF NOT EXISTS worker_message_by_worker ON worker_message (worker_id, send_time);
 """
 
@@ -165,6 +191,8 @@ CLEARED_TABLES = (
     "account",
     "worker_block",
     "worker_message",
+    "notification_setting",
+    "notification_delivery",
 )
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -547,6 +575,78 @@ class SQLiteSession:
     def all_blocks(self):
         rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
         return [self._block_from_row(r) for r in rows.fetchall()]
+
+    # notifications
+    def get_notification_setting(self, hit_type_id):
+        row = self._one("SELECT * FROM notification_setting WHERE hit_type_id = ?", (hit_type_id,))
+        if row is None:
+            return None
+        return NotificationSetting(
+            row["hit_type_id"],
+            row["owner"],
+            row["destination"],
+            row["transport"],
+            row["version"],
+            tuple(t for t in row["event_types"].split(",") if t),
+            bool(row["active"]),
+        )
+
+    def put_notification_setting(self, setting):
+        self._upsert(
+            "notification_setting",
+            ("hit_type_id",),
+            hit_type_id=setting.hit_type_id,
+            owner=setting.owner,
+            destination=setting.destination,
+            transport=setting.transport,
+            version=setting.version,
+            event_types=",".join(setting.event_types),
+            active=int(setting.active),
+        )
+
+    @staticmethod
+    def _delivery_from_row(row) -> NotificationDelivery:
+        return NotificationDelivery(
+            id=row["id"],
+            requester=row["requester"],
+            transport=row["transport"],
+            destination=row["destination"],
+            version=row["version"],
+            events=json.loads(row["events"]),
+            status=row["status"],
+            created_time=_time_from_db(row["created_time"]),
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            updated_time=_time_from_db(row["updated_time"]) if row["updated_time"] else None,
+        )
+
+    def put_delivery(self, d):
+        self._upsert(
+            "notification_delivery",
+            ("id",),
+            id=d.id,
+            requester=d.requester,
+            transport=d.transport,
+            destination=d.destination,
+            version=d.version,
+            events=json.dumps(d.events),
+            status=d.status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            created_time=_time_to_db(d.created_time),
+            updated_time=_time_to_db(d.updated_time) if d.updated_time else None,
+        )
+
+    def get_delivery(self, delivery_id):
+        row = self._one("SELECT * FROM notification_delivery WHERE id = ?", (delivery_id,))
+        return self._delivery_from_row(row) if row else None
+
+    def list_deliveries(self, status):
+        where, args = ("WHERE status = ?", (status,)) if status is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM notification_delivery {where} ORDER BY created_time, id", args
+        ).fetchall()
+        return [self._delivery_from_row(r) for r in rows]
 
     def put_message(self, message):
         self._upsert(
