@@ -9,10 +9,10 @@ from html import escape
 from soap_mturk.auth.requesters import Requester
 from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import (
+    NotificationDelivery,
     Qualification,
     QualificationRequest,
     QualificationType,
-    NotificationDelivery,
     WorkerBlock,
     WorkerMessage,
 )
