@@ -377,6 +377,21 @@ def reject_request_of_others_type(c, store):
     return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
 
 
+# --- notifications -----------------------------------------------------------------------
+
+
+@case(errors.InvalidTransportEndpoint.code)
+def notification_to_no_url(c, store):
+    notification = {"Destination": "no url", "Transport": "REST", "Version": "2006-05-05"}
+    return c.one("SendTestEventNotification", Notification=notification, TestEventType="Ping")
+
+
+@case(errors.InvalidTransportEndpoint.code)
+def notification_by_email_to_no_address(c, store):
+    notification = {"Destination": "nobody", "Transport": "Email", "Version": "2006-05-05"}
+    return c.one("SendTestEventNotification", Notification=notification, TestEventType="Ping")
+
+
 @pytest.mark.parametrize("code, name, run", CASES, ids=[f"{n}" for _, n, _ in CASES])
 def test_error_case(service, emulator, code, name, run):
     assert_error(run(Caller(service), emulator.app.store), code)
