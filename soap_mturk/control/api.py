@@ -279,12 +279,24 @@ class ControlApi:
         body = json.dumps(payload, indent=1).encode("utf-8")
         return self._send(start_response, status, body, "application/json")
 
+    def _hit_world(self) -> tuple:
+        """(HIT types, HIT states, assignments) as they stand now, read-only."""
+        with self.store.read() as session:
+            now = self.clock.now(session)
+            hits = session.list_hits(None)
+            return (
+                session.list_hit_types(None),
+                self.domain.hits.states(session, hits, now),
+                session.list_assignments(None),
+            )
+
     def _dashboard(self, start_response) -> list[bytes]:
         with self.store.read() as session:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        page = dashboard.render(self.requesters.all(), types, qualifications, pending)
+        hit_parts = dashboard.hit_sections(*self._hit_world())
+        page = dashboard.render(self.requesters.all(), types, qualifications, pending, hit_parts)
         return self._send(
             start_response,
             "200 OK",
@@ -319,6 +331,17 @@ class ControlApi:
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            **self._hit_state(),
+        }
+
+    def _hit_state(self) -> dict:
+        hit_types, states, assignments = self._hit_world()
+        return {
+            "HITTypes": [
+                {"HITTypeId": t.id, "Title": t.title, "Owner": t.owner} for t in hit_types
+            ],
+            "HITs": [views.hit(s) for s in states],
+            "Assignments": [views.assignment(a) for a in assignments],
         }
 
     def reset(self) -> None:
