@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from pathlib import Path
 
 from soap_mturk import __version__
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.http import Limits
 from soap_mturk.server.run import DEFAULT_THREADS
 from soap_mturk.versions import LATEST, VERSIONS
 
@@ -31,8 +33,15 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
-    from soap_mturk.store import open_store
+    from soap_mturk.store import StoreUnusable, open_store
 
+    for option in ("request_line_timeout", "header_timeout", "body_timeout"):
+        if not getattr(args, option) > 0:
+            print(f"soap-mturk: --{option.replace('_', '-')} must be positive", file=sys.stderr)
+            return 2
+    if args.max_connections < 1 or args.threads < 1:
+        print("soap-mturk: --max-connections and --threads must be at least 1", file=sys.stderr)
+        return 2
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
         return 2
@@ -47,7 +56,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"soap-mturk: {error}", file=sys.stderr)
         return 2
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
-    store = open_store(args.db)
+    try:
+        store = open_store(args.db, read_only=args.read_only)
+    except StoreUnusable as error:
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 1
     app = EmulatorApp(
         store,
         authenticator=authenticator,
@@ -55,9 +68,18 @@ def _serve(args: argparse.Namespace) -> int:
         requesters=requesters,
         control_from=control_from,
         rest_default_version=args.rest_default_version,
+        # A rebinding attacker's page sends its own name; these are ours.
+        served_names=(args.host, socket.gethostname()),
     )
     try:
-        running = start(app, args.host, args.port, threads=args.threads)
+        limits = Limits(
+            max_body=2 * args.max_body,
+            request_line_timeout=args.request_line_timeout,
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
+            max_connections=args.max_connections,
+        )
+        running = start(app, args.host, args.port, threads=args.threads, limits=limits)
     except OSError as error:
         store.close()
         print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
@@ -106,10 +128,45 @@ def parser() -> argparse.ArgumentParser:
         help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
     )
     serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve an existing database without changing it (every write is refused)",
+    )
+    serve.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
-        help=f"HTTP threads reading requests (default {DEFAULT_THREADS}); the application runs one request at a time",
+        help=f"threads running the application on complete requests (default {DEFAULT_THREADS}; "
+        "connections are read by one event loop, see bench/README.md)",
+    )
+    defaults = Limits()
+    serve.add_argument(
+        "--request-line-timeout",
+        type=float,
+        default=defaults.request_line_timeout,
+        metavar="SECONDS",
+        help="how long a connection may wait before its request line is complete, "
+        f"also between keep-alive requests (default {defaults.request_line_timeout:g})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help=f"how long the headers may take after the request line (default {defaults.header_timeout:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help=f"how long the body may take after the headers (default {defaults.body_timeout:g})",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help=f"open connections served at once; more are answered 503 (default {defaults.max_connections})",
     )
     serve.add_argument(
         "--max-body",

@@ -228,6 +228,46 @@ def test_a_returned_or_abandoned_assignment_frees_its_slot(requester, control, c
     assert refused_code(worker.submit, held["AssignmentId"]) == MT + "InvalidAssignmentState"
 
 
+def test_the_worker_side_refusals(requester, control):
+    hit = requester.hit(MaxAssignments=2)
+    worker = Worker(control)
+    assignment = worker.accept(hit)["AssignmentId"]
+    assert refused_code(worker.accept, hit) == MT + "AssignmentAlreadyExists"
+    assert refused_code(worker.accept, "NOSUCHHIT") == MT + "HITDoesNotExist"
+    stranger = Worker(control)
+    assert refused_code(stranger.submit, assignment) == MT + "AssignmentDoesNotExist"
+    bad = answers(identifier="no-such-question")
+    assert refused_code(worker.submit, assignment, bad) == MT + "InvalidParameterValue"
+    assert refused_code(worker.submit, assignment, "<x/>") == MT + "XMLParseError"
+    worker.submit(assignment)
+    assert refused_code(control.return_assignment, worker.id, assignment) == (
+        MT + "InvalidAssignmentState"
+    )
+    preview = control.preview_hit(stranger.id, hit)
+    assert preview["Question"] == QUESTION_FORM and "RequesterAnnotation" not in preview
+
+
+def test_required_to_preview_hides_the_hit(requester, control):
+    qualification = requester.ok(
+        "CreateQualificationType", "QualificationType", Name=unique("q"), Description="d",
+        QualificationTypeStatus="Active",
+    ).QualificationTypeId  # fmt: skip
+    hit = requester.hit(
+        requester.hit_type(
+            QualificationRequirement=[
+                {"QualificationTypeId": qualification, "Comparator": "DoesNotExist",
+                 "RequiredToPreview": True}
+            ]
+        )
+    )  # fmt: skip
+    holder, newcomer = Worker(control), Worker(control)
+    requester.ok("AssignQualification", QualificationTypeId=qualification, WorkerId=holder.id)
+    assert hit not in {h["HITId"] for h in holder.hits()}
+    assert refused_code(control.preview_hit, holder.id, hit) == MT + "DoesNotMeetRequirements"
+    assert {h["HITId"]: h["CanAccept"] for h in newcomer.hits()}[hit] is True
+    newcomer.take(hit)
+
+
 def test_disable_approves_submitted_work_and_disposes(requester, control):
     hit = requester.hit(MaxAssignments=2)
     done = Worker(control).take(hit)

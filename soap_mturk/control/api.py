@@ -37,7 +37,7 @@ from urllib.parse import unquote
 
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control import dashboard, views
-from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import format_time
@@ -99,6 +99,18 @@ def _only(body, *fields: str) -> None:
         )
 
 
+def _bounded_int(text: str) -> int:
+    # No value the control API takes needs more than 64 bits; int() of a long digit
+    # string costs quadratic time (and the store could not hold it anyway).
+    if len(text.lstrip("-")) > 19:
+        raise ValueError(f"the number {text[:30]}... is too large")
+    return int(text)
+
+
+def _no_constant(text: str):
+    raise ValueError(f"{text} is not a JSON number")
+
+
 def _path_text(environ: dict) -> str:
     # WSGI hands the path over as latin-1 decoded bytes; ids may be UTF-8.
     raw = environ.get("PATH_INFO", "") or ""
@@ -115,9 +127,11 @@ class ControlApi:
         requesters: RequesterRegistry,
         clients: ClientFilter | None = None,
         max_body: int = 1024 * 1024,
+        hosts: HostFilter | None = None,
         domain: Domain | None = None,
     ):
         self.store = store
+        self.hosts = hosts or HostFilter()
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
@@ -141,6 +155,14 @@ class ControlApi:
                     "Forbidden",
                     f"The control API serves loopback clients only, not {environ.get('REMOTE_ADDR')};"
                     " start the server with --control-from to allow more.",
+                )
+            if not self.hosts.allows(environ.get("HTTP_HOST")):
+                raise _Reply(
+                    "403 Forbidden",
+                    "Forbidden",
+                    "The control API answers requests addressed to a loopback name, an IP "
+                    "address or the name the server was started with, not "
+                    f"{environ.get('HTTP_HOST', '')[:100]!r}.",
                 )
             if path == "":
                 return self._send(
@@ -255,8 +277,14 @@ class ControlApi:
         if not raw.strip():
             return {}
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return json.loads(
+                raw.decode("utf-8"), parse_int=_bounded_int, parse_constant=_no_constant
+            )
+        except RecursionError:
+            raise _Reply(
+                "400 Bad Request", "BadRequest", "The body is JSON nested too deeply."
+            ) from None
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, our own
             raise _Reply(
                 "400 Bad Request", "BadRequest", f"The body is not JSON: {error}"
             ) from None
@@ -278,6 +306,17 @@ class ControlApi:
         body = json.dumps(payload, indent=1).encode("utf-8")
         return self._send(start_response, status, body, "application/json")
 
+    def _hit_world(self) -> tuple:
+        """(HIT types, HIT states, assignments) as they stand now, read-only."""
+        with self.store.read() as session:
+            now = self.clock.now(session)
+            hits = session.list_hits(None)
+            return (
+                session.list_hit_types(None),
+                self.domain.hits.states(session, hits, now),
+                session.list_assignments(None),
+            )
+
     def _dashboard(self, start_response) -> list[bytes]:
         with self.store.read() as session:
             types = session.all_types()
@@ -294,8 +333,9 @@ class ControlApi:
             messages,
             self.domain.notifications.deliveries(),
         )
+        hit_parts = dashboard.hit_sections(*self._hit_world())
         page = dashboard.render(
-            self.requesters.all(), types, qualifications, pending, extra_sections=accounts
+            self.requesters.all(), types, qualifications, pending, [*hit_parts, *accounts]
         )
         return self._send(
             start_response,
@@ -340,6 +380,17 @@ class ControlApi:
                 for key, amount in sorted(balances.items())
             ],
             "WorkerBlocks": [views.worker_block(b) for b in blocks],
+            **self._hit_state(),
+        }
+
+    def _hit_state(self) -> dict:
+        hit_types, states, assignments = self._hit_world()
+        return {
+            "HITTypes": [
+                {"HITTypeId": t.id, "Title": t.title, "Owner": t.owner} for t in hit_types
+            ],
+            "HITs": [views.hit(s) for s in states],
+            "Assignments": [views.assignment(a) for a in assignments],
         }
 
     def messages(self, worker_id: str | None) -> dict:
