@@ -36,7 +36,8 @@ HIT_OPERATIONS = {
 # The account, worker and help operations (issue 14).
 ACCOUNT_OPERATIONS = {
     "GetAccountBalance", "BlockWorker", "UnblockWorker", "GetBlockedWorkers", "NotifyWorkers",
-    "Help", "SetHITTypeNotification", "SendTestEventNotification",
+    "Help", "SetHITTypeNotification", "SendTestEventNotification", "GrantBonus",
+    "GetBonusPayments",
 }  # fmt: skip
 SERVED_OPERATIONS = QUALIFICATION_OPERATIONS | HIT_OPERATIONS | ACCOUNT_OPERATIONS
 VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"

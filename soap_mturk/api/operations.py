@@ -208,6 +208,35 @@ def _notify(d, caller: str, r: Request) -> Result:
     return {}
 
 
+def _grant_bonus(d, caller: str, r: Request) -> Result:
+    d.bonuses.grant(
+        caller,
+        r.get("WorkerId"),
+        r.get("AssignmentId"),
+        r.get("BonusAmount"),
+        r.get("Reason"),
+        r.get("UniqueRequestToken"),
+    )
+    return {}
+
+
+def _bonus_payments(d, caller: str, r: Request) -> Result:
+    page = d.bonuses.payments(
+        caller, r.get("HITId"), r.get("AssignmentId"), r.get("PageNumber"), r.get("PageSize")
+    )
+    payments = [
+        {
+            "WorkerId": p.worker_id,
+            "BonusAmount": price(p.amount),
+            "AssignmentId": p.assignment_id,
+            "Reason": p.reason,
+            "GrantTime": p.grant_time,
+        }
+        for p in page.items
+    ]
+    return page_fields(page, "BonusPayment", payments)
+
+
 def _set_notification(d, caller: str, r: Request) -> Result:
     d.notifications.set_for_hit_type(
         caller, r.get("HITTypeId"), r.get("Notification"), r.get("Active")
@@ -259,6 +288,8 @@ OPERATIONS: dict[str, Operation] = {
         Operation("GetBlockedWorkers", *_result("GetBlockedWorkers"), _blocked),
         Operation("NotifyWorkers", *_result("NotifyWorkers"), _notify),
         Operation("Help", "Information", "Information", _help),
+        Operation("GrantBonus", *_result("GrantBonus"), _grant_bonus),
+        Operation("GetBonusPayments", *_result("GetBonusPayments"), _bonus_payments),
         Operation("SetHITTypeNotification", *_result("SetHITTypeNotification"), _set_notification),
         Operation(
             "SendTestEventNotification",

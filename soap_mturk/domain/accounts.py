@@ -1,4 +1,5 @@
-"""The requester's account: the balance GetAccountBalance reports.
+"""The requester's account: the balance GetAccountBalance reports, and where money
+leaves it (`debit`: bonuses and their fees).
 
 A requester's account is opened at its first use with its starting balance: the
 one configured for it (credentials file, fixture, control API) or DEFAULT_BALANCE.
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from soap_mturk.domain import errors
 from soap_mturk.domain.money import DEFAULT_BALANCE
 
 if TYPE_CHECKING:
@@ -38,3 +40,13 @@ class Accounts:
     def set_balance(self, requester: str, amount: Decimal) -> None:
         with self.store.write() as session:
             session.put_balance(requester, amount)
+
+    def debit(self, session: Session, requester: str, amount: Decimal, what: str) -> None:
+        """Take `amount` from the balance, or refuse with the vendor's error."""
+        available = self.balance_in(session, requester)
+        if amount > available:
+            raise errors.InsufficientFunds(
+                f"Your account balance is too low for {what}: it needs ${amount:.2f},"
+                f" ${available:.2f} is available."
+            )
+        session.put_balance(requester, available - amount)

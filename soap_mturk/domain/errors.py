@@ -149,6 +149,14 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
     code = _MT + "QualificationTypeDoesNotAllowRetake"
 
 
+# --- money ---------------------------------------------------------------------------
+
+
+class InsufficientFunds(MTurkError):
+    # The code the vendor's Java SDK maps to InsufficientFundsException (tc/java-aws-mturk).
+    code = _MT + "InsufficientFunds"
+
+
 # --- notifications -----------------------------------------------------------------
 
 

@@ -224,3 +224,19 @@ class NotificationDelivery:
     attempts: int = 0
     last_error: str | None = None
     updated_time: datetime | None = None
+
+
+@dataclass
+class BonusPayment:
+    """A bonus a requester paid a worker for an assignment (GrantBonus)."""
+
+    id: str
+    requester: str
+    worker_id: str
+    assignment_id: str
+    hit_id: str
+    amount: Decimal
+    fee: Decimal
+    reason: str
+    grant_time: datetime
+    unique_request_token: str | None = None

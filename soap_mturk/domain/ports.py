@@ -18,6 +18,7 @@ from typing import Protocol
 from soap_mturk.domain.model import (
     HIT,
     Assignment,
+    BonusPayment,
     HITType,
     NotificationDelivery,
     NotificationSetting,
@@ -104,6 +105,22 @@ class Session(Protocol):
         """The requester's blocks, oldest first."""
 
     def all_blocks(self) -> list[WorkerBlock]: ...
+
+    # bonuses
+    def put_bonus(self, payment: BonusPayment) -> None: ...
+    def find_bonus_by_token(self, requester: str, token: str) -> BonusPayment | None:
+        """The newest of the requester's bonuses granted with this UniqueRequestToken."""
+
+    def list_bonuses(
+        self,
+        requester: str,
+        *,
+        hit_id: str | None,
+        assignment_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[BonusPayment], int]:
+        """The requester's bonuses for a HIT or an assignment, in the order granted."""
 
     # notifications: each HIT type's specification, and the messages (the deliverer's queue)
     def get_notification_setting(self, hit_type_id: str) -> NotificationSetting | None: ...

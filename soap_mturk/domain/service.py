@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain.accounts import Accounts, StartingBalance
+from soap_mturk.domain.bonuses import Bonuses
 from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.events import EventPublisher
 from soap_mturk.domain.hit_workers import WorkerHITService
@@ -38,6 +39,7 @@ class Domain(QualificationService):
         self.hits = HITService(store, self.clock, self.events)
         self.hit_workers = WorkerHITService(store, self.clock, self.events)
         self.accounts = Accounts(store, starting_balance)
+        self.bonuses = Bonuses(store, self.clock, self.accounts)
         self.notifications = Notifications(store, self.clock)
         self.events.subscribe(self.notifications.on_event)
         self.requester_workers = RequesterWorkers(store)

@@ -23,6 +23,7 @@ from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.model import (
     HIT,
     Assignment,
+    BonusPayment,
     HITType,
     Locale,
     NotificationDelivery,
@@ -158,6 +159,19 @@ CREATE TABLE IF NOT EXISTS worker_message (
     text TEXT NOT NULL,
     send_time TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS bonus_payment (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    assignment_id TEXT NOT NULL,
+    hit_id TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    fee TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    grant_time TEXT NOT NULL,
+    unique_request_token TEXT
+);
+CREATE INDEX IF NOT EXISTS bonus_payment_by_hit ON bonus_payment (requester, hit_id, grant_time);
 CREATE TABLE IF NOT EXISTS notification_setting (
     hit_type_id TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
@@ -199,6 +213,7 @@ CLEARED_TABLES = (
     "worker_message",
     "notification_setting",
     "notification_delivery",
+    "bonus_payment",
 )
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -581,6 +596,59 @@ class SQLiteSession:
     def all_blocks(self):
         rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
         return [self._block_from_row(r) for r in rows.fetchall()]
+
+    # bonuses
+    @staticmethod
+    def _bonus_from_row(row) -> BonusPayment:
+        return BonusPayment(
+            id=row["id"],
+            requester=row["requester"],
+            worker_id=row["worker_id"],
+            assignment_id=row["assignment_id"],
+            hit_id=row["hit_id"],
+            amount=Decimal(row["amount"]),
+            fee=Decimal(row["fee"]),
+            reason=row["reason"],
+            grant_time=_time_from_db(row["grant_time"]),
+            unique_request_token=row["unique_request_token"],
+        )
+
+    def put_bonus(self, p):
+        self._upsert(
+            "bonus_payment",
+            ("id",),
+            id=p.id,
+            requester=p.requester,
+            worker_id=p.worker_id,
+            assignment_id=p.assignment_id,
+            hit_id=p.hit_id,
+            amount=str(p.amount),
+            fee=str(p.fee),
+            reason=p.reason,
+            grant_time=_time_to_db(p.grant_time),
+            unique_request_token=p.unique_request_token,
+        )
+
+    def find_bonus_by_token(self, requester, token):
+        row = self._one(
+            "SELECT * FROM bonus_payment WHERE requester = ? AND unique_request_token = ?"
+            " ORDER BY grant_time DESC LIMIT 1",
+            (requester, token),
+        )
+        return self._bonus_from_row(row) if row else None
+
+    def list_bonuses(self, requester, *, hit_id, assignment_id, offset, limit):
+        where, args = "WHERE requester = ?", [requester]
+        if hit_id is not None:
+            where += " AND hit_id = ?"
+            args.append(hit_id)
+        if assignment_id is not None:
+            where += " AND assignment_id = ?"
+            args.append(assignment_id)
+        rows, total = self._page(
+            "FROM bonus_payment", where, tuple(args), "grant_time, id", offset, limit
+        )
+        return [self._bonus_from_row(r) for r in rows], total
 
     # notifications
     def get_notification_setting(self, hit_type_id):
