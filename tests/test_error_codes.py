@@ -439,7 +439,17 @@ def hit_codes() -> set[str]:
     return found
 
 
+def account_codes() -> set[str]:
+    """Codes the account, bonus and notification tests assert, written there in full
+    ("AWS.MechanicalTurk.Name")."""
+    found = set()
+    for name in ("test_money_with_hits.py", "test_notifications.py", "test_account_and_workers.py"):
+        text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+        found |= set(re.findall(r'"(AWS\.MechanicalTurk\.[A-Za-z]+)"', text))
+    return found
+
+
 def test_every_domain_code_is_reached():
-    reached = {code for code, _, _ in CASES} | worker_side_codes() | hit_codes()
+    reached = {code for code, _, _ in CASES} | worker_side_codes() | hit_codes() | account_codes()
     assert domain_codes() - reached == set(), "codes the domain emits that no test reaches"
     assert len(domain_codes()) >= 12
