@@ -103,6 +103,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "ReviewActionStatus": ("Intended", "Succeeded", "Failed", "Cancelled"),
 }
 
+# Enumerations the vendor declares inline, in the one element that has them.
+ANONYMOUS_ENUMS = frozenset({"HelpType"})
+
 # Structures that requests and results share (HITs, prices, requirements, policies).
 SHARED_TYPES: dict[str, list[Field]] = {
     "Price": [required("Amount", DECIMAL), required("CurrencyCode"), f("FormattedPrice")],

@@ -41,7 +41,7 @@ from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.model import PENDING, Locale
 from soap_mturk.domain.money import amount_text, parse_balance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
@@ -58,6 +58,7 @@ _WORKER_ACTION = re.compile(
     r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
     r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
 )
+_WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
 _NOT_FOUND = (
     errors.HITDoesNotExist,
@@ -206,6 +207,11 @@ class ControlApi:
             match = _WORKER_ACTION.match(path)
             if match:
                 return self._json(start_response, *self.worker_action(match, body))
+            match = _WORKER_SYSTEM_VALUES.match(path)
+            if match:
+                worker = unquote(match.group("worker"))
+                result = self.set_system_qualification(worker, body)
+                return self._json(start_response, "200 OK", result)
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -243,15 +249,9 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in (
-            "/",
-            "/state",
-            "/reset",
-            "/fixtures",
-            "/clock",
-            "/messages",
-            "/notifications",
-        ) or any(pattern.match(path) for pattern in (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE))
+        fixed = ("/", "/state", "/reset", "/fixtures", "/clock", "/messages", "/notifications")
+        patterns = (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE, _WORKER_SYSTEM_VALUES)
+        return path in fixed or any(pattern.match(path) for pattern in patterns)
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -334,6 +334,7 @@ class ControlApi:
             self.domain.notifications.deliveries(),
         )
         hit_parts = dashboard.hit_sections(*self._hit_world())
+        types = [t for t in types if not t.is_system]  # the requesters' own
         page = dashboard.render(
             self.requesters.all(), types, qualifications, pending, [*hit_parts, *accounts]
         )
@@ -358,7 +359,7 @@ class ControlApi:
             pending = session.all_requests(PENDING)
             balances = session.all_balances()
             blocks = session.all_blocks()
-        listed = []
+        listed, system = [], []
         for t in types:
             entry = views.qualification_type(t)
             entry["Qualifications"] = [
@@ -367,7 +368,7 @@ class ControlApi:
             entry["QualificationRequests"] = [
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
-            listed.append(entry)
+            (system if t.is_system else listed).append(entry)
         for r in self.requesters.all():
             balances.setdefault(r.access_key, self.domain.accounts.opening_balance(r.access_key))
         return {
@@ -381,6 +382,8 @@ class ControlApi:
             ],
             "WorkerBlocks": [views.worker_block(b) for b in blocks],
             **self._hit_state(),
+            # The types the service supplies, with the values tests gave workers.
+            "SystemQualificationTypes": system,
         }
 
     def _hit_state(self) -> dict:
@@ -432,7 +435,7 @@ class ControlApi:
     def load(self, data) -> dict:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
-        seeded = self.seeder.load(fixture.types)
+        seeded = self.seeder.load(fixture.types, fixture.system_values)
         for requester in fixture.requesters:
             if requester.balance is not None:
                 self.domain.accounts.set_balance(requester.access_key, requester.balance)
@@ -447,6 +450,7 @@ class ControlApi:
                 "QualificationTypes": seeded.qualification_types,
                 "Qualifications": seeded.qualifications,
                 "QualificationRequests": seeded.qualification_requests,
+                "SystemQualifications": seeded.system_qualifications,
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
@@ -491,6 +495,45 @@ class ControlApi:
             _only(body)
             done = self.hit_workers.return_assignment(worker, assignment_id)
         return "200 OK", {"Assignment": views.assignment(done)}
+
+    def set_system_qualification(self, worker_id: str, body) -> dict:
+        """The marketplace's part: a worker's value for a system qualification type
+        (approval rate, locale, Masters, ...)."""
+        if not isinstance(body, dict):
+            raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+        fields = {"QualificationTypeId", "IntegerValue", "LocaleValue"}
+        unknown = set(body) - fields
+        if unknown:
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(fields))}.",
+            )
+        type_id, value, locale = (
+            body.get(k) for k in ("QualificationTypeId", "IntegerValue", "LocaleValue")
+        )
+        if not isinstance(type_id, (str, type(None))) or not (
+            value is None or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                "QualificationTypeId must be a string and IntegerValue an integer.",
+            )
+        if locale is not None:
+            if (
+                not isinstance(locale, dict)
+                or set(locale) - {"Country", "Subdivision"}
+                or not all(isinstance(v, str) for v in locale.values())
+            ):
+                raise _Reply(
+                    "400 Bad Request",
+                    "BadRequest",
+                    "LocaleValue must be an object with string Country and Subdivision.",
+                )
+            locale = Locale(locale.get("Country"), locale.get("Subdivision"))
+        held = self.workers.set_system_value(worker_id, type_id, value, locale)
+        return {"Qualification": views.qualification(held)}
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

@@ -70,7 +70,8 @@ class VersionModels:
             "nillable": False,
         }
         if field.type in ENUMS:
-            # A customised simple type turns anonymous unless it is named again.
+            # A customised simple type turns anonymous unless it is named again
+            # (protocol/soap/wsdl.py inlines the ANONYMOUS_ENUMS the vendor's way).
             occurs["type_name"] = field.type
         customized = base.customize(**occurs)
         return XmlAttribute(customized, use="required") if field.attribute else customized
