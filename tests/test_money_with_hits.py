@@ -41,6 +41,8 @@ class Job:
 
     def __init__(self, running):
         self.running = running
+        self.control = ControlClient(running.base_url)
+        self.control.set_balance(OWNER.access_key, "1000.00")  # tests share OWNER's account
         hit_type = rest(
             running, "RegisterHITType", Title=f"m {uuid.uuid4()}", Description="d",
             AssignmentDurationInSeconds=3600,
@@ -50,7 +52,6 @@ class Job:
             running, "CreateHIT", HITTypeId=hit_type, LifetimeInSeconds=3600,
             Question=QUESTION_FORM, MaxAssignments=3,
         ).findtext("HIT/HITId")  # fmt: skip
-        self.control = ControlClient(running.base_url)
         self.worker = Worker(self.control)
         self.assignment = self.worker.take(self.hit)
 
@@ -180,3 +181,60 @@ def test_a_blocked_worker_cannot_accept_the_requesters_hits(rest_emulator, job):
     assert refused.value.code == "AWS.MechanicalTurk.PermissionDeniedException"
     rest(rest_emulator, "UnblockWorker", WorkerId=blocked.id)
     assert blocked.accept(job.hit)["AssignmentId"]
+
+
+# --- what HITs cost ---------------------------------------------------------------------
+
+
+def new_hit(running, reward: str = "0.10", assignments: int = 3) -> etree._Element:
+    hit_type = rest(
+        running, "RegisterHITType", Title=f"c {uuid.uuid4()}", Description="d",
+        AssignmentDurationInSeconds=3600,
+        **{"Reward.1.Amount": reward, "Reward.1.CurrencyCode": "USD"},
+    ).findtext("RegisterHITTypeResult/HITTypeId")  # fmt: skip
+    return rest(
+        running, "CreateHIT", HITTypeId=hit_type, LifetimeInSeconds=3600,
+        Question=QUESTION_FORM, MaxAssignments=assignments,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "reward,assignments,cost",
+    [
+        ("0.10", 3, "0.36"),  # 20% fee: 0.02 each
+        ("0.01", 2, "0.04"),  # the fee is at least a cent
+        ("1.00", 10, "14.00"),  # 10 or more assignments: 20% more
+        ("0.03", 1, "0.04"),  # 0.006 rounds half up to 0.01
+    ],
+)
+def test_creating_a_hit_reserves_reward_and_fee(rest_emulator, reward, assignments, cost):
+    ControlClient(rest_emulator.base_url).set_balance(OWNER.access_key, "100.00")
+    assert new_hit(rest_emulator, reward, assignments).findtext("HIT/HITId")
+    assert balance(rest_emulator) == f"{100 - float(cost):.2f}"
+
+
+def test_insufficient_funds_creates_no_hit(rest_emulator):
+    ControlClient(rest_emulator.base_url).set_balance(OWNER.access_key, "0.35")
+    refused = new_hit(rest_emulator, "0.10", 3)
+    assert code_of(refused) == "AWS.MechanicalTurk.InsufficientFunds"
+    assert balance(rest_emulator) == "0.35"
+    assert new_hit(rest_emulator, "0.10", 2).findtext("HIT/HITId")  # 0.24 is affordable
+
+
+def test_extend_rejection_approval_and_disposal_move_money(rest_emulator):
+    control = ControlClient(rest_emulator.base_url)
+    control.set_balance(OWNER.access_key, "10.00")
+    hit = new_hit(rest_emulator, "0.10", 3).findtext("HIT/HITId")
+    assert balance(rest_emulator) == "9.64"
+    rest(rest_emulator, "ExtendHIT", HITId=hit, MaxAssignmentsIncrement=2)
+    assert balance(rest_emulator) == "9.40"
+    kept, refused = Worker(control).take(hit), Worker(control).take(hit)
+    rest(rest_emulator, "ApproveAssignment", AssignmentId=kept)
+    assert balance(rest_emulator) == "9.40"  # approving pays what was reserved
+    rest(rest_emulator, "RejectAssignment", AssignmentId=refused)
+    assert balance(rest_emulator) == "9.52"  # the rejected one's reward and fee come back
+    rest(rest_emulator, "ApproveRejectedAssignment", AssignmentId=refused)
+    assert balance(rest_emulator) == "9.40"
+    rest(rest_emulator, "ForceExpireHIT", HITId=hit)
+    rest(rest_emulator, "DisposeHIT", HITId=hit)
+    assert balance(rest_emulator) == "9.76"  # three assignments never done

@@ -1,5 +1,6 @@
 """The requester's account: the balance GetAccountBalance reports, and where money
-leaves it (`debit`: bonuses and their fees).
+leaves it (`debit`: a HIT's assignments when it is created or extended, bonuses,
+with their fees) and comes back (`credit`: rejected work, unused assignments).
 
 A requester's account is opened at its first use with its starting balance: the
 one configured for it (credentials file, fixture, control API) or DEFAULT_BALANCE.
@@ -50,3 +51,6 @@ class Accounts:
                 f" ${available:.2f} is available."
             )
         session.put_balance(requester, available - amount)
+
+    def credit(self, session: Session, requester: str, amount: Decimal) -> None:
+        session.put_balance(requester, self.balance_in(session, requester) + amount)

@@ -8,23 +8,20 @@ a UniqueRequestToken (at most 64 characters) already used for a bonus in the las
 24 hours is refused, naming the bonus; GetBonusPayments needs a HITId or an
 AssignmentId and pages with PageSize 1-100 (default 10).
 
-The fee: the reference points to the pricing page, which from July 2015 (the
-pricing this reference, with its "additional fee" for 10+ assignments, describes)
-charged 20% of the bonus, at least $0.01, rounded half up to the cent
-(turkrequesters.blogspot.com 2015/07 and 2016/01, quoting the pricing page).
+The fee is the service's (domain/fees.py).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors
 from soap_mturk.domain.errors import MTurkError
+from soap_mturk.domain.fees import service_fee
 from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import APPROVED, REJECTED, SUBMITTED, BonusPayment, Page
-from soap_mturk.domain.money import CENT, parse_price
+from soap_mturk.domain.money import parse_price
 from soap_mturk.domain.qualifications import paging, require
 from soap_mturk.domain.requester_workers import valid_worker_id
 
@@ -33,14 +30,8 @@ if TYPE_CHECKING:
     from soap_mturk.domain.clock import Clock
     from soap_mturk.domain.ports import Store
 
-FEE_RATE, MINIMUM_FEE = Decimal("0.20"), Decimal("0.01")
 MAX_TOKEN, TOKEN_LIFETIME = 64, timedelta(hours=24)
 MAX_REASON = 4096
-
-
-def service_fee(amount: Decimal) -> Decimal:
-    """20% of an amount paid to a worker, at least a cent, rounded half up."""
-    return max(MINIMUM_FEE, (amount * FEE_RATE).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 class Bonuses:

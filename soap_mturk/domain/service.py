@@ -36,9 +36,9 @@ class Domain(QualificationService):
     ):
         super().__init__(store, rules, clock)
         self.events = events or EventPublisher()
-        self.hits = HITService(store, self.clock, self.events)
-        self.hit_workers = WorkerHITService(store, self.clock, self.events)
         self.accounts = Accounts(store, starting_balance)
+        self.hits = HITService(store, self.clock, self.events, self.accounts)
+        self.hit_workers = WorkerHITService(store, self.clock, self.events, self.accounts)
         self.bonuses = Bonuses(store, self.clock, self.accounts)
         self.notifications = Notifications(store, self.clock)
         self.events.subscribe(self.notifications.on_event)
