@@ -56,10 +56,14 @@ ACCOUNT_OPERATIONS_2007_06_21 = frozenset(
     {"GetAccountBalance", "BlockWorker", "UnblockWorker", "NotifyWorkers", "Help"}
 )
 ACCOUNT_OPERATIONS_2014_08_15 = ACCOUNT_OPERATIONS_2007_06_21 | {"GetBlockedWorkers"}
-# Notifications and bonuses need HIT types and assignments: served where HITs are.
+# Notifications, bonuses and statistics need HIT types and assignments: served
+# where HITs are.
 NOTIFICATION_OPERATIONS = frozenset(
-    {"SetHITTypeNotification", "SendTestEventNotification", "GrantBonus", "GetBonusPayments"}
-)
+    {
+        "SetHITTypeNotification", "SendTestEventNotification", "GrantBonus", "GetBonusPayments",
+        "GetRequesterStatistic", "GetRequesterWorkerStatistic",
+    }
+)  # fmt: skip
 # HITs and assignments (issue 13), with the 2014-08-15 WSDL's shapes (review policies,
 # HIT layouts). Served from 2012-03-25 on; older versions' HIT messages differ
 # (the 2007-06-21 WSDL has no review policies or layouts) and are not served yet.

@@ -37,7 +37,7 @@ HIT_OPERATIONS = {
 ACCOUNT_OPERATIONS = {
     "GetAccountBalance", "BlockWorker", "UnblockWorker", "GetBlockedWorkers", "NotifyWorkers",
     "Help", "SetHITTypeNotification", "SendTestEventNotification", "GrantBonus",
-    "GetBonusPayments",
+    "GetBonusPayments", "GetRequesterStatistic", "GetRequesterWorkerStatistic",
 }  # fmt: skip
 SERVED_OPERATIONS = QUALIFICATION_OPERATIONS | HIT_OPERATIONS | ACCOUNT_OPERATIONS
 VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"

@@ -237,6 +237,32 @@ def _bonus_payments(d, caller: str, r: Request) -> Result:
     return page_fields(page, "BonusPayment", payments)
 
 
+def _statistic_result(points, statistic, period, worker_id=None) -> Result:
+    return {
+        "DataPoint": [
+            {"Date": p.date, "DoubleValue": p.value}
+            if p.is_double
+            else {"Date": p.date, "LongValue": p.value}
+            for p in points
+        ],
+        "Statistic": statistic,
+        "TimePeriod": period,
+        "WorkerId": worker_id,
+    }
+
+
+def _requester_statistic(d, caller: str, r: Request) -> Result:
+    points = d.statistics.requester(caller, r.get("Statistic"), r.get("TimePeriod"), r.get("Count"))
+    return _statistic_result(points, r.get("Statistic"), r.get("TimePeriod"))
+
+
+def _worker_statistic(d, caller: str, r: Request) -> Result:
+    points = d.statistics.worker(
+        caller, r.get("Statistic"), r.get("TimePeriod"), r.get("WorkerId"), r.get("Count")
+    )
+    return _statistic_result(points, r.get("Statistic"), r.get("TimePeriod"), r.get("WorkerId"))
+
+
 def _set_notification(d, caller: str, r: Request) -> Result:
     d.notifications.set_for_hit_type(
         caller, r.get("HITTypeId"), r.get("Notification"), r.get("Active")
@@ -289,6 +315,18 @@ OPERATIONS: dict[str, Operation] = {
         Operation("NotifyWorkers", *_result("NotifyWorkers"), _notify),
         Operation("Help", "Information", "Information", _help),
         Operation("GrantBonus", *_result("GrantBonus"), _grant_bonus),
+        Operation(
+            "GetRequesterStatistic",
+            "GetStatisticResult",
+            "GetStatisticResult",
+            _requester_statistic,
+        ),
+        Operation(
+            "GetRequesterWorkerStatistic",
+            "GetStatisticResult",
+            "GetStatisticResult",
+            _worker_statistic,
+        ),
         Operation("GetBonusPayments", *_result("GetBonusPayments"), _bonus_payments),
         Operation("SetHITTypeNotification", *_result("SetHITTypeNotification"), _set_notification),
         Operation(

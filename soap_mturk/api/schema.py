@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 STRING, INT, LONG, BOOLEAN, DATETIME = "string", "int", "long", "boolean", "dateTime"
+DOUBLE = "double"  # DataPoint/DoubleValue
 DECIMAL = "decimal"  # the vendor's Price/Amount; no qualification message uses it yet
-PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME, DECIMAL)
+PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME, DECIMAL, DOUBLE)
 
 
 class Field(NamedTuple):
@@ -53,6 +54,40 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "GetQualificationRequestsSortProperty": ("QualificationTypeId", "SubmitTime"),
     "SearchQualificationTypesSortProperty": ("Name",),
     "HelpType": ("Operation", "ResponseGroup"),
+    "RequesterStatistic": (
+        "NumberHITsAssignable",
+        "NumberHITsReviewable",
+        "NumberHITsCreated",
+        "NumberHITsCompleted",
+        "TotalRewardPayout",
+        "TotalRewardFeePayout",
+        "TotalFeePayout",
+        "TotalRewardAndFeePayout",
+        "TotalBonusPayout",
+        "TotalBonusFeePayout",
+        "EstimatedFeeLiability",
+        "EstimatedRewardLiability",
+        "EstimatedTotalLiability",
+        "NumberAssignmentsAvailable",
+        "NumberAssignmentsAccepted",
+        "NumberAssignmentsPending",
+        "NumberAssignmentsApproved",
+        "NumberAssignmentsRejected",
+        "NumberAssignmentsReturned",
+        "NumberAssignmentsAbandoned",
+        "AverageRewardAmount",
+        "PercentAssignmentsApproved",
+        "PercentAssignmentsRejected",
+        "NumberKnownAnswersCorrect",
+        "NumberKnownAnswersIncorrect",
+        "NumberKnownAnswersEvaluated",
+        "PercentKnownAnswersCorrect",
+        "NumberPluralityAnswersCorrect",
+        "NumberPluralityAnswersIncorrect",
+        "NumberPluralityAnswersEvaluated",
+        "PercentPluralityAnswersCorrect",
+    ),
+    "TimePeriod": ("OneDay", "SevenDays", "ThirtyDays", "LifeToDate"),
     "NotifyWorkersFailureCode": ("SoftFailure", "HardFailure"),
     "NotificationTransport": ("SOAP", "REST", "Email", "SQS"),
     "EventType": (
@@ -296,6 +331,19 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         RESPONSE_GROUP,
     ],
     "GetAccountBalanceRequest": [RESPONSE_GROUP, f("Unused")],
+    "GetRequesterStatisticRequest": [
+        required("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        f("Count", INT),
+        RESPONSE_GROUP,
+    ],
+    "GetRequesterWorkerStatisticRequest": [
+        required("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        required("WorkerId"),
+        f("Count", INT),
+        RESPONSE_GROUP,
+    ],
     "GrantBonusRequest": [
         required("WorkerId"),
         required("BonusAmount", "Price"),
@@ -459,6 +507,14 @@ RESULT_TYPES: dict[str, list[Field]] = {
     "BlockWorkerResult": _STATUS_ONLY,
     "SetHITTypeNotificationResult": _STATUS_ONLY,
     "GrantBonusResult": _STATUS_ONLY,
+    "DataPoint": [required("Date", DATETIME), f("LongValue", LONG), f("DoubleValue", DOUBLE)],
+    "GetStatisticResult": [
+        f("Request", "Request"),
+        many("DataPoint", "DataPoint"),
+        f("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        f("WorkerId"),
+    ],
     "BonusPayment": [
         f("Request", "Request"),
         f("WorkerId"),

@@ -15,6 +15,7 @@ from soap_mturk.domain.notifications import Notifications
 from soap_mturk.domain.qualifications import QualificationService
 from soap_mturk.domain.requester_workers import RequesterWorkers
 from soap_mturk.domain.rules import CURRENT, Rules
+from soap_mturk.domain.statistics import Statistics
 
 if TYPE_CHECKING:
     from soap_mturk.domain.ports import Store
@@ -41,5 +42,6 @@ class Domain(QualificationService):
         self.hit_workers = WorkerHITService(store, self.clock, self.events, self.accounts)
         self.bonuses = Bonuses(store, self.clock, self.accounts)
         self.notifications = Notifications(store, self.clock)
+        self.statistics = Statistics(store, self.clock)
         self.events.subscribe(self.notifications.on_event)
         self.requester_workers = RequesterWorkers(store)

@@ -10,6 +10,7 @@ from spyne import (
     ComplexModel,
     DateTime,
     Decimal,
+    Double,
     Integer32,
     Integer64,
     Unicode,
@@ -22,6 +23,7 @@ from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
     DECIMAL,
+    DOUBLE,
     ENUMS,
     INT,
     LONG,
@@ -38,6 +40,7 @@ _PRIMITIVES = {
     BOOLEAN: Boolean,
     DATETIME: DateTime,
     DECIMAL: Decimal,
+    DOUBLE: Double,
 }
 
 
