@@ -72,6 +72,7 @@ HIT_OPERATIONS = frozenset(
         "ApproveAssignment",
         "RejectAssignment",
         "ApproveRejectedAssignment",
+        "GetReviewResultsForHIT",
     }
 )
 OPERATIONS_2012_03_25 = OPERATIONS_2008_08_02 | HIT_OPERATIONS

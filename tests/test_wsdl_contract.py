@@ -31,7 +31,7 @@ HIT_OPERATIONS = {
     "RegisterHITType", "CreateHIT", "GetHIT", "SearchHITs", "GetReviewableHITs",
     "GetHITsForQualificationType", "ChangeHITTypeOfHIT", "ExtendHIT", "ForceExpireHIT",
     "DisableHIT", "DisposeHIT", "SetHITAsReviewing", "GetAssignment", "GetAssignmentsForHIT",
-    "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment",
+    "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment", "GetReviewResultsForHIT",
 }  # fmt: skip
 SERVED_OPERATIONS = QUALIFICATION_OPERATIONS | HIT_OPERATIONS
 VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"

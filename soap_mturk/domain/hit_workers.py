@@ -34,6 +34,7 @@ from soap_mturk.domain.model import (
     QualificationRequirement,
 )
 from soap_mturk.domain.qualifications import require
+from soap_mturk.domain.review_policies import load_policy, score_known_answers
 from soap_mturk.domain.workers import MAX_TEST_DOCUMENT, check_worker_id
 
 QUESTION_FORM = "QuestionForm"
@@ -119,9 +120,15 @@ class WorkerHITService(HITCore):
             assignment.answer = answer
             unit.session.put_assignment(assignment)
             unit.emit(ev.ASSIGNMENT_SUBMITTED, hit, assignment=assignment)
+            policy = load_policy(hit.assignment_review_policy)
+            if policy is not None:  # an assignment-level policy runs on submission
+                outcome = score_known_answers(policy, assignment, hit.max_assignments)
+                self.apply_review(unit, hit, "Assignment", outcome)
             # A disabled HIT's work in progress is approved once submitted (DisableHIT);
             # a delay of 0 approves at once.
-            if hit.disabled or hit_type.auto_approval_delay == 0:
+            if assignment.status == SUBMITTED and (
+                hit.disabled or hit_type.auto_approval_delay == 0
+            ):
                 self.approve(unit, assignment, hit, None)
             self.announce_reviewable(unit, hit)
             return assignment

@@ -39,7 +39,6 @@ from soap_mturk.domain.hit_rules import (
     check_feedback,
     check_length,
     check_question,
-    review_policy,
     state_of,
     type_signature,
     validate_type_properties,
@@ -59,6 +58,13 @@ from soap_mturk.domain.model import (
     Page,
 )
 from soap_mturk.domain.qualifications import check_choice, is_descending, paging, require
+from soap_mturk.domain.review_policies import (
+    Outcome,
+    action,
+    load_policy,
+    parse_policy,
+    simple_plurality,
+)
 
 if TYPE_CHECKING:
     from soap_mturk.domain.ports import Session, Store
@@ -192,9 +198,55 @@ class HITCore:
             hit.reviewable_announced = True
             unit.session.put_hit(hit)
             unit.emit(ev.HIT_REVIEWABLE, hit)
+            policy = load_policy(hit.hit_review_policy)
+            if policy is not None:  # a HIT-level policy runs when the HIT becomes Reviewable
+                assignments = unit.session.list_assignments([hit.id])
+                outcome = simple_plurality(policy, hit.id, assignments, hit.max_assignments)
+                self.apply_review(unit, hit, "HIT", outcome)
         elif status not in (REVIEWABLE, REVIEWING) and hit.reviewable_announced:
             hit.reviewable_announced = False
             unit.session.put_hit(hit)
+
+    def apply_review(self, unit: Unit, hit: HIT, level: str, outcome: Outcome) -> None:
+        """Carry out what a review policy decided, and keep its results and actions."""
+        actions = list(outcome.actions)
+        for assignment, reason in outcome.approve:
+            if assignment.status == SUBMITTED:
+                self.approve(unit, assignment, hit, reason)
+                actions.append(action("approve", assignment, True, "Approved"))
+            else:
+                actions.append(action("approve", assignment, False,
+                    "Assignment was in an invalid state for this operation.",
+                    errors.InvalidAssignmentState.code))  # fmt: skip
+        for assignment, reason in outcome.reject:
+            if assignment.status == SUBMITTED:
+                self.reject(unit, assignment, hit, reason)
+                actions.append(action("reject", assignment, True, "Rejected"))
+            else:
+                actions.append(action("reject", assignment, False,
+                    "Assignment was in an invalid state for this operation.",
+                    errors.InvalidAssignmentState.code))  # fmt: skip
+        if outcome.extend_by:
+            hit.max_assignments += outcome.extend_by
+            hit.expiration = max(
+                hit.expiration, unit.now + timedelta(seconds=outcome.extend_seconds)
+            )
+            hit.reviewable_announced = hit.reviewing = False
+            self._funded(unit, hit, ev.HIT_EXTENDED)
+            actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
+                            "Status": "Succeeded", "Result": "Extended by one assignment"})  # fmt: skip
+        for kind, items in (("Result", outcome.results), ("Action", actions)):
+            for item in items:
+                unit.session.add_review_item(
+                    hit.id, level, kind, {**item, "ActionId": new_id()}, unit.now
+                )
+
+    def reject(self, unit: Unit, assignment: Assignment, hit: HIT, feedback: str | None) -> None:
+        assignment.status = REJECTED
+        assignment.rejection_time = unit.now
+        assignment.requester_feedback = feedback
+        unit.session.put_assignment(assignment)
+        unit.emit(ev.ASSIGNMENT_REJECTED, hit, assignment=assignment)
 
     # the one place an assignment is approved
 
@@ -300,8 +352,8 @@ class HITService(HITCore):
         if layout_id is None and parameters:
             raise MTurkError.invalid("HITLayoutParameter", "(list)", "it needs a HITLayoutId")
         policies = (
-            review_policy("AssignmentReviewPolicy", assignment_review_policy),
-            review_policy("HITReviewPolicy", hit_review_policy),
+            parse_policy("AssignmentReviewPolicy", assignment_review_policy),
+            parse_policy("HITReviewPolicy", hit_review_policy),
         )
         properties = None
         if hit_type_id is None:  # the type's properties inline
@@ -608,11 +660,7 @@ class HITService(HITCore):
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
             if assignment.status != SUBMITTED:
                 raise _assignment_state(assignment, "reject it")
-            assignment.status = REJECTED
-            assignment.rejection_time = unit.now
-            assignment.requester_feedback = feedback
-            unit.session.put_assignment(assignment)
-            unit.emit(ev.ASSIGNMENT_REJECTED, hit, assignment=assignment)
+            self.reject(unit, assignment, hit, feedback)
 
     def approve_rejected(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
@@ -630,6 +678,38 @@ class HITService(HITCore):
                     f"Assignment {assignment_id} was submitted more than 30 days ago."
                 )
             self.approve(unit, assignment, hit, feedback)
+
+    # review policies
+
+    def review_results(
+        self,
+        caller: str,
+        hit_id: str | None,
+        *,
+        levels: list[str] | None = None,
+        retrieve_actions: bool | None = None,
+        retrieve_results: bool | None = None,
+    ) -> tuple:
+        """(HIT, its two policies, {level: {"ReviewResult": [...], "ReviewAction": [...]}})."""
+        require(HITId=hit_id)
+        for level in levels or ():
+            check_choice("PolicyLevel", level, ("Assignment", "HIT"))
+        wanted = set(levels or ("Assignment", "HIT"))
+        with self.unit() as unit:
+            hit = self.hit(unit.session, hit_id, caller)
+            items = unit.session.list_review_items(hit.id)
+        reports: dict = {}
+        for level, kind, item in items:
+            if level not in wanted:
+                continue
+            if kind == "Action" and retrieve_actions is False:
+                continue
+            if kind == "Result" and retrieve_results is False:
+                continue
+            report = reports.setdefault(level, {"ReviewResult": [], "ReviewAction": []})
+            report["Review" + kind].append(item)
+        policies = (load_policy(hit.assignment_review_policy), load_policy(hit.hit_review_policy))
+        return hit, policies, reports
 
 
 SORTS = ("Title", "Reward", "Expiration", "CreationTime", "Enumeration")

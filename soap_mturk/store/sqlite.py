@@ -127,6 +127,16 @@ CREATE TABLE IF NOT EXISTS assignment (
 CREATE INDEX IF NOT EXISTS assignment_by_hit ON assignment (hit_id, accept_time);
 CREATE INDEX IF NOT EXISTS assignment_by_deadline ON assignment (status, deadline);
 CREATE INDEX IF NOT EXISTS assignment_by_auto_approval ON assignment (status, auto_approval_time);
+CREATE TABLE IF NOT EXISTS review_item (
+    id TEXT PRIMARY KEY,
+    hit_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS review_item_by_hit ON review_item (hit_id, seq);
 CREATE TABLE IF NOT EXISTS emulator_setting (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -139,6 +149,7 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_subject
 
 # Emptied by a reset, children before parents.
 CLEARED_TABLES = (
+    "review_item",
     "assignment",
     "hit",
     "hit_type",
@@ -623,6 +634,27 @@ class SQLiteSession:
             (at, at),
         )
         return [_assignment_from_row(r) for r in rows.fetchall()]
+
+    def add_review_item(self, hit_id, level, kind, item, at):
+        seq = self._one("SELECT count(*) FROM review_item WHERE hit_id = ?", (hit_id,))[0]
+        self._db.execute(
+            "INSERT INTO review_item (id, hit_id, seq, level, kind, created, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item["ActionId"], hit_id, seq, level, kind, _time_to_db(at), json.dumps(item)),
+        )
+
+    def list_review_items(self, hit_id):
+        rows = self._db.execute(
+            "SELECT level, kind, created, data FROM review_item WHERE hit_id = ? ORDER BY seq",
+            (hit_id,),
+        )
+        found = []
+        for row in rows.fetchall():
+            item = json.loads(row["data"])
+            if row["kind"] == "Action":
+                item["CompleteTime"] = _time_from_db(row["created"])
+            found.append((row["level"], row["kind"], item))
+        return found
 
     # the emulator clock
     def clock_offset_ms(self):
