@@ -73,6 +73,7 @@ HIT_OPERATIONS = frozenset(
         "RejectAssignment",
         "ApproveRejectedAssignment",
         "GetReviewResultsForHIT",
+        "GetFileUploadURL",
     }
 )
 OPERATIONS_2012_03_25 = OPERATIONS_2008_08_02 | HIT_OPERATIONS

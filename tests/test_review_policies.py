@@ -4,6 +4,9 @@ results and actions answered by GetReviewResultsForHIT."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 
 from soap_mturk.control.client import ControlClient
@@ -138,3 +141,50 @@ def test_review_results_belong_to_the_hits_owner(requester, emulator, control):
     other = Requester(vendor_service(emulator, "2014-08-15"))
     assert other.error("GetReviewResultsForHIT", HITId=hit) == MT + "PermissionDeniedException"
     assert refused_code(control.accept_hit, "A1", "NOSUCH") == MT + "HITDoesNotExist"
+
+
+# --- a FileUploadAnswer, and GetFileUploadURL -------------------------------------------
+
+UPLOAD_FORM = f"""<QuestionForm xmlns="{DATA}/2005-10-01/QuestionForm.xsd">
+  <Question><QuestionIdentifier>photo</QuestionIdentifier>
+    <QuestionContent><Text>Your photo</Text></QuestionContent>
+    <AnswerSpecification><FileUploadAnswer>
+      <MaxFileSizeInBytes>100</MaxFileSizeInBytes><MinFileSizeInBytes>3</MinFileSizeInBytes>
+    </FileUploadAnswer></AnswerSpecification></Question>
+</QuestionForm>"""
+
+
+def test_a_worker_uploads_a_file_and_the_requester_fetches_it(requester, control, emulator):
+    hit = requester.hit(Question=UPLOAD_FORM)
+    worker = Worker(control)
+    assignment = worker.accept(hit)["AssignmentId"]
+    assert refused_code(control.upload_file, worker.id, assignment, "photo", b"xy") == (
+        "AWS.ParameterOutOfRange"
+    )
+    assert refused_code(control.upload_file, worker.id, assignment, "other", b"xyz") == (
+        MT + "InvalidParameterValue"
+    )
+    uploaded = control.upload_file(worker.id, assignment, "photo", b"\x89PNG file")
+    assert uploaded["UploadedFileSizeInBytes"] == 9
+    answer = (
+        f'<QuestionFormAnswers xmlns="{DATA}/2005-10-01/QuestionFormAnswers.xsd"><Answer>'
+        "<QuestionIdentifier>photo</QuestionIdentifier>"
+        f"<UploadedFileSizeInBytes>9</UploadedFileSizeInBytes>"
+        f"<UploadedFileKey>{uploaded['UploadedFileKey']}</UploadedFileKey></Answer>"
+        "</QuestionFormAnswers>"
+    )
+    worker.submit(assignment, answer)
+    url = requester.ok(
+        "GetFileUploadURL", AssignmentId=assignment, QuestionIdentifier="photo"
+    ).FileUploadURL
+    assert url.startswith(emulator.base_url + "/_emulator/files/")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.read() == b"\x89PNG file"
+    control.advance_clock(61)  # the link lasts 60 seconds
+    try:
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(url, timeout=30)
+    finally:
+        control.reset()
+    code = requester.error("GetFileUploadURL", AssignmentId="NOSUCH", QuestionIdentifier="photo")
+    assert code == MT + "AssignmentDoesNotExist"

@@ -32,6 +32,7 @@ HIT_OPERATIONS = {
     "GetHITsForQualificationType", "ChangeHITTypeOfHIT", "ExtendHIT", "ForceExpireHIT",
     "DisableHIT", "DisposeHIT", "SetHITAsReviewing", "GetAssignment", "GetAssignmentsForHIT",
     "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment", "GetReviewResultsForHIT",
+    "GetFileUploadURL",
 }  # fmt: skip
 SERVED_OPERATIONS = QUALIFICATION_OPERATIONS | HIT_OPERATIONS
 VENDOR_NAMESPACE = "http://requester.mturk.amazonaws.com/doc/2014-08-15"

@@ -19,6 +19,7 @@ the defaults.
 
 from __future__ import annotations
 
+from soap_mturk.api import context as request_context
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
 from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.model import Assignment, QualificationRequirement
@@ -307,6 +308,12 @@ def _review_results(d, caller: str, r: Request) -> Result:
     }
 
 
+def _file_upload_url(d, caller: str, r: Request) -> Result:
+    token, _ = d.hits.file_upload_url(caller, r.get("AssignmentId"), r.get("QuestionIdentifier"))
+    # The file is served by the control API, at the address the client used.
+    return {"FileUploadURL": f"{request_context.BASE_URL.get()}/_emulator/files/{token}"}
+
+
 def _result(name: str) -> tuple[str, str]:
     return name + "Result", name + "Result"
 
@@ -336,4 +343,5 @@ HIT_OPERATIONS: tuple[Operation, ...] = (
         "ApproveRejectedAssignment", *_result("ApproveRejectedAssignment"), _approve_rejected
     ),
     Operation("GetReviewResultsForHIT", *_result("GetReviewResultsForHIT"), _review_results),
+    Operation("GetFileUploadURL", *_result("GetFileUploadURL"), _file_upload_url),
 )

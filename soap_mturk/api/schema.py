@@ -245,6 +245,7 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         RESPONSE_GROUP,
         f("RequesterFeedback"),
     ],
+    "GetFileUploadURLRequest": [required("AssignmentId"), required("QuestionIdentifier")],
     "GetReviewResultsForHITRequest": [
         required("HITId"),
         many("PolicyLevel", "ReviewPolicyLevel"),
@@ -475,6 +476,7 @@ RESULT_TYPES: dict[str, list[Field]] = {
     "ApproveAssignmentResult": _STATUS_ONLY,
     "RejectAssignmentResult": _STATUS_ONLY,
     "ApproveRejectedAssignmentResult": _STATUS_ONLY,
+    "GetFileUploadURLResult": [f("Request", "Request"), required("FileUploadURL")],
     "GetReviewResultsForHITResult": [
         f("Request", "Request"),
         required("HITId"),

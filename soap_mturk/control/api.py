@@ -12,6 +12,9 @@ and people, off the SOAP and REST paths.
     POST /_emulator/workers/{WorkerId}/hits/{HITId}/accept                 {}
     POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/submit   {"Answer": ...}
     POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/return   {}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/files
+         {"QuestionIdentifier": ..., "Content": base64}  a file for a FileUploadAnswer
+    GET  /_emulator/files/{token}                        a file, by GetFileUploadURL's link
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
 
@@ -23,6 +26,8 @@ store from another origin.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import threading
@@ -45,6 +50,8 @@ PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
 _WORKER_HITS = re.compile(r"^/workers/(?P<worker>[^/]+)/hits$")
 _WORKER_HIT = re.compile(r"^/workers/(?P<worker>[^/]+)/hits/(?P<hit>[^/]+)$")
+_FILE = re.compile(r"^/files/(?P<token>[A-Z0-9]+)$")
+_UPLOAD = re.compile(r"^/workers/(?P<worker>[^/]+)/assignments/(?P<assignment>[^/]+)/files$")
 _WORKER_ACTION = re.compile(
     r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
     r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
@@ -169,6 +176,10 @@ class ControlApi:
                 return self._json(start_response, "200 OK", self.state())
             if path == "/clock" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.clock_state())
+            file_link = _FILE.match(path)
+            if file_link and method in ("GET", "HEAD"):
+                data = self.domain.hits.linked_file(unquote(file_link.group("token")))
+                return self._send(start_response, "200 OK", data, "application/octet-stream")
             worker_get = _WORKER_HITS.match(path) or _WORKER_HIT.match(path)
             if worker_get and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.worker_view(worker_get))
@@ -186,6 +197,9 @@ class ControlApi:
                 return self._json(start_response, "201 Created", self.load(body))
             if path == "/clock":
                 return self._json(start_response, "200 OK", self.advance_clock(body))
+            match = _UPLOAD.match(path)
+            if match:
+                return self._json(start_response, "201 Created", self.upload(match, body))
             match = _WORKER_ACTION.match(path)
             if match:
                 return self._json(start_response, *self.worker_action(match, body))
@@ -394,6 +408,23 @@ class ControlApi:
             listed = self.hit_workers.available_hits(worker)
             return {"HITs": [views.hit_for_worker(state, ok) for state, ok in listed]}
         return {"HIT": views.hit_for_worker(self.hit_workers.preview(worker, unquote(hit_id)))}
+
+    def upload(self, match: re.Match, body) -> dict:
+        """{"QuestionIdentifier": ..., "Content": base64} -> the key to answer with."""
+        _only(body, "QuestionIdentifier", "Content")
+        content = body.get("Content")
+        if not isinstance(content, str):
+            raise _Reply("400 Bad Request", "BadRequest", "Content must be base64 text.")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (ValueError, binascii.Error):
+            raise _Reply("400 Bad Request", "BadRequest", "Content is not base64.") from None
+        return self.hit_workers.upload_file(
+            unquote(match.group("worker")),
+            unquote(match.group("assignment")),
+            body.get("QuestionIdentifier"),
+            data,
+        )
 
     def worker_action(self, match: re.Match, body) -> tuple[str, dict]:
         worker = unquote(match.group("worker"))

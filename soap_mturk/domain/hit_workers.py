@@ -144,6 +144,22 @@ class WorkerHITService(HITCore):
             self.announce_reviewable(unit, hit)
             return assignment
 
+    def upload_file(
+        self, worker_id: str | None, assignment_id: str | None, question: str | None, data: bytes
+    ) -> dict:
+        """The worker uploads a file for a FileUploadAnswer question of its assignment
+        in progress; it names the file in its answer by the key this returns."""
+        check_worker_id(worker_id)
+        require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        with self.unit() as unit:
+            assignment, hit = self._own(unit, worker_id, assignment_id)
+            low, high = _file_question(hit.question, question)
+            if not low <= len(data) <= high:
+                raise MTurkError.out_of_range("the uploaded file's size", len(data), low, high)
+            key = new_id(40)
+            unit.session.put_uploaded_file(assignment.id, question, key, data)
+            return {"UploadedFileKey": key, "UploadedFileSizeInBytes": len(data)}
+
     # ---------------------------------------------------------------------------------
 
     def _own(self, unit: Unit, worker_id: str, assignment_id: str):
@@ -176,6 +192,34 @@ class WorkerHITService(HITCore):
             f"Worker {worker_id} does not meet the qualification requirements of HIT "
             f"{hit_id} to {action} it: {listed}."
         )
+
+
+def _file_question(question: str | None, identifier: str) -> tuple[int, int]:
+    """(MinFileSizeInBytes, MaxFileSizeInBytes) of the HIT's FileUploadAnswer question."""
+    if question is not None and question_kind(question) == QUESTION_FORM:
+        root = parse_document("Question", question, QUESTION_FORM)
+        for q in root:
+            fields = {etree.QName(c).localname: c for c in q if isinstance(c.tag, str)}
+            ident = fields.get("QuestionIdentifier")
+            if ident is None or (ident.text or "").strip() != identifier:
+                continue
+            spec = fields.get("AnswerSpecification")
+            upload = None if spec is None else next(
+                (c for c in spec if isinstance(c.tag, str)
+                 and etree.QName(c).localname == "FileUploadAnswer"), None
+            )  # fmt: skip
+            if upload is not None:
+                sizes = {etree.QName(c).localname: (c.text or "").strip() for c in upload
+                         if isinstance(c.tag, str)}  # fmt: skip
+                try:
+                    return int(sizes.get("MinFileSizeInBytes", "0")), int(
+                        sizes.get("MaxFileSizeInBytes", "2000000000")
+                    )
+                except ValueError:
+                    raise errors.XMLParseError("Question: a file size is not a number.") from None
+    raise MTurkError.invalid(
+        "QuestionIdentifier", identifier, "the HIT has no FileUploadAnswer question of that name"
+    )
 
 
 def _check_answers_fit(question: str, answered: dict) -> None:

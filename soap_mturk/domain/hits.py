@@ -679,6 +679,34 @@ class HITService(HITCore):
                 )
             self.approve(unit, assignment, hit, feedback)
 
+    # files workers uploaded
+
+    def file_upload_url(
+        self, caller: str, assignment_id: str | None, question: str | None
+    ) -> tuple[str, datetime]:
+        """A token for a temporary link to the file the worker uploaded for a
+        question, and when the link expires: 60 seconds on (reference)."""
+        require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        with self.unit() as unit:
+            assignment, _ = self.assignment(unit.session, assignment_id, caller)
+            key = unit.session.uploaded_file_key(assignment.id, question)
+            if key is None:
+                raise MTurkError.invalid(
+                    "QuestionIdentifier", question, "no file was uploaded for this question"
+                )
+            token, expires = new_id(40), unit.now + timedelta(seconds=FILE_LINK_SECONDS)
+            unit.session.put_file_link(token, key, expires)
+            return token, expires
+
+    def linked_file(self, token: str) -> bytes:
+        """The file a temporary link names, while the link lasts (emulator time)."""
+        with self.store.read() as session:
+            found = session.linked_file(token)
+            now = self.clock.now(session)
+        if found is None or found[0] < now:
+            raise MTurkError.invalid("file link", token[:8] + "...", "unknown or expired")
+        return found[1]
+
     # review policies
 
     def review_results(
@@ -712,6 +740,7 @@ class HITService(HITCore):
         return hit, policies, reports
 
 
+FILE_LINK_SECONDS = 60
 SORTS = ("Title", "Reward", "Expiration", "CreationTime", "Enumeration")
 ASSIGNMENT_SORTS = ("AcceptTime", "SubmitTime", "Answer", "AssignmentStatus")
 

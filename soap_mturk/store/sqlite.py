@@ -9,6 +9,7 @@ commit with synchronous=FULL so an acknowledged write survives a crash.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -137,6 +138,19 @@ CREATE TABLE IF NOT EXISTS review_item (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS review_item_by_hit ON review_item (hit_id, seq);
+CREATE TABLE IF NOT EXISTS uploaded_file (
+    assignment_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    file_key TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (assignment_id, question_id)
+);
+CREATE TABLE IF NOT EXISTS file_link (
+    token TEXT PRIMARY KEY,
+    file_key TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS emulator_setting (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -149,6 +163,8 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_subject
 
 # Emptied by a reset, children before parents.
 CLEARED_TABLES = (
+    "file_link",
+    "uploaded_file",
     "review_item",
     "assignment",
     "hit",
@@ -655,6 +671,39 @@ class SQLiteSession:
                 item["CompleteTime"] = _time_from_db(row["created"])
             found.append((row["level"], row["kind"], item))
         return found
+
+    def put_uploaded_file(self, assignment_id, question_id, file_key, content):
+        self._upsert(
+            "uploaded_file",
+            ("assignment_id", "question_id"),
+            assignment_id=assignment_id,
+            question_id=question_id,
+            file_key=file_key,
+            size=len(content),
+            content=base64.b64encode(content).decode("ascii"),
+        )
+
+    def uploaded_file_key(self, assignment_id, question_id):
+        row = self._one(
+            "SELECT file_key FROM uploaded_file WHERE assignment_id = ? AND question_id = ?",
+            (assignment_id, question_id),
+        )
+        return row[0] if row else None
+
+    def put_file_link(self, token, file_key, expires):
+        self._upsert(
+            "file_link", ("token",), token=token, file_key=file_key, expires=_time_to_db(expires)
+        )
+
+    def linked_file(self, token):
+        row = self._one(
+            "SELECT l.expires, f.content FROM file_link l"
+            " JOIN uploaded_file f ON f.file_key = l.file_key WHERE l.token = ?",
+            (token,),
+        )
+        if row is None:
+            return None
+        return _time_from_db(row["expires"]), base64.b64decode(row["content"])
 
     # the emulator clock
     def clock_offset_ms(self):
