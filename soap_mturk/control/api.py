@@ -40,7 +40,7 @@ from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.model import PENDING, Locale
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.service import Domain
@@ -56,6 +56,7 @@ _WORKER_ACTION = re.compile(
     r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
     r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
 )
+_WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
 _NOT_FOUND = (
     errors.HITDoesNotExist,
@@ -203,6 +204,11 @@ class ControlApi:
             match = _WORKER_ACTION.match(path)
             if match:
                 return self._json(start_response, *self.worker_action(match, body))
+            match = _WORKER_SYSTEM_VALUES.match(path)
+            if match:
+                worker = unquote(match.group("worker"))
+                result = self.set_system_qualification(worker, body)
+                return self._json(start_response, "200 OK", result)
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -236,9 +242,12 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures", "/clock") or bool(
-            _WORKER_REQUESTS.match(path)
-        )
+        patterns = (
+            _WORKER_REQUESTS, _WORKER_SYSTEM_VALUES, _WORKER_HITS, _WORKER_HIT, _WORKER_ACTION,
+            _UPLOAD, _FILE,
+        )  # fmt: skip
+        known = ("/", "/state", "/reset", "/fixtures", "/clock")
+        return path in known or any(p.match(path) for p in patterns)
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -309,6 +318,7 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
+        types = [t for t in types if not t.is_system]  # the requesters' own
         hit_parts = dashboard.hit_sections(*self._hit_world())
         page = dashboard.render(self.requesters.all(), types, qualifications, pending, hit_parts)
         return self._send(
@@ -330,7 +340,7 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        listed = []
+        listed, system = [], []
         for t in types:
             entry = views.qualification_type(t)
             entry["Qualifications"] = [
@@ -339,12 +349,14 @@ class ControlApi:
             entry["QualificationRequests"] = [
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
-            listed.append(entry)
+            (system if t.is_system else listed).append(entry)
         return {
             "Requesters": [
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            # The types the service supplies, with the values tests gave workers.
+            "SystemQualificationTypes": system,
             **self._hit_state(),
         }
 
@@ -370,7 +382,7 @@ class ControlApi:
     def load(self, data) -> dict:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
-        seeded = self.seeder.load(fixture.types)
+        seeded = self.seeder.load(fixture.types, fixture.system_values)
         with self._lock:
             for requester in fixture.requesters:
                 if self.requesters.get(requester.access_key) is None:
@@ -382,6 +394,7 @@ class ControlApi:
                 "QualificationTypes": seeded.qualification_types,
                 "Qualifications": seeded.qualifications,
                 "QualificationRequests": seeded.qualification_requests,
+                "SystemQualifications": seeded.system_qualifications,
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
@@ -443,6 +456,45 @@ class ControlApi:
             _only(body)
             done = self.hit_workers.return_assignment(worker, assignment_id)
         return "200 OK", {"Assignment": views.assignment(done)}
+
+    def set_system_qualification(self, worker_id: str, body) -> dict:
+        """The marketplace's part: a worker's value for a system qualification type
+        (approval rate, locale, Masters, ...)."""
+        if not isinstance(body, dict):
+            raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+        fields = {"QualificationTypeId", "IntegerValue", "LocaleValue"}
+        unknown = set(body) - fields
+        if unknown:
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(fields))}.",
+            )
+        type_id, value, locale = (
+            body.get(k) for k in ("QualificationTypeId", "IntegerValue", "LocaleValue")
+        )
+        if not isinstance(type_id, (str, type(None))) or not (
+            value is None or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                "QualificationTypeId must be a string and IntegerValue an integer.",
+            )
+        if locale is not None:
+            if (
+                not isinstance(locale, dict)
+                or set(locale) - {"Country", "Subdivision"}
+                or not all(isinstance(v, str) for v in locale.values())
+            ):
+                raise _Reply(
+                    "400 Bad Request",
+                    "BadRequest",
+                    "LocaleValue must be an object with string Country and Subdivision.",
+                )
+            locale = Locale(locale.get("Country"), locale.get("Subdivision"))
+        held = self.workers.set_system_value(worker_id, type_id, value, locale)
+        return {"Qualification": views.qualification(held)}
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

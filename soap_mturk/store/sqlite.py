@@ -392,9 +392,13 @@ class SQLiteSession:
         alternatives, args = [], []
         for wanted in any_of:
             parts = []
-            for column, value in (("owner", wanted.owner), ("status", wanted.status)):
+            for test, value in (
+                ("owner = ?", wanted.owner),
+                ("status = ?", wanted.status),
+                ("owner != ?", wanted.not_owner),
+            ):
                 if value is not None:
-                    parts.append(f"{column} = ?")
+                    parts.append(test)
                     args.append(value)
             alternatives.append("(" + (" AND ".join(parts) or "1") + ")")
         clauses = ["(" + (" OR ".join(alternatives) or "0") + ")"]
