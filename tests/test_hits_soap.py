@@ -451,3 +451,27 @@ def test_hits_for_qualification_type(requester):
     assert [h.HITId for h in found.HIT] == [hit]
     code = requester.error("GetHITsForQualificationType", QualificationTypeId="NOSUCHTYPE")
     assert code == MT + "QualificationTypeDoesNotExist"
+
+
+def test_system_qualification_types_in_requirements(requester, control):
+    """The approval rate and the locale, with the values the marketplace (here the
+    control API) gave each worker."""
+    approval, locale = "000000000000000000L0", "00000000000000000071"
+    hit = requester.hit(
+        requester.hit_type(
+            QualificationRequirement=[
+                {"QualificationTypeId": approval, "Comparator": "GreaterThanOrEqualTo",
+                 "IntegerValue": [95]},
+                {"QualificationTypeId": locale, "Comparator": "In",
+                 "LocaleValue": [{"Country": "US"}, {"Country": "CA"}]},
+            ]
+        ),
+        MaxAssignments=2,
+    )  # fmt: skip
+    fits, low_rate, abroad = Worker(control), Worker(control), Worker(control)
+    for worker, rate, country in ((fits, 98, "CA"), (low_rate, 80, "US"), (abroad, 99, "DE")):
+        control.set_system_qualification(worker.id, approval, rate)
+        control.set_system_qualification(worker.id, locale, locale={"Country": country})
+    assert fits.accept(hit)["AssignmentStatus"] == "Accepted"
+    for worker in (low_rate, abroad, Worker(control)):  # the last has no values at all
+        assert refused_code(worker.accept, hit) == MT + "DoesNotMeetRequirements"
