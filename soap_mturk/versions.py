@@ -86,6 +86,8 @@ HIT_OPERATIONS = frozenset(
         "ApproveAssignment",
         "RejectAssignment",
         "ApproveRejectedAssignment",
+        "GetReviewResultsForHIT",
+        "GetFileUploadURL",
     }
 )
 OPERATIONS_2012_03_25 = OPERATIONS_2008_08_02 | HIT_OPERATIONS

@@ -145,6 +145,8 @@ class World:
     def answer(self, operation: str, **params) -> etree._Element:
         status, _, root = call(self.running, vendor_signed(OWNER, operation, **params))
         assert status == 200
+        # plain elements in no namespace, as every captured answer
+        assert all(etree.QName(e).namespace is None and not e.nsmap for e in root.iter())
         return root
 
     def ok(self, operation: str, element: str, **params) -> etree._Element:

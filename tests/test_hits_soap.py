@@ -451,3 +451,66 @@ def test_hits_for_qualification_type(requester):
     assert [h.HITId for h in found.HIT] == [hit]
     code = requester.error("GetHITsForQualificationType", QualificationTypeId="NOSUCHTYPE")
     assert code == MT + "QualificationTypeDoesNotExist"
+
+
+def test_system_qualification_types_in_requirements(requester, control):
+    """The approval rate and the locale, with the values the marketplace (here the
+    control API) gave each worker."""
+    approval, locale = "000000000000000000L0", "00000000000000000071"
+    hit = requester.hit(
+        requester.hit_type(
+            QualificationRequirement=[
+                {"QualificationTypeId": approval, "Comparator": "GreaterThanOrEqualTo",
+                 "IntegerValue": [95]},
+                {"QualificationTypeId": locale, "Comparator": "In",
+                 "LocaleValue": [{"Country": "US"}, {"Country": "CA"}]},
+            ]
+        ),
+        MaxAssignments=2,
+    )  # fmt: skip
+    fits, low_rate, abroad = Worker(control), Worker(control), Worker(control)
+    for worker, rate, country in ((fits, 98, "CA"), (low_rate, 80, "US"), (abroad, 99, "DE")):
+        control.set_system_qualification(worker.id, approval, rate)
+        control.set_system_qualification(worker.id, locale, locale={"Country": country})
+    assert fits.accept(hit)["AssignmentStatus"] == "Accepted"
+    for worker in (low_rate, abroad, Worker(control)):  # the last has no values at all
+        assert refused_code(worker.accept, hit) == MT + "DoesNotMeetRequirements"
+
+
+def test_assignments_page_filter_and_sort(requester, control):
+    hit = requester.hit(MaxAssignments=3)
+    first, second, third = (Worker(control).take(hit) for _ in range(3))
+    requester.ok("RejectAssignment", AssignmentId=second)
+    page = requester.ok("GetAssignmentsForHIT", HITId=hit, PageSize=2, SortDirection="Descending",
+                        SortProperty="AcceptTime")  # fmt: skip
+    assert (page.TotalNumResults, page.NumResults) == (3, 2)
+    assert [a.AssignmentId for a in page.Assignment] == [third, second]
+    rejected = requester.ok("GetAssignmentsForHIT", HITId=hit, AssignmentStatus=["Rejected"])
+    assert [a.AssignmentId for a in rejected.Assignment] == [second]
+    both = requester.ok("GetAssignmentsForHIT", HITId=hit,
+                        AssignmentStatus=["Submitted", "Rejected"], PageSize=10)  # fmt: skip
+    assert {a.AssignmentId for a in both.Assignment} == {first, second, third}
+
+
+def test_reviewable_hits_sort_by_title_and_filter_by_type(requester):
+    titles = ["b title", "a title", "c title"]
+    hits = {}
+    for title in titles:
+        hit = requester.hit(requester.hit_type(Title=title))
+        requester.ok("ForceExpireHIT", HITId=hit)
+        hits[title] = hit
+    ordered = requester.ok("GetReviewableHITs", SortProperty="Title", SortDirection="Ascending")
+    assert [h.HITId for h in ordered.HIT] == [hits[t] for t in sorted(titles)]
+    assert ordered.HIT[0].Title is None  # GetReviewableHITs answers Minimal only
+
+
+@pytest.mark.parametrize(
+    "request_,code",
+    [
+        ({}, "AWS.MissingParameters"),
+        ({"MaxAssignmentsIncrement": 0}, "AWS.ParameterOutOfRange"),
+        ({"ExpirationIncrementInSeconds": 3599}, "AWS.ParameterOutOfRange"),
+    ],
+)
+def test_extend_hit_refuses_bad_increments(requester, request_, code):
+    assert requester.error("ExtendHIT", HITId=requester.hit(), **request_) == code

@@ -12,7 +12,7 @@ from lxml import etree
 
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import errors
-from soap_mturk.versions import BY_DATE
+from soap_mturk.versions import BY_DATE, HIT_OPERATIONS
 from tests.lifecycle_support import (
     ANSWER_KEY,
     QUESTION_FORM,
@@ -302,11 +302,24 @@ def echo_cases(caller: Caller, store) -> dict[str, dict]:
         "BlockWorker": {"WorkerId": "AWORKERBLOCKED", "Reason": "echo"},
         "UnblockWorker": {"WorkerId": "AWORKERBLOCKED"},
         "Help": {"About": ["Help"]},
+        "GetRequesterStatistic": {"Statistic": "NumberHITsCreated", "TimePeriod": "LifeToDate"},
+        "GetRequesterWorkerStatistic": {
+            "Statistic": "NumberAssignmentsApproved",
+            "TimePeriod": "OneDay",
+            "WorkerId": "AWORKERSTATS",
+            "Count": 2,
+        },
     }
 
 
 # DisposeQualificationTypeRequest has no ResponseGroup with which to ask for its echo.
-ASKABLE_ECHOES = [op for op in ECHOED_REQUESTS if op != "DisposeQualificationTypeRequest"]
+# The HIT operations' echoes are tested with them (tests/test_hits_soap.py).
+ASKABLE_ECHOES = [
+    op
+    for op in ECHOED_REQUESTS
+    if op != "DisposeQualificationTypeRequest"
+    and op.removesuffix("Request") not in HIT_OPERATIONS | {"GrantBonus", "GetBonusPayments"}
+]
 
 
 @pytest.mark.parametrize("op", ASKABLE_ECHOES)

@@ -91,8 +91,8 @@ def test_operations_grow_with_the_versions_as_the_sources_show():
 
 def test_2007_06_21_has_the_qualification_operations_of_the_vendors_2007_wsdl():
     vendor = Wsdl(vendor_wsdl_2007_or_skip())
-    # Its HIT operations have other shapes (no review policies, no layouts): not served,
-    # nor the notification operations, which need HIT types.
+    # The HIT operations are served from 2012-03-25 on (README, "HITs and assignments"),
+    # and with them the notification, bonus and statistics operations.
     qualification_operations = {
         n
         for n in vendor.operations()

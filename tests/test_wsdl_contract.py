@@ -31,7 +31,8 @@ HIT_OPERATIONS = {
     "RegisterHITType", "CreateHIT", "GetHIT", "SearchHITs", "GetReviewableHITs",
     "GetHITsForQualificationType", "ChangeHITTypeOfHIT", "ExtendHIT", "ForceExpireHIT",
     "DisableHIT", "DisposeHIT", "SetHITAsReviewing", "GetAssignment", "GetAssignmentsForHIT",
-    "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment",
+    "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment", "GetReviewResultsForHIT",
+    "GetFileUploadURL",
 }  # fmt: skip
 # The account, worker and help operations (issue 14).
 ACCOUNT_OPERATIONS = {

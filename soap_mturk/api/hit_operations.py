@@ -19,6 +19,7 @@ the defaults.
 
 from __future__ import annotations
 
+from soap_mturk.api import context as request_context
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
 from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.model import Assignment, QualificationRequirement
@@ -269,6 +270,50 @@ def _approve_rejected(d, caller: str, r: Request) -> Result:
     return {}
 
 
+def _policy_fields(policy) -> Result | None:
+    if policy is None:
+        return None
+    parameters = []
+    for key, value in policy.parameters.items():
+        if isinstance(value, dict):
+            entries = [{"Key": k, "Value": list(v)} for k, v in value.items()]
+            parameters.append({"Key": key, "MapEntry": entries})
+        else:
+            parameters.append({"Key": key, "Value": list(value)})
+    return {"PolicyName": policy.name, "Parameter": parameters}
+
+
+def _report(report: dict | None) -> Result | None:
+    if report is None:
+        return None
+    total = len(report["ReviewResult"]) + len(report["ReviewAction"])
+    # Every result and action on one page: the reference gives no order to page by.
+    return {"PageNumber": 1, "NumResults": total, "TotalNumResults": total, **report}
+
+
+def _review_results(d, caller: str, r: Request) -> Result:
+    hit, (assignment_policy, hit_policy), reports = d.hits.review_results(
+        caller,
+        r.get("HITId"),
+        levels=r.get("PolicyLevel"),
+        retrieve_actions=r.get("RetrieveActions"),
+        retrieve_results=r.get("RetrieveResults"),
+    )
+    return {
+        "HITId": hit.id,
+        "AssignmentReviewPolicy": _policy_fields(assignment_policy),
+        "HITReviewPolicy": _policy_fields(hit_policy),
+        "AssignmentReviewReport": _report(reports.get("Assignment")),
+        "HITReviewReport": _report(reports.get("HIT")),
+    }
+
+
+def _file_upload_url(d, caller: str, r: Request) -> Result:
+    token, _ = d.hits.file_upload_url(caller, r.get("AssignmentId"), r.get("QuestionIdentifier"))
+    # The file is served by the control API, at the address the client used.
+    return {"FileUploadURL": f"{request_context.BASE_URL.get()}/_emulator/files/{token}"}
+
+
 def _result(name: str) -> tuple[str, str]:
     return name + "Result", name + "Result"
 
@@ -297,4 +342,6 @@ HIT_OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "ApproveRejectedAssignment", *_result("ApproveRejectedAssignment"), _approve_rejected
     ),
+    Operation("GetReviewResultsForHIT", *_result("GetReviewResultsForHIT"), _review_results),
+    Operation("GetFileUploadURL", *_result("GetFileUploadURL"), _file_upload_url),
 )

@@ -12,6 +12,9 @@ and people, off the SOAP and REST paths.
     POST /_emulator/workers/{WorkerId}/hits/{HITId}/accept                 {}
     POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/submit   {"Answer": ...}
     POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/return   {}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/files
+         {"QuestionIdentifier": ..., "Content": base64}  a file for a FileUploadAnswer
+    GET  /_emulator/files/{token}                        a file, by GetFileUploadURL's link
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
     GET  /_emulator/workers/{WorkerId}/messages          the worker's inbox (NotifyWorkers)
@@ -29,6 +32,8 @@ store from another origin.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import threading
@@ -54,6 +59,8 @@ _WORKER_MESSAGES = re.compile(r"^/workers/(?P<worker>[^/]+)/messages$")
 _BALANCE = re.compile(r"^/requesters/(?P<requester>[^/]+)/balance$")
 _WORKER_HITS = re.compile(r"^/workers/(?P<worker>[^/]+)/hits$")
 _WORKER_HIT = re.compile(r"^/workers/(?P<worker>[^/]+)/hits/(?P<hit>[^/]+)$")
+_FILE = re.compile(r"^/files/(?P<token>[A-Z0-9]+)$")
+_UPLOAD = re.compile(r"^/workers/(?P<worker>[^/]+)/assignments/(?P<assignment>[^/]+)/files$")
 _WORKER_ACTION = re.compile(
     r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
     r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
@@ -187,6 +194,10 @@ class ControlApi:
                 return self._json(start_response, "200 OK", self.messages(worker))
             if path == "/clock" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.clock_state())
+            file_link = _FILE.match(path)
+            if file_link and method in ("GET", "HEAD"):
+                data = self.domain.hits.linked_file(unquote(file_link.group("token")))
+                return self._send(start_response, "200 OK", data, "application/octet-stream")
             worker_get = _WORKER_HITS.match(path) or _WORKER_HIT.match(path)
             if worker_get and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.worker_view(worker_get))
@@ -204,6 +215,9 @@ class ControlApi:
                 return self._json(start_response, "201 Created", self.load(body))
             if path == "/clock":
                 return self._json(start_response, "200 OK", self.advance_clock(body))
+            match = _UPLOAD.match(path)
+            if match:
+                return self._json(start_response, "201 Created", self.upload(match, body))
             match = _WORKER_ACTION.match(path)
             if match:
                 return self._json(start_response, *self.worker_action(match, body))
@@ -249,9 +263,12 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        fixed = ("/", "/state", "/reset", "/fixtures", "/clock", "/messages", "/notifications")
-        patterns = (_WORKER_REQUESTS, _WORKER_MESSAGES, _BALANCE, _WORKER_SYSTEM_VALUES)
-        return path in fixed or any(pattern.match(path) for pattern in patterns)
+        patterns = (
+            _WORKER_REQUESTS, _WORKER_SYSTEM_VALUES, _WORKER_HITS, _WORKER_HIT, _WORKER_ACTION,
+            _UPLOAD, _FILE, _WORKER_MESSAGES, _BALANCE,
+        )  # fmt: skip
+        known = ("/", "/state", "/reset", "/fixtures", "/clock", "/messages", "/notifications")
+        return path in known or any(p.match(path) for p in patterns)
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -381,9 +398,9 @@ class ControlApi:
                 for key, amount in sorted(balances.items())
             ],
             "WorkerBlocks": [views.worker_block(b) for b in blocks],
-            **self._hit_state(),
             # The types the service supplies, with the values tests gave workers.
             "SystemQualificationTypes": system,
+            **self._hit_state(),
         }
 
     def _hit_state(self) -> dict:
@@ -477,6 +494,23 @@ class ControlApi:
             listed = self.hit_workers.available_hits(worker)
             return {"HITs": [views.hit_for_worker(state, ok) for state, ok in listed]}
         return {"HIT": views.hit_for_worker(self.hit_workers.preview(worker, unquote(hit_id)))}
+
+    def upload(self, match: re.Match, body) -> dict:
+        """{"QuestionIdentifier": ..., "Content": base64} -> the key to answer with."""
+        _only(body, "QuestionIdentifier", "Content")
+        content = body.get("Content")
+        if not isinstance(content, str):
+            raise _Reply("400 Bad Request", "BadRequest", "Content must be base64 text.")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (ValueError, binascii.Error):
+            raise _Reply("400 Bad Request", "BadRequest", "Content is not base64.") from None
+        return self.hit_workers.upload_file(
+            unquote(match.group("worker")),
+            unquote(match.group("assignment")),
+            body.get("QuestionIdentifier"),
+            data,
+        )
 
     def worker_action(self, match: re.Match, body) -> tuple[str, dict]:
         worker = unquote(match.group("worker"))

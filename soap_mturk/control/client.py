@@ -8,6 +8,7 @@ outcome = control.request_qualification("AZ3456EXAMPLE", type_id, answer=xml)
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.request
@@ -102,6 +103,13 @@ class ControlClient:
     def return_assignment(self, worker_id: str, assignment_id: str) -> dict:
         path = f"{self._worker(worker_id)}/assignments/{quote(assignment_id, safe='')}/return"
         return self._call("POST", path, {})["Assignment"]
+
+    def upload_file(self, worker_id: str, assignment_id: str, question: str, data: bytes) -> dict:
+        """The worker uploads a file for a FileUploadAnswer question:
+        {"UploadedFileKey", "UploadedFileSizeInBytes"}, to put in its answer."""
+        path = f"{self._worker(worker_id)}/assignments/{quote(assignment_id, safe='')}/files"
+        body = {"QuestionIdentifier": question, "Content": base64.b64encode(data).decode("ascii")}
+        return self._call("POST", path, body)
 
     def set_system_qualification(
         self,

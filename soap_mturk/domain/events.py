@@ -55,6 +55,10 @@ class EventPublisher:
         with self._lock:
             self._subscribers.append(subscriber)
 
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers = [s for s in self._subscribers if s is not subscriber]
+
     def publish(self, events: list[Event]) -> None:
         with self._lock:
             subscribers = list(self._subscribers)

@@ -76,7 +76,6 @@ _ORDERED = {
     "GreaterThanOrEqualTo": lambda v, w: v >= w,
 }
 QUESTION_ROOTS = ("QuestionForm", "ExternalQuestion", "HTMLQuestion")
-REVIEW_POLICIES = ("ScoreMyKnownAnswers/2011-09-01", "SimplePlurality/2011-09-01")
 CURRENCIES = ("USD",)
 
 
@@ -277,16 +276,6 @@ def _frame_height(root) -> None:
     text = _one_child(root, "FrameHeight")
     if not text.isdigit():
         raise errors.XMLParseError(f"Question: FrameHeight {text!r} is not a whole number.")
-
-
-def review_policy(name: str, data: dict | None) -> str | None:
-    """A review policy, checked to be one the vendor offered, kept as JSON."""
-    if data is None:
-        return None
-    policy = data.get("PolicyName")
-    require(**{f"{name}.PolicyName": policy})
-    check_choice(f"{name}.PolicyName", policy, REVIEW_POLICIES)
-    return json.dumps(data, sort_keys=True, default=str)
 
 
 # --- states ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from soap_mturk.domain.model import (
     QualificationRequirement,
 )
 from soap_mturk.domain.qualifications import require
+from soap_mturk.domain.review_policies import load_policy, score_known_answers
 from soap_mturk.domain.workers import MAX_TEST_DOCUMENT, check_worker_id
 
 QUESTION_FORM = "QuestionForm"
@@ -125,9 +126,15 @@ class WorkerHITService(HITCore):
             assignment.answer = answer
             unit.session.put_assignment(assignment)
             unit.emit(ev.ASSIGNMENT_SUBMITTED, hit, assignment=assignment)
+            policy = load_policy(hit.assignment_review_policy)
+            if policy is not None:  # an assignment-level policy runs on submission
+                outcome = score_known_answers(policy, assignment, hit.max_assignments)
+                self.apply_review(unit, hit, "Assignment", outcome)
             # A disabled HIT's work in progress is approved once submitted (DisableHIT);
             # a delay of 0 approves at once.
-            if hit.disabled or hit_type.auto_approval_delay == 0:
+            if assignment.status == SUBMITTED and (
+                hit.disabled or hit_type.auto_approval_delay == 0
+            ):
                 self.approve(unit, assignment, hit, None)
             self.announce_reviewable(unit, hit)
             return assignment
@@ -142,6 +149,22 @@ class WorkerHITService(HITCore):
             unit.emit(ev.ASSIGNMENT_RETURNED, hit, assignment=assignment)
             self.announce_reviewable(unit, hit)
             return assignment
+
+    def upload_file(
+        self, worker_id: str | None, assignment_id: str | None, question: str | None, data: bytes
+    ) -> dict:
+        """The worker uploads a file for a FileUploadAnswer question of its assignment
+        in progress; it names the file in its answer by the key this returns."""
+        check_worker_id(worker_id)
+        require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        with self.unit() as unit:
+            assignment, hit = self._own(unit, worker_id, assignment_id)
+            low, high = _file_question(hit.question, question)
+            if not low <= len(data) <= high:
+                raise MTurkError.out_of_range("the uploaded file's size", len(data), low, high)
+            key = new_id(40)
+            unit.session.put_uploaded_file(assignment.id, question, key, data)
+            return {"UploadedFileKey": key, "UploadedFileSizeInBytes": len(data)}
 
     # ---------------------------------------------------------------------------------
 
@@ -175,6 +198,34 @@ class WorkerHITService(HITCore):
             f"Worker {worker_id} does not meet the qualification requirements of HIT "
             f"{hit_id} to {action} it: {listed}."
         )
+
+
+def _file_question(question: str | None, identifier: str) -> tuple[int, int]:
+    """(MinFileSizeInBytes, MaxFileSizeInBytes) of the HIT's FileUploadAnswer question."""
+    if question is not None and question_kind(question) == QUESTION_FORM:
+        root = parse_document("Question", question, QUESTION_FORM)
+        for q in root:
+            fields = {etree.QName(c).localname: c for c in q if isinstance(c.tag, str)}
+            ident = fields.get("QuestionIdentifier")
+            if ident is None or (ident.text or "").strip() != identifier:
+                continue
+            spec = fields.get("AnswerSpecification")
+            upload = None if spec is None else next(
+                (c for c in spec if isinstance(c.tag, str)
+                 and etree.QName(c).localname == "FileUploadAnswer"), None
+            )  # fmt: skip
+            if upload is not None:
+                sizes = {etree.QName(c).localname: (c.text or "").strip() for c in upload
+                         if isinstance(c.tag, str)}  # fmt: skip
+                try:
+                    return int(sizes.get("MinFileSizeInBytes", "0")), int(
+                        sizes.get("MaxFileSizeInBytes", "2000000000")
+                    )
+                except ValueError:
+                    raise errors.XMLParseError("Question: a file size is not a number.") from None
+    raise MTurkError.invalid(
+        "QuestionIdentifier", identifier, "the HIT has no FileUploadAnswer question of that name"
+    )
 
 
 def _check_answers_fit(question: str, answered: dict) -> None:

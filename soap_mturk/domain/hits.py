@@ -42,7 +42,6 @@ from soap_mturk.domain.hit_rules import (
     check_feedback,
     check_length,
     check_question,
-    review_policy,
     state_of,
     type_signature,
     validate_type_properties,
@@ -62,6 +61,13 @@ from soap_mturk.domain.model import (
     Page,
 )
 from soap_mturk.domain.qualifications import check_choice, is_descending, paging, require
+from soap_mturk.domain.review_policies import (
+    Outcome,
+    action,
+    load_policy,
+    parse_policy,
+    simple_plurality,
+)
 
 if TYPE_CHECKING:
     from soap_mturk.domain.ports import Session, Store
@@ -202,6 +208,11 @@ class HITCore:
             hit.reviewable_announced = True
             unit.session.put_hit(hit)
             unit.emit(ev.HIT_REVIEWABLE, hit)
+            policy = load_policy(hit.hit_review_policy)
+            if policy is not None:  # a HIT-level policy runs when the HIT becomes Reviewable
+                assignments = unit.session.list_assignments([hit.id])
+                outcome = simple_plurality(policy, hit.id, assignments, hit.max_assignments)
+                self.apply_review(unit, hit, "HIT", outcome)
         elif status not in (REVIEWABLE, REVIEWING) and hit.reviewable_announced:
             hit.reviewable_announced = False
             unit.session.put_hit(hit)
@@ -230,6 +241,55 @@ class HITCore:
             if a.status in (SUBMITTED, APPROVED, REJECTED)
         ]
         self.refund(unit, hit, hit.max_assignments - len(answered))
+
+    def apply_review(self, unit: Unit, hit: HIT, level: str, outcome: Outcome) -> None:
+        """Carry out what a review policy decided, and keep its results and actions."""
+        actions = list(outcome.actions)
+        for assignment, reason in outcome.approve:
+            if assignment.status == SUBMITTED:
+                self.approve(unit, assignment, hit, reason)
+                actions.append(action("approve", assignment, True, "Approved"))
+            else:
+                actions.append(action("approve", assignment, False,
+                    "Assignment was in an invalid state for this operation.",
+                    errors.InvalidAssignmentState.code))  # fmt: skip
+        for assignment, reason in outcome.reject:
+            if assignment.status == SUBMITTED:
+                self.reject(unit, assignment, hit, reason)
+                actions.append(action("reject", assignment, True, "Rejected"))
+            else:
+                actions.append(action("reject", assignment, False,
+                    "Assignment was in an invalid state for this operation.",
+                    errors.InvalidAssignmentState.code))  # fmt: skip
+        if outcome.extend_by:
+            try:  # the added assignments are paid for, as ExtendHIT's are
+                self.pay_for(unit, hit, outcome.extend_by, "the review policy's extension")
+            except errors.InsufficientFunds as refused:
+                actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
+                                "Status": "Failed", "Result": refused.message,
+                                "ErrorCode": refused.code})  # fmt: skip
+            else:
+                hit.max_assignments += outcome.extend_by
+                hit.expiration = max(
+                    hit.expiration, unit.now + timedelta(seconds=outcome.extend_seconds)
+                )
+                hit.reviewable_announced = hit.reviewing = False
+                self._funded(unit, hit, ev.HIT_EXTENDED)
+                actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
+                                "Status": "Succeeded", "Result": "Extended by one assignment"})  # fmt: skip
+        for kind, items in (("Result", outcome.results), ("Action", actions)):
+            for item in items:
+                unit.session.add_review_item(
+                    hit.id, level, kind, {**item, "ActionId": new_id()}, unit.now
+                )
+
+    def reject(self, unit: Unit, assignment: Assignment, hit: HIT, feedback: str | None) -> None:
+        assignment.status = REJECTED
+        assignment.rejection_time = unit.now
+        self.refund(unit, hit, 1)  # the worker is not paid, nor the fee
+        assignment.requester_feedback = feedback
+        unit.session.put_assignment(assignment)
+        unit.emit(ev.ASSIGNMENT_REJECTED, hit, assignment=assignment)
 
     # the one place an assignment is approved
 
@@ -337,8 +397,8 @@ class HITService(HITCore):
         if layout_id is None and parameters:
             raise MTurkError.invalid("HITLayoutParameter", "(list)", "it needs a HITLayoutId")
         policies = (
-            review_policy("AssignmentReviewPolicy", assignment_review_policy),
-            review_policy("HITReviewPolicy", hit_review_policy),
+            parse_policy("AssignmentReviewPolicy", assignment_review_policy),
+            parse_policy("HITReviewPolicy", hit_review_policy),
         )
         properties = None
         if hit_type_id is None:  # the type's properties inline
@@ -652,12 +712,7 @@ class HITService(HITCore):
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
             if assignment.status != SUBMITTED:
                 raise _assignment_state(assignment, "reject it")
-            assignment.status = REJECTED
-            assignment.rejection_time = unit.now
-            self.refund(unit, hit, 1)  # the worker is not paid, nor the fee
-            assignment.requester_feedback = feedback
-            unit.session.put_assignment(assignment)
-            unit.emit(ev.ASSIGNMENT_REJECTED, hit, assignment=assignment)
+            self.reject(unit, assignment, hit, feedback)
 
     def approve_rejected(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
@@ -676,7 +731,68 @@ class HITService(HITCore):
                 )
             self.approve(unit, assignment, hit, feedback)
 
+    # files workers uploaded
 
+    def file_upload_url(
+        self, caller: str, assignment_id: str | None, question: str | None
+    ) -> tuple[str, datetime]:
+        """A token for a temporary link to the file the worker uploaded for a
+        question, and when the link expires: 60 seconds on (reference)."""
+        require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        with self.unit() as unit:
+            assignment, _ = self.assignment(unit.session, assignment_id, caller)
+            key = unit.session.uploaded_file_key(assignment.id, question)
+            if key is None:
+                raise MTurkError.invalid(
+                    "QuestionIdentifier", question, "no file was uploaded for this question"
+                )
+            token, expires = new_id(40), unit.now + timedelta(seconds=FILE_LINK_SECONDS)
+            unit.session.put_file_link(token, key, expires)
+            return token, expires
+
+    def linked_file(self, token: str) -> bytes:
+        """The file a temporary link names, while the link lasts (emulator time)."""
+        with self.store.read() as session:
+            found = session.linked_file(token)
+            now = self.clock.now(session)
+        if found is None or found[0] < now:
+            raise MTurkError.invalid("file link", token[:8] + "...", "unknown or expired")
+        return found[1]
+
+    # review policies
+
+    def review_results(
+        self,
+        caller: str,
+        hit_id: str | None,
+        *,
+        levels: list[str] | None = None,
+        retrieve_actions: bool | None = None,
+        retrieve_results: bool | None = None,
+    ) -> tuple:
+        """(HIT, its two policies, {level: {"ReviewResult": [...], "ReviewAction": [...]}})."""
+        require(HITId=hit_id)
+        for level in levels or ():
+            check_choice("PolicyLevel", level, ("Assignment", "HIT"))
+        wanted = set(levels or ("Assignment", "HIT"))
+        with self.unit() as unit:
+            hit = self.hit(unit.session, hit_id, caller)
+            items = unit.session.list_review_items(hit.id)
+        reports: dict = {}
+        for level, kind, item in items:
+            if level not in wanted:
+                continue
+            if kind == "Action" and retrieve_actions is False:
+                continue
+            if kind == "Result" and retrieve_results is False:
+                continue
+            report = reports.setdefault(level, {"ReviewResult": [], "ReviewAction": []})
+            report["Review" + kind].append(item)
+        policies = (load_policy(hit.assignment_review_policy), load_policy(hit.hit_review_policy))
+        return hit, policies, reports
+
+
+FILE_LINK_SECONDS = 60
 SORTS = ("Title", "Reward", "Expiration", "CreationTime", "Enumeration")
 ASSIGNMENT_SORTS = ("AcceptTime", "SubmitTime", "Answer", "AssignmentStatus")
 

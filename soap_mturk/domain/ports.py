@@ -163,6 +163,24 @@ class Session(Protocol):
     def assignments_due(self, now: datetime) -> list[Assignment]:
         """Accepted ones past their deadline, submitted ones past auto-approval."""
 
+    def add_review_item(self, hit_id: str, level: str, kind: str, item: dict, at: datetime) -> None:
+        """A review policy's result or action (kind "Result" or "Action") for a HIT,
+        at level "Assignment" or "HIT"; item["ActionId"] is its id."""
+
+    def list_review_items(self, hit_id: str) -> list[tuple[str, str, dict]]:
+        """(level, kind, item) in the order they were added; actions carry CompleteTime."""
+
+    # files workers uploaded for FileUploadAnswers, and the temporary links to them
+    def put_uploaded_file(
+        self, assignment_id: str, question_id: str, file_key: str, content: bytes
+    ) -> None:
+        """Insert, or replace the file of this assignment and question."""
+
+    def uploaded_file_key(self, assignment_id: str, question_id: str) -> str | None: ...
+    def put_file_link(self, token: str, file_key: str, expires: datetime) -> None: ...
+    def linked_file(self, token: str) -> tuple[datetime, bytes] | None:
+        """(the link's expiry, the file's content)."""
+
     # the emulator clock's offset from wall-clock time (domain/clock.py)
     def clock_offset_ms(self) -> int: ...
     def set_clock_offset_ms(self, offset_ms: int) -> None: ...

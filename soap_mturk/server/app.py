@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from soap_mturk.api import context as request_context
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control.access import ClientFilter, HostFilter
@@ -101,6 +102,7 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        request_context.BASE_URL.set(base_url(environ))
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             return self.control(environ, start_response)
         if is_rest_request(environ):

@@ -9,6 +9,7 @@ commit with synchronous=FULL so an acknowledged write survives a crash.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -132,6 +133,29 @@ CREATE TABLE IF NOT EXISTS assignment (
 CREATE INDEX IF NOT EXISTS assignment_by_hit ON assignment (hit_id, accept_time);
 CREATE INDEX IF NOT EXISTS assignment_by_deadline ON assignment (status, deadline);
 CREATE INDEX IF NOT EXISTS assignment_by_auto_approval ON assignment (status, auto_approval_time);
+CREATE TABLE IF NOT EXISTS review_item (
+    id TEXT PRIMARY KEY,
+    hit_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS review_item_by_hit ON review_item (hit_id, seq);
+CREATE TABLE IF NOT EXISTS uploaded_file (
+    assignment_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    file_key TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (assignment_id, question_id)
+);
+CREATE TABLE IF NOT EXISTS file_link (
+    token TEXT PRIMARY KEY,
+    file_key TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS emulator_setting (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -201,6 +225,9 @@ CREATE INDEX IF NOT EXISTS worker_message_by_worker ON worker_message (worker_id
 
 # Emptied by a reset, children before parents.
 CLEARED_TABLES = (
+    "file_link",
+    "uploaded_file",
+    "review_item",
     "assignment",
     "hit",
     "hit_type",
@@ -906,6 +933,60 @@ class SQLiteSession:
             (at, at),
         )
         return [_assignment_from_row(r) for r in rows.fetchall()]
+
+    def add_review_item(self, hit_id, level, kind, item, at):
+        seq = self._one("SELECT count(*) FROM review_item WHERE hit_id = ?", (hit_id,))[0]
+        self._db.execute(
+            "INSERT INTO review_item (id, hit_id, seq, level, kind, created, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item["ActionId"], hit_id, seq, level, kind, _time_to_db(at), json.dumps(item)),
+        )
+
+    def list_review_items(self, hit_id):
+        rows = self._db.execute(
+            "SELECT level, kind, created, data FROM review_item WHERE hit_id = ? ORDER BY seq",
+            (hit_id,),
+        )
+        found = []
+        for row in rows.fetchall():
+            item = json.loads(row["data"])
+            if row["kind"] == "Action":
+                item["CompleteTime"] = _time_from_db(row["created"])
+            found.append((row["level"], row["kind"], item))
+        return found
+
+    def put_uploaded_file(self, assignment_id, question_id, file_key, content):
+        self._upsert(
+            "uploaded_file",
+            ("assignment_id", "question_id"),
+            assignment_id=assignment_id,
+            question_id=question_id,
+            file_key=file_key,
+            size=len(content),
+            content=base64.b64encode(content).decode("ascii"),
+        )
+
+    def uploaded_file_key(self, assignment_id, question_id):
+        row = self._one(
+            "SELECT file_key FROM uploaded_file WHERE assignment_id = ? AND question_id = ?",
+            (assignment_id, question_id),
+        )
+        return row[0] if row else None
+
+    def put_file_link(self, token, file_key, expires):
+        self._upsert(
+            "file_link", ("token",), token=token, file_key=file_key, expires=_time_to_db(expires)
+        )
+
+    def linked_file(self, token):
+        row = self._one(
+            "SELECT l.expires, f.content FROM file_link l"
+            " JOIN uploaded_file f ON f.file_key = l.file_key WHERE l.token = ?",
+            (token,),
+        )
+        if row is None:
+            return None
+        return _time_from_db(row["expires"]), base64.b64decode(row["content"])
 
     # the emulator clock
     def clock_offset_ms(self):
