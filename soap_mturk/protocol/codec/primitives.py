@@ -119,13 +119,14 @@ def _double(text: str) -> float:
 
 
 def format_double(value: float) -> str:
-    """Whole values without a fraction (the reference's sample: `281`)."""
+    """The shortest text that reads back as the same double (`0.5`, `281.0`), as
+    spyne writes it; xs:double's INF, -INF and NaN."""
     value = float(value)
     if value != value:
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "INF" if value > 0 else "-INF"
-    return str(int(value)) if value.is_integer() else repr(value)
+    return repr(value)
 
 
 def format_datetime(value: datetime) -> str:
