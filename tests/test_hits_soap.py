@@ -6,6 +6,9 @@ the control API; time moves through the emulator clock, never by sleeping."""
 from __future__ import annotations
 
 import datetime
+import json
+import urllib.error
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -514,3 +517,48 @@ def test_reviewable_hits_sort_by_title_and_filter_by_type(requester):
 )
 def test_extend_hit_refuses_bad_increments(requester, request_, code):
     assert requester.error("ExtendHIT", HITId=requester.hit(), **request_) == code
+
+
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE QuestionForm [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    f'<QuestionForm xmlns="{QUESTION_FORM.split(chr(34))[1]}"><Question>&b;</Question></QuestionForm>'
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [LAUGHS, QUESTION_FORM.replace("</QuestionForm>", "x" * 70000 + "</QuestionForm>")],
+    ids=["entities", "oversized"],
+)
+def test_hostile_questions_are_refused_before_anything_is_expanded(requester, question):
+    code = requester.error("CreateHIT", "HIT", HITTypeId=requester.hit_type(),
+                           LifetimeInSeconds=60, Question=question)  # fmt: skip
+    assert code in (MT + "XMLParseError", MT + "InvalidParameterValue")
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/hits/{hit}/accept", {"Extra": 1}),
+        ("/assignments/{assignment}/submit", {"Answer": 5}),
+        ("/assignments/{assignment}/submit", ["not", "an", "object"]),
+        ("/assignments/{assignment}/files", {"QuestionIdentifier": "q", "Content": "%%%"}),
+    ],
+)
+def test_the_worker_routes_answer_bad_bodies_clearly(requester, control, path, body):
+    hit = requester.hit(MaxAssignments=2)
+    worker = Worker(control)
+    assignment = worker.accept(hit)["AssignmentId"]
+    url = f"{control.base_url}/_emulator/workers/{worker.id}" + path.format(
+        hit=hit, assignment=assignment
+    )
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read())["Error"]["Code"] == "BadRequest"
+    assert worker.submit(assignment)["AssignmentStatus"] == "Submitted"  # still served
