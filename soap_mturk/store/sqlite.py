@@ -24,12 +24,17 @@ from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.model import (
     HIT,
     Assignment,
+    BonusPayment,
     HITType,
     Locale,
+    NotificationDelivery,
+    NotificationSetting,
     Price,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 from soap_mturk.domain.model import QualificationRequirement as Requirement
 from soap_mturk.domain.ports import StoreUnusable
@@ -159,6 +164,63 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
     ON qualification_request (type_id, subject_id, submit_time);
+CREATE TABLE IF NOT EXISTS account (
+    requester TEXT PRIMARY KEY,
+    available TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS worker_block (
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    block_time TEXT NOT NULL,
+    PRIMARY KEY (requester, worker_id)
+);
+CREATE TABLE IF NOT EXISTS worker_message (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    send_time TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bonus_payment (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    assignment_id TEXT NOT NULL,
+    hit_id TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    fee TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    grant_time TEXT NOT NULL,
+    unique_request_token TEXT
+);
+CREATE INDEX IF NOT EXISTS bonus_payment_by_hit ON bonus_payment (requester, hit_id, grant_time);
+CREATE TABLE IF NOT EXISTS notification_setting (
+    hit_type_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    version TEXT NOT NULL,
+    event_types TEXT NOT NULL,
+    active INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notification_delivery (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    version TEXT NOT NULL,
+    events TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    created_time TEXT NOT NULL,
+    updated_time TEXT
+);
+CREATE INDEX IF NOT EXISTS notification_delivery_by_status
+    ON notification_delivery (status, created_time);
+CREATE INDEX IF NOT EXISTS worker_message_by_worker ON worker_message (worker_id, send_time);
 """
 
 # Emptied by a reset, children before parents.
@@ -173,6 +235,12 @@ CLEARED_TABLES = (
     "qualification",
     "qualification_type",
     "emulator_setting",
+    "account",
+    "worker_block",
+    "worker_message",
+    "notification_setting",
+    "notification_delivery",
+    "bonus_payment",
 )
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -502,6 +570,217 @@ class SQLiteSession:
             (type_id, subject_id),
         )
         return _request_from_row(row) if row else None
+
+    # the requester's account (amounts kept as decimal text: exact, and portable)
+    def get_balance(self, requester):
+        row = self._one("SELECT available FROM account WHERE requester = ?", (requester,))
+        return Decimal(row["available"]) if row else None
+
+    def put_balance(self, requester, amount):
+        self._upsert("account", ("requester",), requester=requester, available=str(amount))
+
+    def all_balances(self):
+        rows = self._db.execute("SELECT requester, available FROM account ORDER BY requester")
+        return {r["requester"]: Decimal(r["available"]) for r in rows.fetchall()}
+
+    # blocked workers and messages
+    @staticmethod
+    def _block_from_row(row) -> WorkerBlock:
+        return WorkerBlock(
+            row["requester"], row["worker_id"], row["reason"], _time_from_db(row["block_time"])
+        )
+
+    def get_block(self, requester, worker_id):
+        row = self._one(
+            "SELECT * FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+        return self._block_from_row(row) if row else None
+
+    def put_block(self, block):
+        self._upsert(
+            "worker_block",
+            ("requester", "worker_id"),
+            requester=block.requester,
+            worker_id=block.worker_id,
+            reason=block.reason,
+            block_time=_time_to_db(block.block_time),
+        )
+
+    def delete_block(self, requester, worker_id):
+        self._db.execute(
+            "DELETE FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+
+    def list_blocks(self, requester, offset, limit):
+        rows, total = self._page(
+            "FROM worker_block",
+            "WHERE requester = ?",
+            (requester,),
+            "block_time, worker_id",
+            offset,
+            limit,
+        )
+        return [self._block_from_row(r) for r in rows], total
+
+    def all_blocks(self):
+        rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
+        return [self._block_from_row(r) for r in rows.fetchall()]
+
+    # bonuses
+    @staticmethod
+    def _bonus_from_row(row) -> BonusPayment:
+        return BonusPayment(
+            id=row["id"],
+            requester=row["requester"],
+            worker_id=row["worker_id"],
+            assignment_id=row["assignment_id"],
+            hit_id=row["hit_id"],
+            amount=Decimal(row["amount"]),
+            fee=Decimal(row["fee"]),
+            reason=row["reason"],
+            grant_time=_time_from_db(row["grant_time"]),
+            unique_request_token=row["unique_request_token"],
+        )
+
+    def put_bonus(self, p):
+        self._upsert(
+            "bonus_payment",
+            ("id",),
+            id=p.id,
+            requester=p.requester,
+            worker_id=p.worker_id,
+            assignment_id=p.assignment_id,
+            hit_id=p.hit_id,
+            amount=str(p.amount),
+            fee=str(p.fee),
+            reason=p.reason,
+            grant_time=_time_to_db(p.grant_time),
+            unique_request_token=p.unique_request_token,
+        )
+
+    def find_bonus_by_token(self, requester, token):
+        row = self._one(
+            "SELECT * FROM bonus_payment WHERE requester = ? AND unique_request_token = ?"
+            " ORDER BY grant_time DESC LIMIT 1",
+            (requester, token),
+        )
+        return self._bonus_from_row(row) if row else None
+
+    def list_bonuses(self, requester, *, hit_id, assignment_id, offset, limit):
+        where, args = "WHERE requester = ?", [requester]
+        if hit_id is not None:
+            where += " AND hit_id = ?"
+            args.append(hit_id)
+        if assignment_id is not None:
+            where += " AND assignment_id = ?"
+            args.append(assignment_id)
+        rows, total = self._page(
+            "FROM bonus_payment", where, tuple(args), "grant_time, id", offset, limit
+        )
+        return [self._bonus_from_row(r) for r in rows], total
+
+    # notifications
+    def get_notification_setting(self, hit_type_id):
+        row = self._one("SELECT * FROM notification_setting WHERE hit_type_id = ?", (hit_type_id,))
+        if row is None:
+            return None
+        return NotificationSetting(
+            row["hit_type_id"],
+            row["owner"],
+            row["destination"],
+            row["transport"],
+            row["version"],
+            tuple(t for t in row["event_types"].split(",") if t),
+            bool(row["active"]),
+        )
+
+    def put_notification_setting(self, setting):
+        self._upsert(
+            "notification_setting",
+            ("hit_type_id",),
+            hit_type_id=setting.hit_type_id,
+            owner=setting.owner,
+            destination=setting.destination,
+            transport=setting.transport,
+            version=setting.version,
+            event_types=",".join(setting.event_types),
+            active=int(setting.active),
+        )
+
+    @staticmethod
+    def _delivery_from_row(row) -> NotificationDelivery:
+        return NotificationDelivery(
+            id=row["id"],
+            requester=row["requester"],
+            transport=row["transport"],
+            destination=row["destination"],
+            version=row["version"],
+            events=json.loads(row["events"]),
+            status=row["status"],
+            created_time=_time_from_db(row["created_time"]),
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            updated_time=_time_from_db(row["updated_time"]) if row["updated_time"] else None,
+        )
+
+    def put_delivery(self, d):
+        self._upsert(
+            "notification_delivery",
+            ("id",),
+            id=d.id,
+            requester=d.requester,
+            transport=d.transport,
+            destination=d.destination,
+            version=d.version,
+            events=json.dumps(d.events),
+            status=d.status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            created_time=_time_to_db(d.created_time),
+            updated_time=_time_to_db(d.updated_time) if d.updated_time else None,
+        )
+
+    def get_delivery(self, delivery_id):
+        row = self._one("SELECT * FROM notification_delivery WHERE id = ?", (delivery_id,))
+        return self._delivery_from_row(row) if row else None
+
+    def list_deliveries(self, status):
+        where, args = ("WHERE status = ?", (status,)) if status is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM notification_delivery {where} ORDER BY created_time, id", args
+        ).fetchall()
+        return [self._delivery_from_row(r) for r in rows]
+
+    def put_message(self, message):
+        self._upsert(
+            "worker_message",
+            ("id",),
+            id=message.id,
+            requester=message.requester,
+            worker_id=message.worker_id,
+            subject=message.subject,
+            text=message.text,
+            send_time=_time_to_db(message.send_time),
+        )
+
+    def list_messages(self, worker_id):
+        where, args = ("WHERE worker_id = ?", (worker_id,)) if worker_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM worker_message {where} ORDER BY send_time, id", args
+        ).fetchall()
+        return [
+            WorkerMessage(
+                r["id"],
+                r["requester"],
+                r["worker_id"],
+                r["subject"],
+                r["text"],
+                _time_from_db(r["send_time"]),
+            )
+            for r in rows
+        ]
 
     def all_types(self):
         rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
