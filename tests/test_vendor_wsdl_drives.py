@@ -15,7 +15,6 @@ from tests.conftest import ALL_OPERATION_VERSIONS, vendor_service
 from tests.test_error_codes import test_error_case
 from tests.test_lifecycle import (
     caller,
-    test_every_echo_slot_carries_its_request,
     test_response_group_request_echoes_the_request,
     test_whole_lifecycle,
 )

@@ -6,11 +6,13 @@ import secrets
 import string
 import threading
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import CONFIGURED, DEVELOPMENT, FIXTURE, Requester
+from soap_mturk.domain.money import parse_balance
 
 if TYPE_CHECKING:
     from soap_mturk.domain.ports import Store
@@ -104,14 +106,22 @@ def load_credentials(path: str | Path) -> list[Requester]:
         where = f"{path}: requester {number}"
         if not isinstance(table, dict):
             raise RequesterConfigError(f"{where}: expected a table")
-        unknown = sorted(set(table) - {"access_key", "secret_key", "name"})
+        unknown = sorted(set(table) - {"access_key", "secret_key", "name", "balance"})
         if unknown:
             raise RequesterConfigError(f"{where}: unknown keys {', '.join(unknown)}")
-        found.append(
-            checked_requester(
-                table.get("access_key"), table.get("secret_key"), table.get("name"), where
-            )
+        requester = checked_requester(
+            table.get("access_key"), table.get("secret_key"), table.get("name"), where
         )
+        if "balance" in table:
+            balance = table["balance"]
+            if isinstance(balance, bool) or not isinstance(balance, (int, float, str)):
+                raise RequesterConfigError(f"{where}: balance must be a number of dollars")
+            try:
+                amount = parse_balance(balance, where)
+            except ValueError as error:
+                raise RequesterConfigError(str(error)) from None
+            requester = replace(requester, balance=amount)
+        found.append(requester)
     return found
 
 

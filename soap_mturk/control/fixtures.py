@@ -5,7 +5,7 @@ fixture reads like the API's own structures. The format is in README."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from soap_mturk.auth.requesters import Requester, RequesterConfigError, checked_requester
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import ACTIVE, FIXTURE, GRANTED, Locale, QualificationType
+from soap_mturk.domain.money import parse_balance
 from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedSystemValue, SeedType
 
 
@@ -121,20 +122,25 @@ def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
         where = f"Requesters[{n}]"
-        r = _Reader(item, where, ("AccessKeyId", "SecretAccessKey", "Name"))
+        r = _Reader(item, where, ("AccessKeyId", "SecretAccessKey", "Name", "Balance"))
+        balance = r._get("Balance", (int, float, str), False)
+        if balance is not None:
+            try:
+                balance = parse_balance(balance, f"{where}.Balance")
+            except ValueError as error:
+                raise FixtureError(str(error)) from None
         try:
-            requesters.append(
-                checked_requester(
-                    r.data.get("AccessKeyId"),
-                    r.data.get("SecretAccessKey"),
-                    r.data.get("Name"),
-                    where,
-                    FIXTURE,
-                    fields=("AccessKeyId", "SecretAccessKey", "Name"),
-                )
+            requester = checked_requester(
+                r.data.get("AccessKeyId"),
+                r.data.get("SecretAccessKey"),
+                r.data.get("Name"),
+                where,
+                FIXTURE,
+                fields=("AccessKeyId", "SecretAccessKey", "Name"),
             )
         except RequesterConfigError as error:
             raise FixtureError(str(error)) from None
+        requesters.append(replace(requester, balance=balance))
     keys = [r.access_key for r in requesters]
     twice = sorted({key for key in keys if keys.count(key) > 1})
     if twice:

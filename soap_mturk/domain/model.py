@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 ACTIVE, INACTIVE = "Active", "Inactive"
@@ -98,6 +99,8 @@ class Requester:
     secret_key: str
     name: str | None = None
     origin: str = CONFIGURED
+    # The account's balance when it is first used (None: the default, money.DEFAULT_BALANCE).
+    balance: Decimal | None = None
 
     @property
     def development(self) -> bool:
@@ -108,3 +111,169 @@ class Requester:
         return (
             f"Requester(access_key={self.access_key!r}, name={self.name!r}, origin={self.origin!r})"
         )
+
+
+# --- the requester's account and its workers ------------------------------------------
+
+
+@dataclass
+class WorkerBlock:
+    """A worker the requester blocked from its HITs."""
+
+    requester: str
+    worker_id: str
+    reason: str
+    block_time: datetime
+
+
+@dataclass
+class WorkerMessage:
+    """A message NotifyWorkers sent: what the worker finds in its inbox."""
+
+    id: str
+    requester: str
+    worker_id: str
+    subject: str
+    text: str
+    send_time: datetime
+
+
+# --- HITs and assignments ---------------------------------------------------------
+
+ASSIGNABLE, UNASSIGNABLE, REVIEWABLE, REVIEWING, DISPOSED = (
+    "Assignable",
+    "Unassignable",
+    "Reviewable",
+    "Reviewing",
+    "Disposed",
+)
+NOT_REVIEWED = "NotReviewed"
+# Assignment states. Accepted (a worker is on it), Returned and Abandoned are never
+# answered to a requester: the vendor's AssignmentStatus has only the last three.
+ACCEPTED, RETURNED, ABANDONED = "Accepted", "Returned", "Abandoned"
+SUBMITTED, APPROVED = "Submitted", "Approved"  # REJECTED is shared with requests
+
+
+@dataclass(frozen=True)
+class Price:
+    amount: Decimal
+    currency_code: str = "USD"
+
+    @property
+    def formatted(self) -> str:
+        """As the vendor wrote FormattedPrice: `$0.10` (captured get_hit.xml)."""
+        if self.currency_code == "USD":
+            return f"${self.amount:.2f}"
+        return f"{self.amount:.2f} {self.currency_code}"
+
+
+@dataclass(frozen=True)
+class QualificationRequirement:
+    type_id: str
+    comparator: str
+    integer_values: tuple[int, ...] = ()
+    locale_values: tuple[Locale, ...] = ()
+    required_to_preview: bool = False
+
+
+@dataclass
+class HITType:
+    """The properties HITs share (RegisterHITType); one id per owner and properties."""
+
+    id: str
+    owner: str
+    title: str
+    description: str
+    reward: Price
+    assignment_duration: int
+    auto_approval_delay: int
+    creation_time: datetime
+    keywords: str | None = None
+    requirements: tuple[QualificationRequirement, ...] = ()
+
+
+@dataclass
+class HIT:
+    id: str
+    type_id: str
+    owner: str
+    creation_time: datetime
+    expiration: datetime
+    max_assignments: int
+    question: str | None = None
+    layout_id: str | None = None
+    layout_parameters: tuple[tuple[str, str], ...] = ()
+    requester_annotation: str | None = None
+    unique_request_token: str | None = None
+    assignment_review_policy: str | None = None  # the ReviewPolicy as JSON
+    hit_review_policy: str | None = None
+    review_status: str = NOT_REVIEWED
+    reviewing: bool = False  # SetHITAsReviewing
+    disposed: bool = False
+    disabled: bool = False  # DisableHIT: work still in progress is approved on submission
+    expiry_announced: bool = False  # HITExpired published
+    reviewable_announced: bool = False  # HITReviewable published
+
+
+@dataclass
+class Assignment:
+    id: str
+    hit_id: str
+    worker_id: str
+    status: str
+    accept_time: datetime
+    deadline: datetime
+    submit_time: datetime | None = None
+    auto_approval_time: datetime | None = None
+    approval_time: datetime | None = None
+    rejection_time: datetime | None = None
+    answer: str | None = None
+    requester_feedback: str | None = None
+
+
+@dataclass
+class NotificationSetting:
+    """A HIT type's notification specification (SetHITTypeNotification)."""
+
+    hit_type_id: str
+    owner: str
+    destination: str
+    transport: str
+    version: str
+    event_types: tuple[str, ...]
+    active: bool = True
+
+
+@dataclass
+class NotificationDelivery:
+    """One notification message and what became of it. REST and SOAP messages are
+    sent over HTTP by the server's deliverer (Pending, then Delivered or Failed);
+    Email and SQS messages are recorded, not sent (Recorded)."""
+
+    id: str
+    requester: str
+    transport: str
+    destination: str
+    version: str
+    events: list[dict]  # EventType, EventTime (text), HITTypeId, HITId, AssignmentId
+    status: str
+    created_time: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    updated_time: datetime | None = None
+
+
+@dataclass
+class BonusPayment:
+    """A bonus a requester paid a worker for an assignment (GrantBonus)."""
+
+    id: str
+    requester: str
+    worker_id: str
+    assignment_id: str
+    hit_id: str
+    amount: Decimal
+    fee: Decimal
+    reason: str
+    grant_time: datetime
+    unique_request_token: str | None = None

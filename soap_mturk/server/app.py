@@ -6,17 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from soap_mturk.api import context as request_context
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
-from soap_mturk.domain import QualificationService
+from soap_mturk.domain.service import Domain
 from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
 from soap_mturk.protocol.soap.wsdl import build_wsdl, with_address
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.deliverer import Deliverer
 from soap_mturk.store import Store
 from soap_mturk.versions import BY_DATE, LATEST, VERSIONS
 
@@ -57,15 +59,36 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
-        self.domain = QualificationService(store)
+        self.domain = Domain(store, starting_balance=self._starting_balance)
+        # Notification messages leave from a thread of their own (server/deliverer.py).
+        self.deliverer = Deliverer(store, self._secret_key)
+        self.domain.notifications.wake = self.deliverer.wake
+        self.deliverer.start()
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(
             self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
         )
         self.control = ControlApi(
-            store, self.requesters, ClientFilter(control_from), max_body, HostFilter(served_names)
+            store,
+            self.requesters,
+            ClientFilter(control_from),
+            max_body,
+            HostFilter(served_names),
+            self.domain,
         )
+
+    def _secret_key(self, access_key: str) -> str | None:
+        requester = self.requesters.get(access_key)
+        return requester.secret_key if requester is not None else None
+
+    def close(self) -> None:
+        """Stop the work the application does in the background."""
+        self.deliverer.stop()
+
+    def _starting_balance(self, access_key: str):
+        requester = self.requesters.get(access_key)
+        return requester.balance if requester is not None else None
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
@@ -79,6 +102,7 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        request_context.BASE_URL.set(base_url(environ))
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             return self.control(environ, start_response)
         if is_rest_request(environ):

@@ -54,6 +54,7 @@ class Running:
 
     def stop(self) -> None:
         self._server.stop()
+        self.app.close()
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

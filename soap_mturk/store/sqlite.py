@@ -9,23 +9,36 @@ commit with synchronous=FULL so an acknowledged write survives a crash.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.model import (
+    HIT,
+    Assignment,
+    BonusPayment,
+    HITType,
     Locale,
+    NotificationDelivery,
+    NotificationSetting,
+    Price,
     Qualification,
     QualificationRequest,
     QualificationType,
     Requester,
+    WorkerBlock,
+    WorkerMessage,
 )
-from soap_mturk.domain.ports import StoreUnusable, TypeFilter
+from soap_mturk.domain.model import QualificationRequirement as Requirement
+from soap_mturk.domain.ports import StoreUnusable
 
 _HEADER = b"SQLite format 3\x00"
 
@@ -66,6 +79,88 @@ CREATE TABLE IF NOT EXISTS qualification_request (
     status TEXT NOT NULL,
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS hit_type (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    signature TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    reward_amount TEXT NOT NULL,
+    reward_currency TEXT NOT NULL,
+    assignment_duration INTEGER NOT NULL,
+    auto_approval_delay INTEGER NOT NULL,
+    keywords TEXT,
+    requirements TEXT NOT NULL,
+    creation_time TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hit (
+    id TEXT PRIMARY KEY,
+    type_id TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    creation_time TEXT NOT NULL,
+    expiration TEXT NOT NULL,
+    max_assignments INTEGER NOT NULL,
+    question TEXT,
+    layout_id TEXT,
+    layout_parameters TEXT NOT NULL,
+    requester_annotation TEXT,
+    unique_request_token TEXT,
+    assignment_review_policy TEXT,
+    hit_review_policy TEXT,
+    review_status TEXT NOT NULL,
+    reviewing INTEGER NOT NULL,
+    disposed INTEGER NOT NULL,
+    disabled INTEGER NOT NULL,
+    expiry_announced INTEGER NOT NULL,
+    reviewable_announced INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hit_by_owner ON hit (owner, creation_time);
+CREATE INDEX IF NOT EXISTS hit_by_token ON hit (owner, unique_request_token);
+CREATE INDEX IF NOT EXISTS hit_by_expiry ON hit (expiry_announced, expiration);
+CREATE TABLE IF NOT EXISTS assignment (
+    id TEXT PRIMARY KEY,
+    hit_id TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    accept_time TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    submit_time TEXT,
+    auto_approval_time TEXT,
+    approval_time TEXT,
+    rejection_time TEXT,
+    answer TEXT,
+    requester_feedback TEXT
+);
+CREATE INDEX IF NOT EXISTS assignment_by_hit ON assignment (hit_id, accept_time);
+CREATE INDEX IF NOT EXISTS assignment_by_deadline ON assignment (status, deadline);
+CREATE INDEX IF NOT EXISTS assignment_by_auto_approval ON assignment (status, auto_approval_time);
+CREATE TABLE IF NOT EXISTS review_item (
+    id TEXT PRIMARY KEY,
+    hit_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS review_item_by_hit ON review_item (hit_id, seq);
+CREATE TABLE IF NOT EXISTS uploaded_file (
+    assignment_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    file_key TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (assignment_id, question_id)
+);
+CREATE TABLE IF NOT EXISTS file_link (
+    token TEXT PRIMARY KEY,
+    file_key TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS emulator_setting (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
@@ -76,7 +171,84 @@ CREATE TABLE IF NOT EXISTS requester (
     name TEXT,
     origin TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS account (
+    requester TEXT PRIMARY KEY,
+    available TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS worker_block (
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    block_time TEXT NOT NULL,
+    PRIMARY KEY (requester, worker_id)
+);
+CREATE TABLE IF NOT EXISTS worker_message (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    send_time TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bonus_payment (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    worker_id TEXT NOT NULL,
+    assignment_id TEXT NOT NULL,
+    hit_id TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    fee TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    grant_time TEXT NOT NULL,
+    unique_request_token TEXT
+);
+CREATE INDEX IF NOT EXISTS bonus_payment_by_hit ON bonus_payment (requester, hit_id, grant_time);
+CREATE TABLE IF NOT EXISTS notification_setting (
+    hit_type_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    version TEXT NOT NULL,
+    event_types TEXT NOT NULL,
+    active INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notification_delivery (
+    id TEXT PRIMARY KEY,
+    requester TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    version TEXT NOT NULL,
+    events TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    created_time TEXT NOT NULL,
+    updated_time TEXT
+);
+CREATE INDEX IF NOT EXISTS notification_delivery_by_status
+    ON notification_delivery (status, created_time);
+CREATE INDEX IF NOT EXISTS worker_message_by_worker ON worker_message (worker_id, send_time);
 """
+
+# Emptied by a reset, children before parents.
+CLEARED_TABLES = (
+    "file_link",
+    "uploaded_file",
+    "review_item",
+    "assignment",
+    "hit",
+    "hit_type",
+    "qualification_request",
+    "qualification",
+    "qualification_type",
+    "emulator_setting",
+    "account",
+    "worker_block",
+    "worker_message",
+    "notification_setting",
+    "notification_delivery",
+    "bonus_payment",
+)
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -135,28 +307,118 @@ def _request_from_row(row: sqlite3.Row) -> QualificationRequest:
     )
 
 
+def _opt_time(value: datetime | None) -> str | None:
+    return None if value is None else _time_to_db(value)
+
+
+def _opt_time_from(text: str | None) -> datetime | None:
+    return None if text is None else _time_from_db(text)
+
+
+def _requirements_to_db(requirements: tuple[Requirement, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "type_id": r.type_id,
+                "comparator": r.comparator,
+                "integers": list(r.integer_values),
+                "locales": [[loc.country, loc.subdivision] for loc in r.locale_values],
+                "preview": r.required_to_preview,
+            }
+            for r in requirements
+        ]
+    )
+
+
+def _requirements_from_db(text: str) -> tuple[Requirement, ...]:
+    return tuple(
+        Requirement(
+            r["type_id"],
+            r["comparator"],
+            tuple(r["integers"]),
+            tuple(Locale(c, s) for c, s in r["locales"]),
+            r["preview"],
+        )
+        for r in json.loads(text)
+    )
+
+
+def _hit_type_from_row(row: sqlite3.Row) -> HITType:
+    return HITType(
+        id=row["id"],
+        owner=row["owner"],
+        title=row["title"],
+        description=row["description"],
+        reward=Price(Decimal(row["reward_amount"]), row["reward_currency"]),
+        assignment_duration=row["assignment_duration"],
+        auto_approval_delay=row["auto_approval_delay"],
+        creation_time=_time_from_db(row["creation_time"]),
+        keywords=row["keywords"],
+        requirements=_requirements_from_db(row["requirements"]),
+    )
+
+
+def _hit_from_row(row: sqlite3.Row) -> HIT:
+    return HIT(
+        id=row["id"],
+        type_id=row["type_id"],
+        owner=row["owner"],
+        creation_time=_time_from_db(row["creation_time"]),
+        expiration=_time_from_db(row["expiration"]),
+        max_assignments=row["max_assignments"],
+        question=row["question"],
+        layout_id=row["layout_id"],
+        layout_parameters=tuple(tuple(p) for p in json.loads(row["layout_parameters"])),
+        requester_annotation=row["requester_annotation"],
+        unique_request_token=row["unique_request_token"],
+        assignment_review_policy=row["assignment_review_policy"],
+        hit_review_policy=row["hit_review_policy"],
+        review_status=row["review_status"],
+        reviewing=bool(row["reviewing"]),
+        disposed=bool(row["disposed"]),
+        disabled=bool(row["disabled"]),
+        expiry_announced=bool(row["expiry_announced"]),
+        reviewable_announced=bool(row["reviewable_announced"]),
+    )
+
+
+def _assignment_from_row(row: sqlite3.Row) -> Assignment:
+    return Assignment(
+        id=row["id"],
+        hit_id=row["hit_id"],
+        worker_id=row["worker_id"],
+        status=row["status"],
+        accept_time=_time_from_db(row["accept_time"]),
+        deadline=_time_from_db(row["deadline"]),
+        submit_time=_opt_time_from(row["submit_time"]),
+        auto_approval_time=_opt_time_from(row["auto_approval_time"]),
+        approval_time=_opt_time_from(row["approval_time"]),
+        rejection_time=_opt_time_from(row["rejection_time"]),
+        answer=row["answer"],
+        requester_feedback=row["requester_feedback"],
+    )
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 class SQLiteSession:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection):
         self._db = connection
 
     def _one(self, sql: str, args: tuple) -> sqlite3.Row | None:
         return self._db.execute(sql, args).fetchone()
 
-    def _page(
-        self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int
-    ) -> tuple[list[sqlite3.Row], int]:
+    def _page(self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int):
         total = self._db.execute(f"SELECT count(*) {sql} {where}", args).fetchone()[0]
         rows = self._db.execute(
             f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
         ).fetchall()
         return rows, total
 
-    def _upsert(self, table: str, key: tuple[str, ...], **row: object) -> None:
+    def _upsert(self, table: str, key: tuple[str, ...], **row) -> None:
         """Insert the row, or update the one with its primary key. Never REPLACE:
         that deletes whatever row a unique constraint names, silently."""
         columns = ", ".join(row)
@@ -169,17 +431,17 @@ class SQLiteSession:
         )
 
     # qualification types
-    def get_type(self, type_id: str) -> QualificationType | None:
+    def get_type(self, type_id):
         row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
         return _type_from_row(row) if row else None
 
-    def find_type_by_name(self, owner: str, name: str) -> QualificationType | None:
+    def find_type_by_name(self, owner, name):
         row = self._one(
             "SELECT * FROM qualification_type WHERE owner = ? AND name = ?", (owner, name)
         )
         return _type_from_row(row) if row else None
 
-    def put_type(self, qtype: QualificationType) -> None:
+    def put_type(self, qtype):
         self._upsert(
             "qualification_type",
             ("id",),
@@ -198,18 +460,10 @@ class SQLiteSession:
             auto_granted_value=qtype.auto_granted_value,
         )
 
-    def delete_type(self, type_id: str) -> None:
+    def delete_type(self, type_id):
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(
-        self,
-        *,
-        any_of: list[TypeFilter],
-        query: str | None,
-        descending: bool,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[QualificationType], int]:
+    def search_types(self, *, any_of, query, descending, offset, limit):
         alternatives, args = [], []
         for wanted in any_of:
             parts = []
@@ -241,14 +495,14 @@ class SQLiteSession:
         return [_type_from_row(r) for r in rows], total
 
     # qualifications
-    def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None:
+    def get_qualification(self, type_id, subject_id):
         row = self._one(
             "SELECT * FROM qualification WHERE type_id = ? AND subject_id = ?",
             (type_id, subject_id),
         )
         return _qualification_from_row(row) if row else None
 
-    def put_qualification(self, q: Qualification) -> None:
+    def put_qualification(self, q):
         locale = q.locale or Locale()
         self._upsert(
             "qualification",
@@ -262,12 +516,10 @@ class SQLiteSession:
             status=q.status,
         )
 
-    def delete_qualifications(self, type_id: str) -> None:
+    def delete_qualifications(self, type_id):
         self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
 
-    def list_qualifications(
-        self, type_id: str, status: str, offset: int, limit: int
-    ) -> tuple[list[Qualification], int]:
+    def list_qualifications(self, type_id, status, offset, limit):
         rows, total = self._page(
             "FROM qualification",
             "WHERE type_id = ? AND status = ?",
@@ -279,11 +531,11 @@ class SQLiteSession:
         return [_qualification_from_row(r) for r in rows], total
 
     # qualification requests
-    def get_request(self, request_id: str) -> QualificationRequest | None:
+    def get_request(self, request_id):
         row = self._one("SELECT * FROM qualification_request WHERE id = ?", (request_id,))
         return _request_from_row(row) if row else None
 
-    def put_request(self, r: QualificationRequest) -> None:
+    def put_request(self, r):
         self._upsert(
             "qualification_request",
             ("id",),
@@ -297,17 +549,7 @@ class SQLiteSession:
             reason=r.reason,
         )
 
-    def list_requests(
-        self,
-        *,
-        owner: str,
-        type_id: str | None,
-        status: str,
-        sort_by: str,
-        descending: bool,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[QualificationRequest], int]:
+    def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):
         where = (
             "WHERE r.status = ? AND r.type_id IN"
             " (SELECT id FROM qualification_type WHERE owner = ?)"
@@ -328,30 +570,13 @@ class SQLiteSession:
         )
         return [_request_from_row(r) for r in rows], total
 
-    def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None:
+    def latest_request(self, type_id, subject_id):
         row = self._one(
             "SELECT * FROM qualification_request WHERE type_id = ? AND subject_id = ?"
             " ORDER BY submit_time DESC LIMIT 1",
             (type_id, subject_id),
         )
         return _request_from_row(row) if row else None
-
-    def all_types(self) -> list[QualificationType]:
-        rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
-        return [_type_from_row(r) for r in rows.fetchall()]
-
-    def all_qualifications(self) -> list[Qualification]:
-        rows = self._db.execute(
-            "SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id"
-        )
-        return [_qualification_from_row(r) for r in rows.fetchall()]
-
-    def all_requests(self, status: str) -> list[QualificationRequest]:
-        rows = self._db.execute(
-            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id",
-            (status,),
-        )
-        return [_request_from_row(r) for r in rows.fetchall()]
 
     # requesters that are not configured: the development one, those fixtures add
     def kept_requesters(self) -> list[Requester]:
@@ -374,8 +599,435 @@ class SQLiteSession:
     def forget_requesters(self, origin: str) -> None:
         self._db.execute("DELETE FROM requester WHERE origin = ?", (origin,))
 
-    def clear_all(self) -> None:
-        for table in ("qualification_request", "qualification", "qualification_type"):
+    # the requester's account (amounts kept as decimal text: exact, and portable)
+    def get_balance(self, requester):
+        row = self._one("SELECT available FROM account WHERE requester = ?", (requester,))
+        return Decimal(row["available"]) if row else None
+
+    def put_balance(self, requester, amount):
+        self._upsert("account", ("requester",), requester=requester, available=str(amount))
+
+    def all_balances(self):
+        rows = self._db.execute("SELECT requester, available FROM account ORDER BY requester")
+        return {r["requester"]: Decimal(r["available"]) for r in rows.fetchall()}
+
+    # blocked workers and messages
+    @staticmethod
+    def _block_from_row(row) -> WorkerBlock:
+        return WorkerBlock(
+            row["requester"], row["worker_id"], row["reason"], _time_from_db(row["block_time"])
+        )
+
+    def get_block(self, requester, worker_id):
+        row = self._one(
+            "SELECT * FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+        return self._block_from_row(row) if row else None
+
+    def put_block(self, block):
+        self._upsert(
+            "worker_block",
+            ("requester", "worker_id"),
+            requester=block.requester,
+            worker_id=block.worker_id,
+            reason=block.reason,
+            block_time=_time_to_db(block.block_time),
+        )
+
+    def delete_block(self, requester, worker_id):
+        self._db.execute(
+            "DELETE FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+
+    def list_blocks(self, requester, offset, limit):
+        rows, total = self._page(
+            "FROM worker_block",
+            "WHERE requester = ?",
+            (requester,),
+            "block_time, worker_id",
+            offset,
+            limit,
+        )
+        return [self._block_from_row(r) for r in rows], total
+
+    def all_blocks(self):
+        rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
+        return [self._block_from_row(r) for r in rows.fetchall()]
+
+    # bonuses
+    @staticmethod
+    def _bonus_from_row(row) -> BonusPayment:
+        return BonusPayment(
+            id=row["id"],
+            requester=row["requester"],
+            worker_id=row["worker_id"],
+            assignment_id=row["assignment_id"],
+            hit_id=row["hit_id"],
+            amount=Decimal(row["amount"]),
+            fee=Decimal(row["fee"]),
+            reason=row["reason"],
+            grant_time=_time_from_db(row["grant_time"]),
+            unique_request_token=row["unique_request_token"],
+        )
+
+    def put_bonus(self, p):
+        self._upsert(
+            "bonus_payment",
+            ("id",),
+            id=p.id,
+            requester=p.requester,
+            worker_id=p.worker_id,
+            assignment_id=p.assignment_id,
+            hit_id=p.hit_id,
+            amount=str(p.amount),
+            fee=str(p.fee),
+            reason=p.reason,
+            grant_time=_time_to_db(p.grant_time),
+            unique_request_token=p.unique_request_token,
+        )
+
+    def find_bonus_by_token(self, requester, token):
+        row = self._one(
+            "SELECT * FROM bonus_payment WHERE requester = ? AND unique_request_token = ?"
+            " ORDER BY grant_time DESC LIMIT 1",
+            (requester, token),
+        )
+        return self._bonus_from_row(row) if row else None
+
+    def list_bonuses(self, requester, *, hit_id, assignment_id, offset, limit):
+        where, args = "WHERE requester = ?", [requester]
+        if hit_id is not None:
+            where += " AND hit_id = ?"
+            args.append(hit_id)
+        if assignment_id is not None:
+            where += " AND assignment_id = ?"
+            args.append(assignment_id)
+        rows, total = self._page(
+            "FROM bonus_payment", where, tuple(args), "grant_time, id", offset, limit
+        )
+        return [self._bonus_from_row(r) for r in rows], total
+
+    # notifications
+    def get_notification_setting(self, hit_type_id):
+        row = self._one("SELECT * FROM notification_setting WHERE hit_type_id = ?", (hit_type_id,))
+        if row is None:
+            return None
+        return NotificationSetting(
+            row["hit_type_id"],
+            row["owner"],
+            row["destination"],
+            row["transport"],
+            row["version"],
+            tuple(t for t in row["event_types"].split(",") if t),
+            bool(row["active"]),
+        )
+
+    def put_notification_setting(self, setting):
+        self._upsert(
+            "notification_setting",
+            ("hit_type_id",),
+            hit_type_id=setting.hit_type_id,
+            owner=setting.owner,
+            destination=setting.destination,
+            transport=setting.transport,
+            version=setting.version,
+            event_types=",".join(setting.event_types),
+            active=int(setting.active),
+        )
+
+    @staticmethod
+    def _delivery_from_row(row) -> NotificationDelivery:
+        return NotificationDelivery(
+            id=row["id"],
+            requester=row["requester"],
+            transport=row["transport"],
+            destination=row["destination"],
+            version=row["version"],
+            events=json.loads(row["events"]),
+            status=row["status"],
+            created_time=_time_from_db(row["created_time"]),
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            updated_time=_time_from_db(row["updated_time"]) if row["updated_time"] else None,
+        )
+
+    def put_delivery(self, d):
+        self._upsert(
+            "notification_delivery",
+            ("id",),
+            id=d.id,
+            requester=d.requester,
+            transport=d.transport,
+            destination=d.destination,
+            version=d.version,
+            events=json.dumps(d.events),
+            status=d.status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            created_time=_time_to_db(d.created_time),
+            updated_time=_time_to_db(d.updated_time) if d.updated_time else None,
+        )
+
+    def get_delivery(self, delivery_id):
+        row = self._one("SELECT * FROM notification_delivery WHERE id = ?", (delivery_id,))
+        return self._delivery_from_row(row) if row else None
+
+    def list_deliveries(self, status):
+        where, args = ("WHERE status = ?", (status,)) if status is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM notification_delivery {where} ORDER BY created_time, id", args
+        ).fetchall()
+        return [self._delivery_from_row(r) for r in rows]
+
+    def put_message(self, message):
+        self._upsert(
+            "worker_message",
+            ("id",),
+            id=message.id,
+            requester=message.requester,
+            worker_id=message.worker_id,
+            subject=message.subject,
+            text=message.text,
+            send_time=_time_to_db(message.send_time),
+        )
+
+    def list_messages(self, worker_id):
+        where, args = ("WHERE worker_id = ?", (worker_id,)) if worker_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM worker_message {where} ORDER BY send_time, id", args
+        ).fetchall()
+        return [
+            WorkerMessage(
+                r["id"],
+                r["requester"],
+                r["worker_id"],
+                r["subject"],
+                r["text"],
+                _time_from_db(r["send_time"]),
+            )
+            for r in rows
+        ]
+
+    def all_types(self):
+        rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
+        return [_type_from_row(r) for r in rows.fetchall()]
+
+    def all_qualifications(self):
+        rows = self._db.execute(
+            "SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id"
+        )
+        return [_qualification_from_row(r) for r in rows.fetchall()]
+
+    def all_requests(self, status):
+        rows = self._db.execute(
+            "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id",
+            (status,),
+        )
+        return [_request_from_row(r) for r in rows.fetchall()]
+
+    # HIT types, HITs, assignments
+    def get_hit_type(self, type_id):
+        row = self._one("SELECT * FROM hit_type WHERE id = ?", (type_id,))
+        return _hit_type_from_row(row) if row else None
+
+    def find_hit_type_by_signature(self, signature):
+        row = self._one("SELECT * FROM hit_type WHERE signature = ?", (signature,))
+        return _hit_type_from_row(row) if row else None
+
+    def put_hit_type(self, t, signature):
+        self._upsert(
+            "hit_type",
+            ("id",),
+            id=t.id,
+            owner=t.owner,
+            signature=signature,
+            title=t.title,
+            description=t.description,
+            reward_amount=str(t.reward.amount),
+            reward_currency=t.reward.currency_code,
+            assignment_duration=t.assignment_duration,
+            auto_approval_delay=t.auto_approval_delay,
+            keywords=t.keywords,
+            requirements=_requirements_to_db(t.requirements),
+            creation_time=_time_to_db(t.creation_time),
+        )
+
+    def list_hit_types(self, owner):
+        if owner is None:
+            rows = self._db.execute("SELECT * FROM hit_type ORDER BY creation_time, id")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM hit_type WHERE owner = ? ORDER BY creation_time, id", (owner,)
+            )
+        return [_hit_type_from_row(r) for r in rows.fetchall()]
+
+    def get_hit(self, hit_id):
+        row = self._one("SELECT * FROM hit WHERE id = ?", (hit_id,))
+        return _hit_from_row(row) if row else None
+
+    def put_hit(self, h):
+        self._upsert(
+            "hit",
+            ("id",),
+            id=h.id,
+            type_id=h.type_id,
+            owner=h.owner,
+            creation_time=_time_to_db(h.creation_time),
+            expiration=_time_to_db(h.expiration),
+            max_assignments=h.max_assignments,
+            question=h.question,
+            layout_id=h.layout_id,
+            layout_parameters=json.dumps([list(p) for p in h.layout_parameters]),
+            requester_annotation=h.requester_annotation,
+            unique_request_token=h.unique_request_token,
+            assignment_review_policy=h.assignment_review_policy,
+            hit_review_policy=h.hit_review_policy,
+            review_status=h.review_status,
+            reviewing=int(h.reviewing),
+            disposed=int(h.disposed),
+            disabled=int(h.disabled),
+            expiry_announced=int(h.expiry_announced),
+            reviewable_announced=int(h.reviewable_announced),
+        )
+
+    def find_hit_by_token(self, owner, token):
+        row = self._one(
+            "SELECT * FROM hit WHERE owner = ? AND unique_request_token = ?"
+            " ORDER BY creation_time DESC LIMIT 1",
+            (owner, token),
+        )
+        return _hit_from_row(row) if row else None
+
+    def list_hits(self, owner):
+        if owner is None:
+            rows = self._db.execute("SELECT * FROM hit ORDER BY creation_time, id")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM hit WHERE owner = ? ORDER BY creation_time, id", (owner,)
+            )
+        return [_hit_from_row(r) for r in rows.fetchall()]
+
+    def hits_newly_expired(self, now):
+        rows = self._db.execute(
+            "SELECT * FROM hit WHERE expiry_announced = 0 AND expiration <= ? ORDER BY expiration",
+            (_time_to_db(now),),
+        )
+        return [_hit_from_row(r) for r in rows.fetchall()]
+
+    def get_assignment(self, assignment_id):
+        row = self._one("SELECT * FROM assignment WHERE id = ?", (assignment_id,))
+        return _assignment_from_row(row) if row else None
+
+    def put_assignment(self, a):
+        self._upsert(
+            "assignment",
+            ("id",),
+            id=a.id,
+            hit_id=a.hit_id,
+            worker_id=a.worker_id,
+            status=a.status,
+            accept_time=_time_to_db(a.accept_time),
+            deadline=_time_to_db(a.deadline),
+            submit_time=_opt_time(a.submit_time),
+            auto_approval_time=_opt_time(a.auto_approval_time),
+            approval_time=_opt_time(a.approval_time),
+            rejection_time=_opt_time(a.rejection_time),
+            answer=a.answer,
+            requester_feedback=a.requester_feedback,
+        )
+
+    def list_assignments(self, hit_ids):
+        if hit_ids is None:
+            rows = self._db.execute("SELECT * FROM assignment ORDER BY accept_time, id")
+            return [_assignment_from_row(r) for r in rows.fetchall()]
+        found = []
+        for start in range(0, len(hit_ids), 500):  # within any database's parameter limit
+            chunk = hit_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT * FROM assignment WHERE hit_id IN ({marks}) ORDER BY accept_time, id",
+                tuple(chunk),
+            )
+            found += [_assignment_from_row(r) for r in rows.fetchall()]
+        return found
+
+    def assignments_due(self, now):
+        at = _time_to_db(now)
+        rows = self._db.execute(
+            "SELECT * FROM assignment WHERE (status = 'Accepted' AND deadline <= ?)"
+            " OR (status = 'Submitted' AND auto_approval_time <= ?) ORDER BY accept_time, id",
+            (at, at),
+        )
+        return [_assignment_from_row(r) for r in rows.fetchall()]
+
+    def add_review_item(self, hit_id, level, kind, item, at):
+        seq = self._one("SELECT count(*) FROM review_item WHERE hit_id = ?", (hit_id,))[0]
+        self._db.execute(
+            "INSERT INTO review_item (id, hit_id, seq, level, kind, created, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item["ActionId"], hit_id, seq, level, kind, _time_to_db(at), json.dumps(item)),
+        )
+
+    def list_review_items(self, hit_id):
+        rows = self._db.execute(
+            "SELECT level, kind, created, data FROM review_item WHERE hit_id = ? ORDER BY seq",
+            (hit_id,),
+        )
+        found = []
+        for row in rows.fetchall():
+            item = json.loads(row["data"])
+            if row["kind"] == "Action":
+                item["CompleteTime"] = _time_from_db(row["created"])
+            found.append((row["level"], row["kind"], item))
+        return found
+
+    def put_uploaded_file(self, assignment_id, question_id, file_key, content):
+        self._upsert(
+            "uploaded_file",
+            ("assignment_id", "question_id"),
+            assignment_id=assignment_id,
+            question_id=question_id,
+            file_key=file_key,
+            size=len(content),
+            content=base64.b64encode(content).decode("ascii"),
+        )
+
+    def uploaded_file_key(self, assignment_id, question_id):
+        row = self._one(
+            "SELECT file_key FROM uploaded_file WHERE assignment_id = ? AND question_id = ?",
+            (assignment_id, question_id),
+        )
+        return row[0] if row else None
+
+    def put_file_link(self, token, file_key, expires):
+        self._upsert(
+            "file_link", ("token",), token=token, file_key=file_key, expires=_time_to_db(expires)
+        )
+
+    def linked_file(self, token):
+        row = self._one(
+            "SELECT l.expires, f.content FROM file_link l"
+            " JOIN uploaded_file f ON f.file_key = l.file_key WHERE l.token = ?",
+            (token,),
+        )
+        if row is None:
+            return None
+        return _time_from_db(row["expires"]), base64.b64decode(row["content"])
+
+    # the emulator clock
+    def clock_offset_ms(self):
+        row = self._one("SELECT value FROM emulator_setting WHERE name = ?", ("clock_offset_ms",))
+        return int(row[0]) if row else 0
+
+    def set_clock_offset_ms(self, offset_ms):
+        self._upsert(
+            "emulator_setting", ("name",), name="clock_offset_ms", value=str(int(offset_ms))
+        )
+
+    def clear_all(self):
+        for table in CLEARED_TABLES:
             self._db.execute(f"DELETE FROM {table}")
 
 
@@ -411,7 +1063,7 @@ def _check_file(path: str, read_only: bool) -> None:
 
 
 class SQLiteStore:
-    def __init__(self, path: str, read_only: bool = False) -> None:
+    def __init__(self, path: str, read_only: bool = False):
         self.path = path
         self.read_only = read_only
         self._memory = path == ":memory:"
