@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.conftest import vendor_service
+from tests.conftest import served_client
 from tests.hit_support import (
     EXTERNAL_QUESTION,
     HTML_QUESTION,
@@ -85,7 +85,7 @@ class Requester:
 
 @pytest.fixture(scope="module")
 def service(emulator):
-    return vendor_service(emulator, "2014-08-15")
+    return served_client(emulator, "2014-08-15").service
 
 
 @pytest.fixture

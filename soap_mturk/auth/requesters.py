@@ -6,30 +6,23 @@ import secrets
 import string
 import threading
 import tomllib
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soap_mturk.domain.identity import new_id
+from soap_mturk.domain.model import CONFIGURED, DEVELOPMENT, FIXTURE, Requester
 from soap_mturk.domain.money import parse_balance
 
+if TYPE_CHECKING:
+    from soap_mturk.domain.ports import Store
 
-@dataclass(frozen=True)
-class Requester:
-    access_key: str
-    secret_key: str
-    name: str | None = None
-    # Made up at start because none was configured: its secret is printed once, at start-up.
-    development: bool = False
-    # The account's balance when it is first used (None: the default, money.DEFAULT_BALANCE).
-    balance: Decimal | None = None
-
-    def __repr__(self) -> str:  # never let a secret reach a log line
-        return f"Requester(access_key={self.access_key!r}, name={self.name!r})"
+__all__ = ["Requester", "RequesterConfigError", "RequesterRegistry"]
 
 
 class RequesterRegistry:
-    """Thread-safe, in memory: requesters come from configuration or fixtures at start."""
+    """Thread-safe, in memory: what the verifier and the control API consult. Filled at
+    start from configuration and the store (see `requesters_at_start`)."""
 
     def __init__(self, requesters: list[Requester] | None = None):
         self._lock = threading.Lock()
@@ -62,16 +55,26 @@ class RequesterConfigError(ValueError):
     """Configuration that names no usable requester. Messages never quote a secret."""
 
 
-def _requester(access_key: object, secret_key: object, name: object, where: str) -> Requester:
+def checked_requester(
+    access_key: object,
+    secret_key: object,
+    name: object,
+    where: str,
+    origin: str = CONFIGURED,
+    fields: tuple[str, str, str] = ("access_key", "secret_key", "name"),
+) -> Requester:
+    """A requester from untrusted text, under the rules every source obeys (command
+    line, credentials file, fixture). `fields` names the keys in the source's terms."""
+    key_field, secret_field, name_field = fields
     if not isinstance(access_key, str) or not access_key.strip():
-        raise RequesterConfigError(f"{where}: access_key must be a non-empty string")
-    if any(c.isspace() for c in access_key):
-        raise RequesterConfigError(f"{where}: access_key must not contain spaces")
+        raise RequesterConfigError(f"{where}: {key_field} must be a non-empty string")
+    if any(c.isspace() for c in access_key) or ":" in access_key:
+        raise RequesterConfigError(f"{where}: {key_field} must not contain spaces or colons")
     if not isinstance(secret_key, str) or not secret_key:
-        raise RequesterConfigError(f"{where}: secret_key must be a non-empty string")
+        raise RequesterConfigError(f"{where}: {secret_field} must be a non-empty string")
     if name is not None and not isinstance(name, str):
-        raise RequesterConfigError(f"{where}: name must be a string")
-    return Requester(access_key, secret_key, name or None)
+        raise RequesterConfigError(f"{where}: {name_field} must be a string")
+    return Requester(access_key, secret_key, name or None, origin)
 
 
 def parse_requester_option(text: str) -> Requester:
@@ -79,7 +82,9 @@ def parse_requester_option(text: str) -> Requester:
     parts = text.split(":", 2)
     if len(parts) < 2:
         raise RequesterConfigError("--requester expects ACCESS_KEY:SECRET_KEY[:NAME]")
-    return _requester(parts[0], parts[1], parts[2] if len(parts) == 3 else None, "--requester")
+    return checked_requester(
+        parts[0], parts[1], parts[2] if len(parts) == 3 else None, "--requester"
+    )
 
 
 def load_credentials(path: str | Path) -> list[Requester]:
@@ -104,7 +109,7 @@ def load_credentials(path: str | Path) -> list[Requester]:
         unknown = sorted(set(table) - {"access_key", "secret_key", "name", "balance"})
         if unknown:
             raise RequesterConfigError(f"{where}: unknown keys {', '.join(unknown)}")
-        requester = _requester(
+        requester = checked_requester(
             table.get("access_key"), table.get("secret_key"), table.get("name"), where
         )
         if "balance" in table:
@@ -134,4 +139,28 @@ def development_requester() -> Requester:
     """Random keys shaped like AWS's: a 20-character access key id, a 40-character secret."""
     alphabet = string.ascii_letters + string.digits + "+/"
     secret = "".join(secrets.choice(alphabet) for _ in range(40))
-    return Requester("AKIA" + new_id(16), secret, "development requester", development=True)
+    return Requester("AKIA" + new_id(16), secret, "development requester", DEVELOPMENT)
+
+
+def requesters_at_start(configured: list[Requester], store: Store) -> RequesterRegistry:
+    """The requesters a server starts with: the configured ones, or when there are
+    none the database's development requester (made on its first start, then kept);
+    and the requesters fixtures added, kept in the store, unless configuration now
+    names the same access key (configuration wins)."""
+    registry = registry_of(configured)
+    with store.read() as session:  # a write only on a database's first start
+        kept = session.kept_requesters()
+    if not configured:
+        development = next((r for r in kept if r.origin == DEVELOPMENT), None)
+        if development is None:
+            with store.write() as session:
+                kept = session.kept_requesters()  # another process may have made one
+                development = next((r for r in kept if r.origin == DEVELOPMENT), None)
+                if development is None:
+                    development = development_requester()
+                    session.keep_requester(development)
+        registry.add(development)
+    for requester in kept:
+        if requester.origin == FIXTURE and registry.get(requester.access_key) is None:
+            registry.add(requester)
+    return registry

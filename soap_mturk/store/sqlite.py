@@ -33,6 +33,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
     WorkerBlock,
     WorkerMessage,
 )
@@ -164,6 +165,12 @@ CREATE INDEX IF NOT EXISTS qualification_request_by_type
     ON qualification_request (type_id, status, submit_time);
 CREATE INDEX IF NOT EXISTS qualification_request_by_subject
     ON qualification_request (type_id, subject_id, submit_time);
+CREATE TABLE IF NOT EXISTS requester (
+    access_key TEXT PRIMARY KEY,
+    secret_key TEXT NOT NULL,
+    name TEXT,
+    origin TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS account (
     requester TEXT PRIMARY KEY,
     available TEXT NOT NULL
@@ -570,6 +577,27 @@ class SQLiteSession:
             (type_id, subject_id),
         )
         return _request_from_row(row) if row else None
+
+    # requesters that are not configured: the development one, those fixtures add
+    def kept_requesters(self) -> list[Requester]:
+        rows = self._db.execute("SELECT * FROM requester ORDER BY access_key").fetchall()
+        return [
+            Requester(row["access_key"], row["secret_key"], row["name"], row["origin"])
+            for row in rows
+        ]
+
+    def keep_requester(self, requester: Requester) -> None:
+        self._upsert(
+            "requester",
+            ("access_key",),
+            access_key=requester.access_key,
+            secret_key=requester.secret_key,
+            name=requester.name,
+            origin=requester.origin,
+        )
+
+    def forget_requesters(self, origin: str) -> None:
+        self._db.execute("DELETE FROM requester WHERE origin = ?", (origin,))
 
     # the requester's account (amounts kept as decimal text: exact, and portable)
     def get_balance(self, requester):
