@@ -188,3 +188,22 @@ def test_a_worker_uploads_a_file_and_the_requester_fetches_it(requester, control
         control.reset()
     code = requester.error("GetFileUploadURL", AssignmentId="NOSUCH", QuestionIdentifier="photo")
     assert code == MT + "AssignmentDoesNotExist"
+
+
+def test_a_known_answer_policy_extends_the_hit_on_submission(requester, control):
+    # The extension runs on the workers' side (SubmitAssignment), not the requester's:
+    # it once failed there with an AttributeError, as mypy found.
+    extending = {
+        "PolicyName": "ScoreMyKnownAnswers/2011-09-01",
+        "Parameter": [
+            {"Key": "AnswerKey", "MapEntry": [{"Key": "color", "Value": ["blue"]}]},
+            parameter("ExtendIfKnownAnswerScoreIsLessThan", "100"),
+            parameter("ExtendMaximumAssignments", "3"),
+        ],
+    }
+    hit = requester.hit(Question=FORM, MaxAssignments=1, AssignmentReviewPolicy=extending)
+    Worker(control).take(hit, answered(color="green", animal="cat"))
+    assert requester.ok("GetHIT", "HIT", HITId=hit).MaxAssignments == 2
+    review = requester.ok("GetReviewResultsForHIT", HITId=hit)
+    actions = [(a.ActionName, a.Status) for a in review.AssignmentReviewReport.ReviewAction]
+    assert ("extend", "Succeeded") in actions

@@ -48,6 +48,8 @@ class Bonuses:
         token: str | None,
     ) -> BonusPayment:
         require(WorkerId=worker_id, AssignmentId=assignment_id, BonusAmount=bonus, Reason=reason)
+        assert worker_id is not None and assignment_id is not None  # require() refused None
+        assert reason is not None  # require() refused None
         valid_worker_id(worker_id)
         amount = parse_price("BonusAmount", bonus)
         if amount <= 0:
@@ -110,6 +112,7 @@ class Bonuses:
                         f"Assignment {assignment_id} does not exist among your HITs' assignments."
                     )
             else:
+                assert hit_id  # without an AssignmentId, the HITId was given (checked above)
                 hit = session.get_hit(hit_id)
                 if hit is None or hit.owner != caller:
                     raise errors.HITDoesNotExist(f"HIT {hit_id} does not exist among your HITs.")

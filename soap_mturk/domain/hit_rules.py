@@ -99,11 +99,13 @@ def check_feedback(value: str | None) -> None:
 
 def price(reward: dict | None) -> Price:
     require(Reward=reward)
+    assert reward is not None  # require() refused None
     amount, currency = reward.get("Amount"), reward.get("CurrencyCode")
     require(**{"Reward.Amount": amount, "Reward.CurrencyCode": currency})
     if not isinstance(amount, Decimal) or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise MTurkError.invalid("Reward.Amount", amount, "a non-negative amount in cents")
     check_choice("Reward.CurrencyCode", currency, CURRENCIES)
+    assert currency is not None  # require() refused None
     return Price(amount.quantize(Decimal("0.01")), currency)
 
 
@@ -116,6 +118,7 @@ def requirement(data: dict) -> QualificationRequirement:
         }
     )
     check_choice("QualificationRequirement.Comparator", comparator, COMPARATORS)
+    assert type_id is not None and comparator is not None  # require() refused None
     integers = tuple(data.get("IntegerValue") or ())
     locales = tuple(
         Locale(v.get("Country"), v.get("Subdivision")) for v in data.get("LocaleValue") or ()
@@ -261,18 +264,18 @@ class _Bytes:
         return chunk
 
 
-def _local(element) -> str:
+def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _one_child(root, name: str) -> str:
+def _one_child(root: etree._Element, name: str) -> str:
     found = [c for c in root if _local(c) == name]
     if len(found) != 1 or not (found[0].text or "").strip():
         raise errors.XMLParseError(f"Question: {_local(root)} needs one non-empty {name}.")
     return found[0].text.strip()
 
 
-def _frame_height(root) -> None:
+def _frame_height(root: etree._Element) -> None:
     text = _one_child(root, "FrameHeight")
     if not text.isdigit():
         raise errors.XMLParseError(f"Question: FrameHeight {text!r} is not a whole number.")

@@ -28,6 +28,7 @@ from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import (
     ACCEPTED,
     ASSIGNABLE,
+    HIT,
     RETURNED,
     SUBMITTED,
     Assignment,
@@ -44,7 +45,7 @@ class WorkerHITService(HITCore):
     def available_hits(self, worker_id: str | None) -> list[tuple[HITState, bool]]:
         """The Assignable HITs the worker can see, each with whether the worker
         may accept it (meets every requirement)."""
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         with self.unit() as unit:
             states = self.states(unit.session, unit.session.list_hits(None), unit.now)
             listed = []
@@ -58,8 +59,9 @@ class WorkerHITService(HITCore):
             return listed
 
     def preview(self, worker_id: str | None, hit_id: str | None) -> HITState:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             state = self.state(unit.session, self.hit(unit.session, hit_id), unit.now)
             unmet = self._unmet(unit, worker_id, state.hit_type.requirements)
@@ -69,8 +71,9 @@ class WorkerHITService(HITCore):
             return state
 
     def accept(self, worker_id: str | None, hit_id: str | None) -> Assignment:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             session = unit.session
             hit = self.hit(session, hit_id)
@@ -108,8 +111,9 @@ class WorkerHITService(HITCore):
     def submit(
         self, worker_id: str | None, assignment_id: str | None, answer: str | None
     ) -> Assignment:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(AssignmentId=assignment_id, Answer=answer)
+        assert assignment_id is not None and answer is not None  # require() refused None
         if len(answer.encode("utf-8")) > MAX_TEST_DOCUMENT:
             raise MTurkError.invalid("Answer", "(document)", f"at most {MAX_TEST_DOCUMENT} bytes")
         answered = parse_answers(answer)  # a well-formed QuestionFormAnswers
@@ -140,8 +144,9 @@ class WorkerHITService(HITCore):
             return assignment
 
     def return_assignment(self, worker_id: str | None, assignment_id: str | None) -> Assignment:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(AssignmentId=assignment_id)
+        assert assignment_id is not None  # require() refused None
         with self.unit() as unit:
             assignment, hit = self._own(unit, worker_id, assignment_id)
             assignment.status = RETURNED
@@ -155,8 +160,9 @@ class WorkerHITService(HITCore):
     ) -> dict:
         """The worker uploads a file for a FileUploadAnswer question of its assignment
         in progress; it names the file in its answer by the key this returns."""
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        assert assignment_id is not None and question is not None  # require() refused None
         with self.unit() as unit:
             assignment, hit = self._own(unit, worker_id, assignment_id)
             low, high = _file_question(hit.question, question)
@@ -168,7 +174,7 @@ class WorkerHITService(HITCore):
 
     # ---------------------------------------------------------------------------------
 
-    def _own(self, unit: Unit, worker_id: str, assignment_id: str):
+    def _own(self, unit: Unit, worker_id: str, assignment_id: str) -> tuple[Assignment, HIT]:
         """The worker's assignment still in progress, with its HIT."""
         assignment = unit.session.get_assignment(assignment_id)
         if assignment is None or assignment.worker_id != worker_id:
@@ -179,7 +185,9 @@ class WorkerHITService(HITCore):
             raise errors.InvalidAssignmentState(
                 f"Assignment {assignment_id} is {assignment.status}, no longer in progress."
             )
-        return assignment, unit.session.get_hit(assignment.hit_id)
+        hit = unit.session.get_hit(assignment.hit_id)
+        assert hit is not None  # an assignment's HIT is never deleted before it
+        return assignment, hit
 
     @staticmethod
     def _unmet(
@@ -192,7 +200,9 @@ class WorkerHITService(HITCore):
         ]
 
     @staticmethod
-    def _refusal(worker_id, hit_id, unmet, action: str) -> MTurkError:
+    def _refusal(
+        worker_id: str, hit_id: str, unmet: list[QualificationRequirement], action: str
+    ) -> MTurkError:
         listed = ", ".join(f"{r.type_id} ({r.comparator})" for r in unmet)
         return errors.DoesNotMeetRequirements(
             f"Worker {worker_id} does not meet the qualification requirements of HIT "
@@ -228,12 +238,14 @@ def _file_question(question: str | None, identifier: str) -> tuple[int, int]:
     )
 
 
-def _check_answers_fit(question: str, answered: dict) -> None:
+def _check_answers_fit(question: str, answered: dict[str, frozenset[str]]) -> None:
     """Answers to a QuestionForm name its questions, and answer every required one."""
     if question_kind(question) != QUESTION_FORM:
         return  # an ExternalQuestion or HTMLQuestion: the requester's page decides
     root = parse_document("Question", question, QUESTION_FORM)
-    identifiers, required = set(), set()
+    # A question without a QuestionIdentifier is named None here.
+    identifiers: set[str | None] = set()
+    required: set[str | None] = set()
     for q in root:
         if not isinstance(q.tag, str) or etree.QName(q).localname != "Question":
             continue
@@ -250,4 +262,4 @@ def _check_answers_fit(question: str, answered: dict) -> None:
         )
     missing = required - set(answered)
     if missing:
-        raise MTurkError.missing(*(f"Answer for {name}" for name in sorted(missing)))
+        raise MTurkError.missing(*(f"Answer for {name}" for name in sorted(missing, key=str)))

@@ -81,7 +81,13 @@ class Unit:
     now: datetime
     events: list[Event] = field(default_factory=list)
 
-    def emit(self, name: str, hit: HIT, at: datetime | None = None, assignment=None) -> None:
+    def emit(
+        self,
+        name: str,
+        hit: HIT,
+        at: datetime | None = None,
+        assignment: Assignment | None = None,
+    ) -> None:
         self.events.append(
             Event(
                 name=name,
@@ -149,7 +155,9 @@ class HITCore:
             raise errors.PermissionDenied(f"HIT {hit_id} belongs to another requester.")
         return found
 
-    def assignment(self, session: Session, assignment_id: str, caller: str) -> tuple:
+    def assignment(
+        self, session: Session, assignment_id: str, caller: str
+    ) -> tuple[Assignment, HIT]:
         """(assignment, its HIT), for the HIT's owner; a disposed HIT's assignment
         data is gone, as the vendor said of DisableHIT and DisposeHIT."""
         found = session.get_assignment(assignment_id)
@@ -186,6 +194,7 @@ class HITCore:
         touched: dict[str, HIT] = {}
         for a in session.assignments_due(now):
             hit = touched.get(a.hit_id) or session.get_hit(a.hit_id)
+            assert hit is not None  # an assignment's HIT is never deleted before it
             touched[hit.id] = hit
             if a.status == ACCEPTED:  # the deadline passed: abandoned
                 a.status = ABANDONED
@@ -241,6 +250,15 @@ class HITCore:
             if a.status in (SUBMITTED, APPROVED, REJECTED)
         ]
         self.refund(unit, hit, hit.max_assignments - len(answered))
+
+    def _funded(self, unit: Unit, hit: HIT, event: str, new_assignments: int = 0) -> None:
+        """The one place a HIT is created, or given more assignments or time; its
+        new assignments are paid for here (reward and fee each), or refused."""
+        if new_assignments:
+            self.pay_for(unit, hit, new_assignments, f"{new_assignments} assignment(s)")
+        unit.session.put_hit(hit)
+        unit.emit(event, hit)
+        self.announce_reviewable(unit, hit)
 
     def apply_review(self, unit: Unit, hit: HIT, level: str, outcome: Outcome) -> None:
         """Carry out what a review policy decided, and keep its results and actions."""
@@ -382,6 +400,7 @@ class HITService(HITCore):
         qualification_requirements: list[dict] | None = None,
     ) -> HITState:
         require(LifetimeInSeconds=lifetime)
+        assert lifetime is not None  # require() refused None
         check_int_range("LifetimeInSeconds", lifetime, MIN_DURATION, MAX_DURATION)
         assignments = 1 if max_assignments is None else max_assignments
         check_int_range("MaxAssignments", assignments, 1, MAX_ASSIGNMENTS)
@@ -393,14 +412,15 @@ class HITService(HITCore):
             raise MTurkError.invalid("HITLayoutId", layout_id, "give a Question or a HITLayoutId")
         if question is not None:
             check_question(question)
-        parameters = tuple((p.get("Name"), p.get("Value")) for p in layout_parameters or ())
+        # Name and Value are required in the message (api/schema.py, HITLayoutParameter).
+        parameters = tuple((p["Name"], p["Value"]) for p in layout_parameters or ())
         if layout_id is None and parameters:
             raise MTurkError.invalid("HITLayoutParameter", "(list)", "it needs a HITLayoutId")
         policies = (
             parse_policy("AssignmentReviewPolicy", assignment_review_policy),
             parse_policy("HITReviewPolicy", hit_review_policy),
         )
-        properties = None
+        properties: dict | None = None
         if hit_type_id is None:  # the type's properties inline
             properties = validate_type_properties(
                 title=title,
@@ -430,6 +450,7 @@ class HITService(HITCore):
                         f"HIT type {hit_type_id} belongs to another requester."
                     )
             else:
+                assert properties is not None  # checked above, without a HITTypeId
                 hit_type = self._type_for(unit, caller, properties)
             hit = HIT(
                 id=new_id(),
@@ -449,17 +470,9 @@ class HITService(HITCore):
             self._funded(unit, hit, ev.HIT_CREATED, hit.max_assignments)
             return self.state(session, hit, unit.now)
 
-    def _funded(self, unit: Unit, hit: HIT, event: str, new_assignments: int = 0) -> None:
-        """The one place a HIT is created, or given more assignments or time; its
-        new assignments are paid for here (reward and fee each), or refused."""
-        if new_assignments:
-            self.pay_for(unit, hit, new_assignments, f"{new_assignments} assignment(s)")
-        unit.session.put_hit(hit)
-        unit.emit(event, hit)
-        self.announce_reviewable(unit, hit)
-
     def get_hit(self, caller: str, hit_id: str | None) -> HITState:
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             return self.state(unit.session, self.hit(unit.session, hit_id, caller), unit.now)
 
@@ -518,6 +531,7 @@ class HITService(HITCore):
         """The HITs that require a qualification type and that workers can still
         take (any requester's: workers see them all)."""
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         number, offset, limit = paging(page_number, page_size)
         with self.unit() as unit:
             if unit.session.get_type(type_id) is None:
@@ -535,6 +549,7 @@ class HITService(HITCore):
 
     def change_type(self, caller: str, hit_id: str | None, hit_type_id: str | None) -> None:
         require(HITId=hit_id, HITTypeId=hit_type_id)
+        assert hit_id is not None and hit_type_id is not None  # require() refused None
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             hit_type = self.hit_type(unit.session, hit_type_id)
@@ -555,6 +570,7 @@ class HITService(HITCore):
         expiration_increment: int | None = None,
     ) -> None:
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         if max_assignments_increment is None and expiration_increment is None:
             raise MTurkError.missing("MaxAssignmentsIncrement", "ExpirationIncrementInSeconds")
         check_int_range("MaxAssignmentsIncrement", max_assignments_increment, 1, MAX_ASSIGNMENTS)
@@ -591,6 +607,7 @@ class HITService(HITCore):
 
     def force_expire(self, caller: str, hit_id: str | None) -> None:
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             if hit.disposed or hit.expiration <= unit.now:
@@ -608,6 +625,7 @@ class HITService(HITCore):
         """Off the marketplace at once; submitted work approved; the HIT disposed.
         Work in progress is approved when submitted. Not for a Reviewable HIT."""
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             status = self.state(unit.session, hit, unit.now).status
@@ -627,6 +645,7 @@ class HITService(HITCore):
     def dispose(self, caller: str, hit_id: str | None) -> None:
         """Only a Reviewable HIT whose submitted work is all approved or rejected."""
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             status = self.state(unit.session, hit, unit.now).status
@@ -645,6 +664,7 @@ class HITService(HITCore):
 
     def set_reviewing(self, caller: str, hit_id: str | None, revert: bool | None = None) -> None:
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             status = self.state(unit.session, hit, unit.now).status
@@ -657,9 +677,10 @@ class HITService(HITCore):
 
     # assignments
 
-    def get_assignment(self, caller: str, assignment_id: str | None) -> tuple:
+    def get_assignment(self, caller: str, assignment_id: str | None) -> tuple[Assignment, HITState]:
         """(assignment, the state of its HIT)."""
         require(AssignmentId=assignment_id)
+        assert assignment_id is not None  # require() refused None
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
             return assignment, self.state(unit.session, hit, unit.now)
@@ -678,6 +699,7 @@ class HITService(HITCore):
         """Submitted, approved and rejected assignments (all three unless filtered),
         by SubmitTime ascending unless asked."""
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         for status in statuses or ():
             check_choice("AssignmentStatus", status, _ANSWERED)
         sort = sort_property or "SubmitTime"
@@ -696,6 +718,7 @@ class HITService(HITCore):
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
         require(AssignmentId=assignment_id)
+        assert assignment_id is not None  # require() refused None
         check_feedback(feedback)
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
@@ -707,6 +730,7 @@ class HITService(HITCore):
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
         require(AssignmentId=assignment_id)
+        assert assignment_id is not None  # require() refused None
         check_feedback(feedback)
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
@@ -720,11 +744,13 @@ class HITService(HITCore):
         """A rejected assignment submitted within the last 30 days, of a HIT not
         disposed (reference, ApproveRejectedAssignment)."""
         require(AssignmentId=assignment_id)
+        assert assignment_id is not None  # require() refused None
         check_feedback(feedback)
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
             if assignment.status != REJECTED:
                 raise _assignment_state(assignment, "approve it as a rejected one")
+            assert assignment.submit_time is not None  # a rejected assignment was submitted
             if unit.now - assignment.submit_time > timedelta(days=30):
                 raise errors.InvalidAssignmentState(
                     f"Assignment {assignment_id} was submitted more than 30 days ago."
@@ -739,6 +765,7 @@ class HITService(HITCore):
         """A token for a temporary link to the file the worker uploaded for a
         question, and when the link expires: 60 seconds on (reference)."""
         require(AssignmentId=assignment_id, QuestionIdentifier=question)
+        assert assignment_id is not None and question is not None  # require() refused None
         with self.unit() as unit:
             assignment, _ = self.assignment(unit.session, assignment_id, caller)
             key = unit.session.uploaded_file_key(assignment.id, question)
@@ -772,6 +799,7 @@ class HITService(HITCore):
     ) -> tuple:
         """(HIT, its two policies, {level: {"ReviewResult": [...], "ReviewAction": [...]}})."""
         require(HITId=hit_id)
+        assert hit_id is not None  # require() refused None
         for level in levels or ():
             check_choice("PolicyLevel", level, ("Assignment", "HIT"))
         wanted = set(levels or ("Assignment", "HIT"))
@@ -802,7 +830,7 @@ def check_int_range(name: str, value: int | None, low: int, high: int) -> None:
         raise MTurkError.out_of_range(name, value, low, high)
 
 
-def _sort_key(state: HITState, sort: str):
+def _sort_key(state: HITState, sort: str) -> str | Decimal | datetime:
     if sort == "Title":
         return state.hit_type.title.lower()
     if sort == "Reward":
@@ -819,7 +847,7 @@ def _page(
     return Page(ordered[offset : offset + limit], len(ordered), number)
 
 
-def _assignment_key(a: Assignment, sort: str):
+def _assignment_key(a: Assignment, sort: str) -> str | datetime:
     if sort == "AcceptTime":
         return a.accept_time
     if sort == "Answer":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from soap_mturk.domain.qualifications import check_choice, require
 
 if TYPE_CHECKING:
     from soap_mturk.domain.clock import Clock
-    from soap_mturk.domain.ports import Store
+    from soap_mturk.domain.ports import Session, Store
 
 TRANSPORTS = ("SOAP", "REST", "Email", "SQS")
 SENT_OVER_HTTP = ("SOAP", "REST")
@@ -65,6 +66,8 @@ def check_specification(spec: dict | None, for_test: bool) -> NotificationSettin
             "Notification.Version": version,
         }
     )
+    # require() refused None:
+    assert destination is not None and transport is not None and version is not None
     check_choice("Notification.Transport", transport, TRANSPORTS)
     for event_type in event_types:
         check_choice("Notification.EventType", event_type, EVENT_TYPES)
@@ -97,7 +100,7 @@ def check_destination(transport: str, destination: str) -> None:
 
 
 def event_fields(
-    event_type: str, time, hit_type_id: str, hit_id: str, assignment_id: str | None
+    event_type: str, time: datetime, hit_type_id: str, hit_id: str, assignment_id: str | None
 ) -> dict:
     fields = {
         "EventType": event_type,
@@ -121,6 +124,7 @@ class Notifications:
         self, caller: str, hit_type_id: str | None, spec: dict | None, active: bool | None
     ) -> None:
         require(HITTypeId=hit_type_id)
+        assert hit_type_id is not None  # require() refused None
         if spec is None and active is None:
             raise MTurkError.missing("Notification", "Active")
         setting = check_specification(spec, for_test=False) if spec is not None else None
@@ -138,6 +142,7 @@ class Notifications:
                     raise MTurkError.invalid(
                         "Active", active, f"HIT type {hit_type_id} has no notification to switch"
                     )
+                assert active is not None  # without a Notification, Active was given
                 setting = replace(current, active=active)
             else:
                 setting = replace(
@@ -151,6 +156,7 @@ class Notifications:
     def send_test(self, caller: str, spec: dict | None, test_event_type: str | None) -> None:
         setting = check_specification(spec, for_test=True)
         require(TestEventType=test_event_type)
+        assert test_event_type is not None  # require() refused None
         check_choice("TestEventType", test_event_type, EVENT_TYPES)
         with self.store.write() as session:
             now = self.clock.now(session)
@@ -175,7 +181,13 @@ class Notifications:
             self.wake()
 
     @staticmethod
-    def _enqueue(session, requester: str, setting, events: list[dict], now) -> NotificationDelivery:
+    def _enqueue(
+        session: Session,
+        requester: str,
+        setting: NotificationSetting,
+        events: list[dict],
+        now: datetime,
+    ) -> NotificationDelivery:
         delivery = NotificationDelivery(
             id=new_id(30),
             requester=requester,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answer_key
@@ -173,7 +173,7 @@ class QualificationService:
             with store.write() as session:
                 system_types.install(session)
 
-    def under(self, rules: Rules) -> QualificationService:
+    def under(self, rules: Rules) -> Self:
         """The same service and store, applying another API version's rules."""
         if rules == self.rules:
             return self

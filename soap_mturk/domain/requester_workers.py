@@ -19,7 +19,7 @@ from soap_mturk.domain.qualifications import paging, require
 from soap_mturk.domain.workers import MAX_WORKER_ID
 
 if TYPE_CHECKING:
-    from soap_mturk.domain.ports import Store
+    from soap_mturk.domain.ports import Session, Store
 
 MAX_BLOCKED_PAGE_SIZE = 65535
 MAX_SUBJECT, MAX_MESSAGE, MAX_RECIPIENTS = 200, 4096, 100
@@ -50,8 +50,9 @@ class RequesterWorkers:
     # --- blocks ----------------------------------------------------------------------
 
     def block(self, caller: str, worker_id: str | None, reason: str | None) -> None:
-        valid_worker_id(worker_id)
+        worker_id = valid_worker_id(worker_id)
         require(Reason=reason)
+        assert reason is not None  # require() refused None
         _check_length("Reason", reason, MAX_REASON)
         with self.store.write() as session:
             # Blocking again succeeds (reference): the reason is the latest, the block
@@ -61,12 +62,12 @@ class RequesterWorkers:
             session.put_block(WorkerBlock(caller, worker_id, reason, since))
 
     def unblock(self, caller: str, worker_id: str | None, reason: str | None) -> None:
-        valid_worker_id(worker_id)
+        worker_id = valid_worker_id(worker_id)
         _check_length("Reason", reason, MAX_REASON)
         with self.store.write() as session:
             session.delete_block(caller, worker_id)
 
-    def is_blocked(self, session, requester: str, worker_id: str) -> bool:
+    def is_blocked(self, session: Session, requester: str, worker_id: str) -> bool:
         return session.get_block(requester, worker_id) is not None
 
     def blocked(
@@ -89,6 +90,7 @@ class RequesterWorkers:
         # The WSDL makes Subject optional, the reference requires it; the service
         # followed the reference (a mail needs a subject).
         require(Subject=subject, MessageText=text, WorkerId=worker_ids or None)
+        assert subject is not None and text is not None and worker_ids  # require() refused None
         _check_length("Subject", subject, MAX_SUBJECT)
         _check_length("MessageText", text, MAX_MESSAGE)
         if len(worker_ids) > MAX_RECIPIENTS:

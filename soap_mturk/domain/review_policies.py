@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import overload
 
 from lxml import etree
 
@@ -59,6 +60,10 @@ class Policy:
     name: str
     parameters: dict  # Key -> list of Values, or for a map {MapEntry Key: [Values]}
 
+    @overload
+    def integer(self, key: str) -> int | None: ...
+    @overload
+    def integer(self, key: str, default: int) -> int: ...
     def integer(self, key: str, default: int | None = None) -> int | None:
         values = self.parameters.get(key)
         if not values:
@@ -243,7 +248,9 @@ def _extend(policy: Policy, outcome: Outcome, key: str, score: int, max_assignme
             outcome.extend_seconds = policy.integer("ExtendMinimumTimeInSeconds", 0) or 0
 
 
-def _result(subject: str, subject_type: str, key: str, value, question: str | None = None) -> dict:
+def _result(
+    subject: str, subject_type: str, key: str, value: object, question: str | None = None
+) -> dict:
     return {"SubjectId": subject, "SubjectType": subject_type, "QuestionId": question,
             "Key": key, "Value": str(value)}  # fmt: skip
 

@@ -32,16 +32,19 @@ from soap_mturk.domain.model import (
     ABANDONED,
     ACCEPTED,
     APPROVED,
+    HIT,
     REJECTED,
     RETURNED,
     SUBMITTED,
+    Assignment,
+    BonusPayment,
 )
 from soap_mturk.domain.qualifications import check_choice, check_int, require
 from soap_mturk.domain.requester_workers import valid_worker_id
 
 if TYPE_CHECKING:
     from soap_mturk.domain.clock import Clock
-    from soap_mturk.domain.ports import Store
+    from soap_mturk.domain.ports import Session, Store
 
 PERIODS = {"OneDay": 1, "SevenDays": 7, "ThirtyDays": 30, "LifeToDate": None}
 REQUESTER_STATISTICS = (
@@ -104,7 +107,7 @@ class Statistics:
     def requester(
         self, caller: str, statistic: str | None, period: str | None, count: int | None
     ) -> list[DataPoint]:
-        self._check(statistic, period, count, REQUESTER_STATISTICS)
+        statistic, period = self._check(statistic, period, count, REQUESTER_STATISTICS)
         if statistic == "NumberHITsAssignable" and period != "LifeToDate":
             raise MTurkError.invalid(
                 "TimePeriod", period, "NumberHITsAssignable is only given as LifeToDate"
@@ -122,28 +125,35 @@ class Statistics:
         worker_id: str | None,
         count: int | None,
     ) -> list[DataPoint]:
-        self._check(statistic, period, count, WORKER_STATISTICS)
+        statistic, period = self._check(statistic, period, count, WORKER_STATISTICS)
         require(WorkerId=worker_id)
-        valid_worker_id(worker_id)
+        worker_id = valid_worker_id(worker_id)
         with self.store.read() as session:
             now = self.clock.now(session)
             facts = self._facts(session, caller, worker_id, now)
         return self._points(facts, statistic, period, count, now)
 
     @staticmethod
-    def _check(statistic, period, count, known: tuple[str, ...]) -> None:
+    def _check(
+        statistic: str | None, period: str | None, count: int | None, known: tuple[str, ...]
+    ) -> tuple[str, str]:
+        """The statistic and the period, both given and known."""
         require(Statistic=statistic, TimePeriod=period)
+        assert statistic is not None and period is not None  # require() refused None
         check_choice("Statistic", statistic, known)
         check_choice("TimePeriod", period, tuple(PERIODS))
         check_int("Count", count, 1, MAX_COUNT)
+        return statistic, period
 
     # --- what the store knows --------------------------------------------------------
 
-    def _facts(self, session, caller: str, worker_id: str | None, now: datetime) -> _Facts:
+    def _facts(self, session: Session, caller: str, worker_id: str | None, now: datetime) -> _Facts:
         hits = {h.id: h for h in session.list_hits(caller)}
-        costs = {}
+        costs: dict[str, tuple[Decimal, Decimal]] = {}
         for hit in hits.values():
-            reward = session.get_hit_type(hit.type_id).reward.amount
+            hit_type = session.get_hit_type(hit.type_id)
+            assert hit_type is not None  # a HIT's type is stored before the HIT
+            reward = hit_type.reward.amount
             costs[hit.id] = (reward, assignment_cost(reward, hit.max_assignments) - reward)
         assignments = [
             a
@@ -177,17 +187,23 @@ class Statistics:
             for bonus in self._bonuses(session, caller):
                 add("TotalBonusPayout", bonus.grant_time, float(bonus.amount))
                 add("TotalBonusFeePayout", bonus.grant_time, float(bonus.fee))
-        return _Facts(happened, self._present(session, hits, costs, assignments, now))
+        return _Facts(happened, self._present(hits, costs, assignments, now))
 
     @staticmethod
-    def _bonuses(session, caller: str) -> Iterable:
+    def _bonuses(session: Session, caller: str) -> Iterable[BonusPayment]:
         items, _ = session.list_bonuses(
             caller, hit_id=None, assignment_id=None, offset=0, limit=2**31 - 1
         )
         return items
 
-    def _present(self, session, hits, costs, assignments, now) -> dict[str, float]:
-        by_hit: dict[str, list] = {}
+    def _present(
+        self,
+        hits: dict[str, HIT],
+        costs: dict[str, tuple[Decimal, Decimal]],
+        assignments: list[Assignment],
+        now: datetime,
+    ) -> dict[str, float]:
+        by_hit: dict[str, list[Assignment]] = {}
         for a in assignments:
             by_hit.setdefault(a.hit_id, []).append(a)
         assignable = reviewable = available = pending = 0
@@ -223,7 +239,9 @@ class Statistics:
 
     # --- the data points ---------------------------------------------------------------
 
-    def _points(self, facts, statistic, period, count, now) -> list[DataPoint]:
+    def _points(
+        self, facts: _Facts, statistic: str, period: str, count: int | None, now: datetime
+    ) -> list[DataPoint]:
         if period == "OneDay":
             today = now.replace(hour=0, minute=0, second=0, microsecond=0)
             days = [today - timedelta(days=n) for n in reversed(range(count or 1))]
@@ -235,7 +253,9 @@ class Statistics:
         start = None if length is None else now - timedelta(days=length)
         return [DataPoint(now, self._value(facts, statistic, start, now + timedelta(seconds=1)))]
 
-    def _value(self, facts: _Facts, statistic: str, start, end) -> int | float:
+    def _value(
+        self, facts: _Facts, statistic: str, start: datetime | None, end: datetime
+    ) -> int | float:
         double = statistic in DOUBLES
         if statistic in PRESENT:
             value = facts.present[statistic]
