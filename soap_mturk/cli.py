@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
-    from soap_mturk.store import open_store
+    from soap_mturk.store import StoreConfigError, open_store
 
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
@@ -46,7 +46,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"soap-mturk: {error}", file=sys.stderr)
         return 2
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
-    store = open_store(args.db)
+    try:
+        store = open_store(args.db)
+    except StoreConfigError as error:
+        print(f"soap-mturk: --db: {error}", file=sys.stderr)
+        return 2
     app = EmulatorApp(
         store,
         authenticator=authenticator,
@@ -102,7 +106,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--db",
         default="soap-mturk.sqlite3",
-        help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
+        help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing), "
+        "or a PostgreSQL URL postgresql://user:password@host:port/database",
     )
     serve.add_argument(
         "--threads",

@@ -84,7 +84,8 @@ class Session(Protocol):
 
 
 class Store(Protocol):
-    path: str  # where the data lives (a file, or ':memory:'), as the server reports it
+    path: str  # where the data lives (a file, ':memory:', a URL without password), as reported
+    IntegrityError: type[Exception]  # what a write breaking a unique constraint raises
 
     def read(self) -> AbstractContextManager[Session]: ...
     def write(self) -> AbstractContextManager[Session]: ...

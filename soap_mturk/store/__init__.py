@@ -1,13 +1,43 @@
-"""Persistence behind the domain's port (domain/ports.py: `Store` / `Session`),
-SQLite by default."""
+"""Persistence behind the domain's port (domain/ports.py: `Store` / `Session`):
+SQLite by default, PostgreSQL for a `postgresql://` URL. Both run the same SQL
+(sql.py) and the same numbered schema migrations (migrations.py)."""
+
+import sqlite3
 
 from soap_mturk.domain.ports import Session, Store
+from soap_mturk.store.sql import StoreConfigError
 from soap_mturk.store.sqlite import SQLiteStore
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(POSTGRES_SCHEMES)
 
 
 def open_store(url: str) -> Store:
-    """A store for `url`: a SQLite file path or ':memory:' (PostgreSQL is a later addition)."""
-    return SQLiteStore(url)
+    """A store for `url`: a SQLite file path, ':memory:', or a PostgreSQL URL
+    (postgresql://user:password@host:port/database, libpq's form)."""
+    if is_postgres_url(url):
+        try:
+            from soap_mturk.store.postgres import PostgresStore
+        except ImportError as error:
+            raise StoreConfigError(
+                "PostgreSQL needs psycopg: pip install 'soap-mturk[postgres]'"
+            ) from error
+        import psycopg
+
+        from soap_mturk.store.postgres import redacted
+
+        try:
+            return PostgresStore(url)
+        except psycopg.Error as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise StoreConfigError(f"cannot open {redacted(url)}: {reason}") from error
+    try:
+        return SQLiteStore(url)
+    except sqlite3.Error as error:
+        raise StoreConfigError(f"cannot open SQLite database {url}: {error}") from error
 
 
-__all__ = ["SQLiteStore", "Session", "Store", "open_store"]
+__all__ = ["SQLiteStore", "Session", "Store", "StoreConfigError", "is_postgres_url", "open_store"]

@@ -1,0 +1,134 @@
+"""The schema, as numbered migrations applied in order, once each, on SQLite and
+PostgreSQL alike. The table `schema_migration` records which ones a database has.
+
+To add a table or column: append a `Migration` with the next number; never edit
+one that has shipped (databases in the field already have it). Write portable SQL:
+types TEXT, INTEGER, BIGINT (TEXT
+compares by code point on both: see Dialect.ddl); no AUTOINCREMENT/SERIAL (ids are made in the domain);
+`CREATE ... IF NOT EXISTS`; statements separated by ';' with no ';' inside
+literals. Where the two databases must differ, give `postgresql=` (and/or
+`sqlite=`) statements to run instead of the portable ones for that database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from soap_mturk.store.sql import Dialect, StoreConfigError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+    sqlite: str | None = None
+    postgresql: str | None = None
+
+    def statements(self, dialect: Dialect) -> list[str]:
+        own = {"sqlite": self.sqlite, "postgresql": self.postgresql}.get(dialect.name)
+        text = own or self.sql
+        return [dialect.ddl(s.strip()) for s in text.split(";") if s.strip()]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # Version 1 is the schema main had before migrations existed, written with
+    # IF NOT EXISTS so that such a database takes it as already applied.
+    Migration(
+        1,
+        "qualification types, qualifications, qualification requests",
+        """
+        CREATE TABLE IF NOT EXISTS qualification_type (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            creation_time TEXT NOT NULL,
+            description TEXT,
+            keywords TEXT,
+            status TEXT NOT NULL,
+            test TEXT,
+            test_duration INTEGER,
+            answer_key TEXT,
+            retry_delay INTEGER,
+            auto_granted INTEGER NOT NULL,
+            auto_granted_value INTEGER,
+            UNIQUE (owner, name)
+        );
+        CREATE TABLE IF NOT EXISTS qualification (
+            type_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            grant_time TEXT NOT NULL,
+            integer_value INTEGER,
+            country TEXT,
+            subdivision TEXT,
+            status TEXT NOT NULL,
+            PRIMARY KEY (type_id, subject_id)
+        );
+        CREATE TABLE IF NOT EXISTS qualification_request (
+            id TEXT PRIMARY KEY,
+            type_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            submit_time TEXT NOT NULL,
+            test TEXT,
+            answer TEXT,
+            status TEXT NOT NULL,
+            reason TEXT
+        );
+        CREATE INDEX IF NOT EXISTS qualification_request_by_type
+            ON qualification_request (type_id, status, submit_time);
+        CREATE INDEX IF NOT EXISTS qualification_request_by_subject
+            ON qualification_request (type_id, subject_id, submit_time)
+        """,
+    ),
+    # Listing a type's qualifications pages by status and grant time; without this
+    # index that is a scan of every qualification of the type.
+    Migration(
+        2,
+        "index qualifications by type, status and grant time",
+        """
+        CREATE INDEX IF NOT EXISTS qualification_by_status
+            ON qualification (type_id, status, grant_time, subject_id)
+        """,
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+MIGRATION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migration (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+class SchemaTooNew(StoreConfigError):
+    """The database was migrated by a newer soap-mturk than this one."""
+
+
+def migrate(db, dialect: Dialect, now: str) -> list[int]:
+    """Apply, inside the caller's write transaction on `db` (a DB-API-like
+    connection taking '?' placeholders), every migration the database lacks.
+    Returns the versions applied."""
+    db.execute(dialect.ddl(MIGRATION_TABLE))
+    rows = db.execute("SELECT version FROM schema_migration").fetchall()
+    done = {row["version"] for row in rows}
+    newest = max(done, default=0)
+    if newest > LATEST_VERSION:
+        raise SchemaTooNew(
+            f"the database has schema version {newest}; this soap-mturk knows up to "
+            f"{LATEST_VERSION}: upgrade soap-mturk"
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        for statement in migration.statements(dialect):
+            db.execute(statement)
+        db.execute(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+            (migration.version, migration.name, now),
+        )
+        applied.append(migration.version)
+    return applied

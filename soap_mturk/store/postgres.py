@@ -1,0 +1,142 @@
+"""PostgreSQL implementation of the store (psycopg 3): connections and
+transactions around the shared SQL (sql.py), for state shared by many processes
+and hosts.
+
+One connection per thread. Reads run in a REPEATABLE READ, READ ONLY transaction
+(a consistent snapshot, as SQLite's); writes take one transaction-scoped advisory
+lock first, so read-modify-write units run one at a time across every process and
+host, as SQLite's BEGIN IMMEDIATE makes them: the domain's rules (unique names,
+a score updated from its current value) need no retry loop. Commits wait for the
+WAL flush (synchronous_commit=on), so an acknowledged write survives a crash.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg.rows import dict_row
+
+from soap_mturk.store.migrations import migrate
+from soap_mturk.store.sql import POSTGRESQL, SQLSession
+
+# The advisory lock every write takes (any constant; "MTRK" in ASCII).
+WRITE_LOCK_KEY = 0x4D54524B
+
+
+@functools.lru_cache(maxsize=1024)
+def _placeholders(sql: str) -> str:
+    """The store's '?' placeholders as psycopg's '%s' (a literal '%' doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Connection:
+    """A psycopg connection taking the store's '?' placeholders."""
+
+    def __init__(self, connection: psycopg.Connection):
+        self.raw = connection
+
+    def execute(self, sql: str, args: tuple = ()):
+        if args:
+            return self.raw.execute(_placeholders(sql), args)
+        return self.raw.execute(sql)
+
+
+def redacted(url: str) -> str:
+    """The URL with any password hidden, for messages and the startup banner."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class PostgresStore:
+    dialect = POSTGRESQL
+    # What a write breaking a unique constraint raises.
+    IntegrityError = psycopg.IntegrityError
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = redacted(url)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[psycopg.Connection] = []
+        with self._transaction("BEGIN", lock=True) as session:
+            migrate(session._db, POSTGRESQL, datetime.now(UTC).isoformat())
+
+    def _connect(self) -> _Connection:
+        raw = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+        # Whatever the server's default, an acknowledged write is on disk.
+        raw.execute("SET synchronous_commit = on")
+        with self._lock:
+            self._connections.append(raw)
+        return _Connection(raw)
+
+    def _connection(self) -> _Connection:
+        db = getattr(self._local, "db", None)
+        if db is None or db.raw.closed:
+            db = self._local.db = self._connect()
+        return db
+
+    @contextmanager
+    def _transaction(self, begin: str, lock: bool) -> Iterator[SQLSession]:
+        db = self._connection()
+        try:
+            db.execute(begin)
+            if lock:
+                db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        except psycopg.OperationalError:
+            self._forget(db)
+            raise
+        try:
+            yield SQLSession(db, POSTGRESQL)
+        except BaseException:
+            self._rollback(db)
+            raise
+        try:
+            db.execute("COMMIT")
+        except psycopg.Error:
+            self._rollback(db)
+            raise
+
+    def _rollback(self, db: _Connection) -> None:
+        try:
+            db.execute("ROLLBACK")
+        except psycopg.Error:
+            # The connection is gone (the server restarted, say): the next
+            # transaction on this thread opens a new one.
+            self._forget(db)
+
+    def _forget(self, db: _Connection) -> None:
+        self._local.db = None
+        try:
+            db.raw.close()
+        except psycopg.Error:
+            pass
+
+    @contextmanager
+    def read(self) -> Iterator[SQLSession]:
+        with self._transaction(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", lock=False
+        ) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[SQLSession]:
+        with self._transaction("BEGIN", lock=True) as session:
+            yield session
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for raw in connections:
+            try:
+                raw.close()
+            except psycopg.Error:
+                pass

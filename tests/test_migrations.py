@@ -1,0 +1,92 @@
+"""Versioned schema: numbered migrations, applied once each, recorded in
+schema_migration, on SQLite and PostgreSQL alike; a database made before
+migrations existed is upgraded in place with its data kept."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from soap_mturk.store import open_store
+from soap_mturk.store.migrations import LATEST_VERSION, MIGRATIONS, SchemaTooNew
+
+# The schema main created before migrations existed (commit 86ac55b), as a
+# database in the field has it.
+PRE_MIGRATION_SCHEMA = """
+CREATE TABLE qualification_type (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL,
+    creation_time TEXT NOT NULL, description TEXT, keywords TEXT, status TEXT NOT NULL,
+    test TEXT, test_duration INTEGER, answer_key TEXT, retry_delay INTEGER,
+    auto_granted INTEGER NOT NULL, auto_granted_value INTEGER, UNIQUE (owner, name));
+CREATE TABLE qualification (
+    type_id TEXT NOT NULL, subject_id TEXT NOT NULL, grant_time TEXT NOT NULL,
+    integer_value INTEGER, country TEXT, subdivision TEXT, status TEXT NOT NULL,
+    PRIMARY KEY (type_id, subject_id));
+CREATE TABLE qualification_request (
+    id TEXT PRIMARY KEY, type_id TEXT NOT NULL, subject_id TEXT NOT NULL,
+    submit_time TEXT NOT NULL, test TEXT, answer TEXT, status TEXT NOT NULL, reason TEXT);
+CREATE INDEX qualification_request_by_type
+    ON qualification_request (type_id, status, submit_time);
+CREATE INDEX qualification_request_by_subject
+    ON qualification_request (type_id, subject_id, submit_time);
+INSERT INTO qualification_type VALUES ('T1', 'AKIAOLD', 'Old type',
+    '2026-01-02T03:04:05.000000Z', 'made before migrations', NULL, 'Active',
+    NULL, NULL, NULL, NULL, 0, NULL);
+INSERT INTO qualification VALUES ('T1', 'AWORKER', '2026-01-02T03:04:06.000000Z',
+    42, 'US', NULL, 'Granted');
+"""
+
+
+def versions(store) -> list[int]:
+    with store.read() as session:
+        rows = session._db.execute("SELECT version FROM schema_migration ORDER BY version")
+        return [row["version"] for row in rows.fetchall()]
+
+
+def test_migrations_are_numbered_in_order_from_one():
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def test_a_database_from_before_migrations_is_upgraded_with_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(PRE_MIGRATION_SCHEMA)
+    store = open_store(str(path))
+    try:
+        assert versions(store) == list(range(1, LATEST_VERSION + 1))
+        with store.read() as session:
+            assert session.get_type("T1").description == "made before migrations"
+            qualification = session.get_qualification("T1", "AWORKER")
+            assert (qualification.integer_value, qualification.locale.country) == (42, "US")
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        indexes = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+    assert "qualification_by_status" in indexes  # migration 2 ran on the old database
+
+
+def test_reopening_applies_nothing_twice(request, any_store):
+    first = versions(any_store)
+    assert first == list(range(1, LATEST_VERSION + 1))
+    if any_store.path == ":memory:":
+        return  # nothing to reopen
+    again = open_store(any_store.url)
+    try:
+        assert versions(again) == first
+    finally:
+        again.close()
+
+
+def test_a_database_from_a_newer_release_is_refused(tmp_path):
+    path = tmp_path / "newer.sqlite3"
+    open_store(str(path)).close()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO schema_migration VALUES (?, 'from the future', 'x')",
+            (LATEST_VERSION + 1,),
+        )
+    with pytest.raises(SchemaTooNew, match="upgrade soap-mturk"):
+        open_store(str(path))
