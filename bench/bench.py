@@ -279,7 +279,7 @@ def workloads(port: int, type_id: str, workers: list[str]) -> list[Workload]:
     reads = [
         envelope(
             "GetQualificationScore",
-            READER,
+            OWNER,  # from 2006-08-23 on, only the owner of a type reads its scores
             _request_element(QualificationTypeId=type_id, SubjectId=w),
         )
         for w in workers

@@ -10,6 +10,7 @@ from pathlib import Path
 from soap_mturk import __version__
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.run import DEFAULT_THREADS
+from soap_mturk.versions import LATEST, VERSIONS
 
 
 def _requesters(args: argparse.Namespace):
@@ -57,6 +58,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         requesters=requesters,
         control_from=control_from,
+        rest_default_version=args.rest_default_version,
     )
     try:
         running = start(app, args.host, args.port, threads=args.threads)
@@ -70,7 +72,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _wsdl(args: argparse.Namespace) -> int:
     from soap_mturk.protocol.soap.wsdl import SHIPPED_ADDRESS, build_wsdl, with_address
-    from soap_mturk.versions import VERSIONS
 
     for version in VERSIONS:
         target = Path(args.out) / version.date / "AWSMechanicalTurkRequester.wsdl"
@@ -153,6 +154,14 @@ def parser() -> argparse.ArgumentParser:
         "--control-from",
         metavar="CIDR[,CIDR...]",
         help="networks besides loopback allowed to use the control API and dashboard at /_emulator/",
+    )
+    serve.add_argument(
+        "--rest-default-version",
+        choices=[v.date for v in VERSIONS],
+        default=LATEST.date,
+        metavar="DATE",
+        help="the API version of a REST call that sends no Version (default the latest, "
+        f"{LATEST.date}, as the service did); e.g. 2005-10-01 to replay first-generation samples",
     )
     serve.set_defaults(run=_serve)
 

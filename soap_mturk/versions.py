@@ -1,10 +1,16 @@
 """API versions, as data.
 
-A version is a date, from which its namespace follows, plus any differences in
-message shapes from the current tables in `soap_mturk.api.schema`. From 2007-06-21
-to 2014-08-15 the qualification messages kept one shape, so the versions served
-differ only in namespace. Adding a version is one more line in VERSIONS; its
-`operations` and `type_overrides` say where it differs, as data.
+Each published version of the legacy Requester API is one `ApiVersion`: its date (the
+REST `Version` value), its SOAP namespace, the qualification operations it has, how
+its messages differ from the current tables in `soap_mturk.api.schema` (fields
+renamed or absent), and the service rules it answered by (`domain.Rules`). Nothing
+else in the code asks which version it serves: the protocols read the version's
+operations and types, the api layer renames fields with `to_wire`/`from_wire`, and
+the domain applies the version's rules.
+
+The evidence for each version is in `EVIDENCE` and in the README's table of served
+versions. Where no source says what a version had, it keeps what the nearest older
+documented version had, and README says so.
 """
 
 from __future__ import annotations
@@ -12,20 +18,79 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
-from soap_mturk.api.operations import OPERATIONS
-from soap_mturk.api.schema import TYPES, Field
+from soap_mturk.api.schema import ECHOED_REQUESTS, TYPES, Field
+from soap_mturk.domain.rules import Rules
 
 NAMESPACE_PREFIX = "http://requester.mturk.amazonaws.com/doc/"
+
+# The 13 qualification operations, grouped by the version that brought them.
+FIRST_GENERATION_OPERATIONS = frozenset(
+    {
+        "CreateQualificationType",
+        "GetQualificationType",
+        "UpdateQualificationType",
+        "SearchQualificationTypes",
+        "GetQualificationRequests",
+        "GrantQualification",
+        "GetQualificationScore",
+        "UpdateQualificationScore",
+    }
+)
+# 2006-08-23 release notes: reject requests, revoke, query granted qualifications.
+# AssignQualification is in the 2007-06-21 WSDL; no source dates it earlier, and
+# we serve it from 2006-08-23 on (README, "Served API versions").
+OPERATIONS_2006_08_23 = FIRST_GENERATION_OPERATIONS | {
+    "RejectQualificationRequest",
+    "RevokeQualification",
+    "GetQualificationsForQualificationType",
+    "AssignQualification",
+}
+# DisposeQualificationType is absent from the 2007-06-21 WSDL and used by rturk,
+# which sends Version=2008-08-02.
+OPERATIONS_2008_08_02 = OPERATIONS_2006_08_23 | {"DisposeQualificationType"}
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """How a version's messages differ from the tables in api.schema."""
+
+    # type name -> {field name in api.schema: the name this version gives it}
+    renamed: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # type name -> fields this version does not have
+    absent: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+# The first generation's Qualification: CreationTime and Value (seed 001), and its
+# score updates and grants took `Value` (the 2005-10-01 reference as quoted by the
+# Intellispire PHP client, mturk.class.php).
+FIRST_GENERATION_SHAPES = Shapes(
+    renamed={
+        "Qualification": {"GrantTime": "CreationTime", "IntegerValue": "Value"},
+        "UpdateQualificationScoreRequest": {"IntegerValue": "Value"},
+        "GrantQualificationRequest": {"IntegerValue": "Value"},
+    },
+    absent={
+        "Qualification": frozenset({"SubjectId", "LocaleValue", "Status"}),
+        "Locale": frozenset({"Subdivision"}),
+    },
+)
+# Until 2014-08-15 a Locale was a Country only (2007-06-21 WSDL; the 2013-11-15
+# classes in ipeirotis/mturk-surveys, Locale.java).
+COUNTRY_ONLY_SHAPES = Shapes(absent={"Locale": frozenset({"Subdivision"})})
+CURRENT_SHAPES = Shapes()
+
+FIRST_GENERATION_RULES = Rules(anyone_may_read_scores=True)
+CURRENT_RULES = Rules()
 
 
 @dataclass(frozen=True)
 class ApiVersion:
     date: str
-    # complex type name -> its fields in this version, where they differ from TYPES
-    type_overrides: Mapping[str, list[Field]] = field(default_factory=dict)
-    # the operations this version has; the codecs refuse any other
-    operations: tuple[str, ...] = tuple(OPERATIONS)
+    operations: frozenset[str]
+    shapes: Shapes = CURRENT_SHAPES
+    rules: Rules = CURRENT_RULES
 
     @property
     def namespace(self) -> str:
@@ -33,12 +98,108 @@ class ApiVersion:
 
     @property
     def types(self) -> Mapping[str, list[Field]]:
-        return MappingProxyType({**TYPES, **self.type_overrides})
+        """The complex types of this version, by their api.schema names, with this
+        version's field names and without the fields it lacks. The `Request` echo
+        holds only the requests of this version's operations."""
+        return _types(self)
+
+    def has(self, operation: str) -> bool:
+        return operation in self.operations
+
+    def to_wire(self, type_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A result keyed by api.schema names, as this version names its elements."""
+        return _convert(self, type_name, data, outward=True)
+
+    def from_wire(self, type_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A request as this version named it, keyed by api.schema names."""
+        return _convert(self, type_name, data, outward=False)
+
+
+_TYPES_CACHE: dict[tuple, Mapping[str, list[Field]]] = {}
+
+
+def _types(version: ApiVersion) -> Mapping[str, list[Field]]:
+    # Keyed by what the types depend on: a test may declare a narrower version.
+    key = (version.date, frozenset(version.operations), id(version.shapes))
+    if key in _TYPES_CACHE:
+        return _TYPES_CACHE[key]
+    shapes = version.shapes
+    types: dict[str, list[Field]] = {}
+    for name, fields in TYPES.items():
+        renamed = shapes.renamed.get(name, {})
+        absent = shapes.absent.get(name, frozenset())
+        types[name] = [fd._replace(name=renamed.get(fd.name, fd.name)) for fd in fields
+                       if fd.name not in absent]  # fmt: skip
+    echoed = [r for r in ECHOED_REQUESTS if version.has(r.removesuffix("Request"))]
+    types["Request"] = [
+        fd for fd in types["Request"] if fd.name not in ECHOED_REQUESTS or fd.name in echoed
+    ]
+    _TYPES_CACHE[key] = MappingProxyType(types)
+    return _TYPES_CACHE[key]
+
+
+def _convert(
+    version: ApiVersion, type_name: str, data: Mapping[str, Any], outward: bool
+) -> dict[str, Any]:
+    renamed = version.shapes.renamed.get(type_name, {})
+    absent = version.shapes.absent.get(type_name, frozenset())
+    if not outward:
+        renamed = {wire: name for name, wire in renamed.items()}
+    by_name = {fd.name: fd for fd in TYPES.get(type_name, ())}
+    converted: dict[str, Any] = {}
+    for key, value in data.items():
+        if outward and key in absent:
+            continue
+        name = renamed.get(key, key)
+        schema_field = by_name.get(key if outward else name)
+        if schema_field is not None and schema_field.type in TYPES and value is not None:
+            value = (
+                [_convert(version, schema_field.type, v, outward) for v in value]
+                if isinstance(value, list)
+                else _convert(version, schema_field.type, value, outward)
+            )
+        converted[name] = value
+    return converted
 
 
 VERSIONS: tuple[ApiVersion, ...] = (
-    ApiVersion("2014-08-15"),
-    ApiVersion("2012-03-25"),
+    ApiVersion("2014-08-15", OPERATIONS_2008_08_02),
+    ApiVersion("2013-11-15", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2012-03-25", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2008-08-02", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2008-04-01", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2007-06-21", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2006-10-31", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2006-08-23", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
+    ApiVersion(
+        "2006-06-20", FIRST_GENERATION_OPERATIONS, FIRST_GENERATION_SHAPES, FIRST_GENERATION_RULES
+    ),
+    ApiVersion(
+        "2005-10-01", FIRST_GENERATION_OPERATIONS, FIRST_GENERATION_SHAPES, FIRST_GENERATION_RULES
+    ),
 )
 LATEST = VERSIONS[0]
 BY_DATE = {v.date: v for v in VERSIONS}
+BY_NAMESPACE = {v.namespace: v for v in VERSIONS}
+
+# Where each version is attested (details in README, "Served API versions").
+EVIDENCE: Mapping[str, str] = MappingProxyType(
+    {
+        "2014-08-15": "vendor WSDL (../shared/reference/vendor-wsdl/2014-08-15); the reference",
+        "2013-11-15": "JAXB classes generated from its WSDL: ipeirotis/mturk-surveys, "
+        "src/main/java/com/ipeirotis/mturk/requester/package-info.java",
+        "2012-03-25": "API Reference API Version 2012-03-25; MTurkR R/request.R default version",
+        "2008-08-02": "reference sample (legacy-api-reference-2014-08-15.txt line 4414); rturk; "
+        "boto 2 (boto/mturk/connection.py APIVersion before 2.x)",
+        "2008-04-01": "docs.amazonwebservices.com/AWSMechanicalTurkRequester/2008-04-01/"
+        "ApiReference_WsdlLocationArticle.html",
+        "2007-06-21": "vendor WSDL and XSD (../shared/reference/vendor-wsdl/2007-06-21); the "
+        "Java SDK 1.2 (tc/java-aws-mturk etc/wsdl/2007-06-21)",
+        "2006-10-31": "docs .../AWSMechanicalTurkRequester/2006-10-31/ (notification article); "
+        "boto 2 create_hit docstring",
+        "2006-08-23": "aws.amazon.com/releasenotes/Amazon-Mechanical-Turk/383",
+        "2006-06-20": "aws.amazon.com/releasenotes/Amazon-Mechanical-Turk/270",
+        "2005-10-01": "seed 001 = docs.amazonwebservices.com/AWSMechTurk/2005-10-01/ApiReference/"
+        "GetQualificationScoreOperation.html",
+    }
+)

@@ -17,8 +17,13 @@ from soap_mturk.auth.verify import SignatureVerifier
 from soap_mturk.server.app import EmulatorApp
 from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
-from soap_mturk.versions import VERSIONS
+from soap_mturk.versions import BY_DATE, LATEST
 from tests.postgres_support import start_server
+
+# The versions the general suite drives every operation through: the latest and
+# 2012-03-25, both with all 13 operations and the vendor's current message shapes
+# but for Locale. What differs in the other versions is tested in test_versions.py.
+ALL_OPERATION_VERSIONS = (LATEST, BY_DATE["2012-03-25"])
 
 
 def _find_reference() -> Path:
@@ -35,6 +40,7 @@ def _find_reference() -> Path:
 
 REFERENCE = _find_reference()
 VENDOR_WSDL = REFERENCE / "vendor-wsdl" / "2014-08-15" / "AWSMechanicalTurkRequester.wsdl"
+VENDOR_WSDL_2007 = REFERENCE / "vendor-wsdl" / "2007-06-21" / "AWSMechanicalTurkRequester.wsdl"
 BINDING = "{%s}AWSMechanicalTurkRequesterBinding"
 
 
@@ -47,32 +53,12 @@ def vendor_wsdl_or_skip() -> Path:
     return VENDOR_WSDL
 
 
-STORE_KINDS = ("sqlite", "postgresql")
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A real PostgreSQL server for the session (tests/postgres_support.py), started
-    on first use; skips (or, in CI, fails) where PostgreSQL is not installed."""
-    server = start_server()
-    yield server
-    server.stop()
-
-
-def fresh_store_url(request, kind: str, sqlite_path) -> str:
-    """Where a fresh, empty store of this kind lives."""
-    if kind == "postgresql":
-        return request.getfixturevalue("postgres_server").fresh_url()
-    return str(sqlite_path)
-
-
-@pytest.fixture(params=STORE_KINDS)
-def any_store(request):
-    """A fresh store, once on SQLite (in memory) and once on PostgreSQL: for
-    store-level tests that must hold on both."""
-    store = open_store(fresh_store_url(request, request.param, ":memory:"))
-    yield store
-    store.close()
+from soap_mturk.versions import BY_DATE, LATEST
+from tests.postgres_support import start_server
+    """The vendor's 2007-06-21 WSDL, the one the Java SDK 1.2 was generated from."""
+    if not VENDOR_WSDL_2007.exists():
+        pytest.skip(f"the vendor's 2007-06-21 WSDL is not here ({VENDOR_WSDL_2007})")
+    return VENDOR_WSDL_2007
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +114,11 @@ def served_client(running, date: str) -> zeep.Client:
 
 
 def vendor_service(running, date: str):
-    """A client generated from the vendor's 2014-08-15 WSDL. For another version the
-    namespace is the only difference, so the WSDL is rewritten to that namespace."""
+    """A client generated from the vendor's 2014-08-15 WSDL. For 2012-03-25 the
+    namespace and Locale's Subdivision are the only differences in the qualification
+    messages, so the WSDL is rewritten to that namespace (no request holds a Locale)."""
     path = vendor_wsdl_or_skip()
-    namespace = next(v.namespace for v in VERSIONS if v.date == date)
+    namespace = BY_DATE[date].namespace
     if date != "2014-08-15":
         text = path.read_text(encoding="utf-8").replace(
             "http://requester.mturk.amazonaws.com/doc/2014-08-15", namespace
@@ -144,7 +131,7 @@ def vendor_service(running, date: str):
 
 
 @pytest.fixture(
-    params=[(v.date, source) for v in VERSIONS for source in ("served", "vendor")],
+    params=[(v.date, source) for v in ALL_OPERATION_VERSIONS for source in ("served", "vendor")],
     ids=lambda p: f"{p[0]}-{p[1]}-wsdl",
 )
 def service(request, emulator):

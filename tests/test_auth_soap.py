@@ -12,8 +12,7 @@ import requests
 import zeep
 from lxml import etree
 
-from soap_mturk.versions import VERSIONS
-from tests.conftest import BINDING, SECRETS, vendor_wsdl_or_skip
+from tests.conftest import ALL_OPERATION_VERSIONS, BINDING, SECRETS, vendor_wsdl_or_skip
 from tests.signing import OMIT, VendorSigner, java_timestamp, signed, vendor_signature
 
 A, B = "AKIAREQUESTERA", "AKIAREQUESTERB"
@@ -29,7 +28,7 @@ def signer():
     return VendorSigner(SECRETS)
 
 
-@pytest.fixture(scope="module", params=[v.date for v in VERSIONS])
+@pytest.fixture(scope="module", params=[v.date for v in ALL_OPERATION_VERSIONS])
 def service(request, signed_emulator, signer):
     client = zeep.Client(signed_emulator.wsdl_url(request.param), plugins=[signer])
     return client.service

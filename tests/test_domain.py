@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain import MTurkError, QualificationService, Rules, errors
 from soap_mturk.domain.documents import MAX_XML_BYTES
 from soap_mturk.domain.identity import later_than, new_id
 from soap_mturk.domain.model import GRANTED, PENDING, REJECTED, REVOKED, QualificationRequest
@@ -265,7 +265,7 @@ def test_revoke_then_assign_again_grants_with_a_later_time(domain):
     first = domain.assign(OWNER, qtype.id, WORKER, 10)
     revoked = domain.revoke(OWNER, qtype.id, WORKER, "reason")
     assert revoked.status == REVOKED
-    assert domain.get_score(OTHER, qtype.id, WORKER).status == REVOKED
+    assert domain.get_score(OWNER, qtype.id, WORKER).status == REVOKED
     raises(errors.InvalidQualificationState, domain.revoke, OWNER, qtype.id, WORKER)
     raises(errors.InvalidQualificationState, domain.update_score, OWNER, qtype.id, WORKER, 3)
     again = domain.assign(OWNER, qtype.id, WORKER, 20)
@@ -274,17 +274,31 @@ def test_revoke_then_assign_again_grants_with_a_later_time(domain):
     assert again.grant_time.utcoffset() == timedelta(0)
 
 
-def test_scores_are_updated_by_the_owner_and_read_by_anyone(domain):
+def test_scores_are_updated_and_read_by_the_owner(domain):
     qtype = make_type(domain)
     domain.assign(OWNER, qtype.id, WORKER, 10)
     domain.update_score(OWNER, qtype.id, WORKER, 70)
-    assert domain.get_score(OTHER, qtype.id, WORKER).integer_value == 70
+    assert domain.get_score(OWNER, qtype.id, WORKER).integer_value == 70
     raises(errors.PermissionDenied, domain.update_score, OTHER, qtype.id, WORKER, 1)
+    raises(errors.PermissionDenied, domain.get_score, OTHER, qtype.id, WORKER)
     raises(errors.QualificationDoesNotExist, domain.update_score, OWNER, qtype.id, "ANEVER", 1)
-    raises(errors.QualificationDoesNotExist, domain.get_score, OTHER, qtype.id, "ANEVER")
+    raises(errors.QualificationDoesNotExist, domain.get_score, OWNER, qtype.id, "ANEVER")
     raises(errors.MissingParameters, domain.update_score, OWNER, qtype.id, WORKER, None)
     raises(errors.QualificationTypeDoesNotExist, domain.get_score, OTHER, "NOPE", WORKER)
-    assert domain.get_score(OTHER, qtype.id, WORKER).integer_value == 70
+    assert domain.get_score(OWNER, qtype.id, WORKER).integer_value == 70
+
+
+def test_under_first_generation_rules_anyone_with_the_ids_reads_a_score(domain):
+    """Seed 001: anyone who knows the type and worker ids may read the score; only
+    the owner may still change it. The same store, under other rules."""
+    qtype = make_type(domain)
+    domain.assign(OWNER, qtype.id, WORKER, 10)
+    first_generation = domain.under(Rules(anyone_may_read_scores=True))
+    assert first_generation.store is domain.store
+    assert first_generation.get_score(OTHER, qtype.id, WORKER).integer_value == 10
+    raises(errors.PermissionDenied, first_generation.update_score, OTHER, qtype.id, WORKER, 1)
+    raises(errors.PermissionDenied, domain.get_score, OTHER, qtype.id, WORKER)
+    assert domain.under(domain.rules) is domain
 
 
 def test_list_qualifications_by_status_for_the_owner_only(domain):
@@ -331,14 +345,14 @@ def test_grant_and_reject(domain, store):
     granted = file_request(store, qtype.id, "AGRANTED")
     rejected = file_request(store, qtype.id, "AREJECTED")
     domain.grant_request(OWNER, granted, 95)
-    assert domain.get_score(OTHER, qtype.id, "AGRANTED").integer_value == 95
+    assert domain.get_score(OWNER, qtype.id, "AGRANTED").integer_value == 95
     assert request_status(store, granted) == GRANTED
     raises(errors.InvalidQualificationRequestState, domain.grant_request, OWNER, granted)
     raises(errors.InvalidQualificationRequestState, domain.reject_request, OWNER, granted)
     raises(errors.PermissionDenied, domain.reject_request, OTHER, rejected)
     domain.reject_request(OWNER, rejected)
     assert request_status(store, rejected) == REJECTED
-    raises(errors.QualificationDoesNotExist, domain.get_score, OTHER, qtype.id, "AREJECTED")
+    raises(errors.QualificationDoesNotExist, domain.get_score, OWNER, qtype.id, "AREJECTED")
     raises(errors.QualificationRequestDoesNotExist, domain.grant_request, OWNER, "NOPE")
 
 

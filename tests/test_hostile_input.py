@@ -90,9 +90,10 @@ def envelope(inner: str) -> str:
 def call(
     operation: str, request: str, timestamp: str = "2014-08-15T12:00:00Z", head: str = ""
 ) -> str:
-    """The envelope of one call in the latest namespace, as a string."""
+    """The envelope of one call in the latest namespace, as a string, by the owner of
+    the `qualification_type` fixture (only the owner reads its scores)."""
     return envelope(
-        f'<{operation} xmlns="{NS}"><AWSAccessKeyId>AKIAREADER</AWSAccessKeyId>'
+        f'<{operation} xmlns="{NS}"><AWSAccessKeyId>AKIAOWNER</AWSAccessKeyId>'
         f"<Timestamp>{timestamp}</Timestamp><Signature>unchecked</Signature>{head}"
         f"<Request>{request}</Request></{operation}>"
     )

@@ -60,12 +60,15 @@ def test_whole_lifecycle(caller):
     assert_utc(first.GrantTime)
     grant_time_text = caller.last_response_xml().findtext(".//{*}GrantTime")
     assert grant_time_text.endswith("Z"), grant_time_text
-    assert caller.score(type_id, WORKER, key=other).IntegerValue == 10  # anyone may read
+    # Only the owner reads a score (2014-08-15 reference; older rules: test_versions.py).
+    assert codes(caller.score(type_id, WORKER, key=other)) == [
+        "AWS.MechanicalTurk.PermissionDeniedException"
+    ]
 
     assert caller.ok(
         "UpdateQualificationScore", QualificationTypeId=type_id, SubjectId=WORKER, IntegerValue=70
     )
-    assert caller.score(type_id, WORKER, key=other).IntegerValue == 70
+    assert caller.score(type_id, WORKER).IntegerValue == 70
 
     refused = caller.one(
         "UpdateQualificationScore",
@@ -85,7 +88,7 @@ def test_whole_lifecycle(caller):
     assert caller.score(type_id, WORKER).IntegerValue == 70
 
     caller.ok("RevokeQualification", SubjectId=WORKER, QualificationTypeId=type_id, Reason="test")
-    revoked = caller.score(type_id, WORKER, key=other)
+    revoked = caller.score(type_id, WORKER)
     assert revoked.Request.IsValid == "True"
     assert revoked.Status == "Revoked"
 

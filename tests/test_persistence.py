@@ -18,8 +18,7 @@ import pytest
 import zeep
 
 from soap_mturk.domain import errors
-from soap_mturk.versions import VERSIONS
-from tests.conftest import served_client
+from tests.conftest import ALL_OPERATION_VERSIONS, served_client
 from tests.lifecycle_support import QUESTION_FORM, Caller, file_request, new_key, unique
 
 LISTENING = re.compile(r"listening on (http://\S+)")
@@ -83,10 +82,10 @@ def db(tmp_path) -> Path:
 
 
 def test_state_survives_sigterm_and_restart(db):
-    owner, other = new_key("owner"), new_key("other")
+    owner = new_key("owner")
     first = Served(db)
     try:
-        caller = Caller(first.client(VERSIONS[0].date).service, owner)
+        caller = Caller(first.client(ALL_OPERATION_VERSIONS[0].date).service, owner)
         type_id = caller.new_type(Name=unique("Persisted"), Keywords="kept")
         caller.assign(type_id, "AWORKERKEPT", 10)
         caller.ok(
@@ -106,15 +105,15 @@ def test_state_survives_sigterm_and_restart(db):
 
     second = Served(db)
     try:
-        # Read back through the other namespace, as another requester.
-        reader = Caller(second.client(VERSIONS[-1].date).service, other)
+        # Read back through the other namespace, by the owner (who alone reads scores).
+        reader = Caller(second.client(ALL_OPERATION_VERSIONS[-1].date).service, owner)
         kept = reader.score(type_id, "AWORKERKEPT")
         assert (kept.IntegerValue, kept.Status, kept.GrantTime) == (70, "Granted", granted_at)
         assert reader.score(type_id, "AWORKERGONE").Status == "Revoked"
         read = reader.ok("GetQualificationType", QualificationTypeId=type_id)
         assert read.Keywords == "kept"
         # The name is still taken for its owner.
-        owner_again = Caller(second.client(VERSIONS[0].date).service, owner)
+        owner_again = Caller(second.client(ALL_OPERATION_VERSIONS[0].date).service, owner)
         dup = owner_again.one(
             "CreateQualificationType",
             Name=read.Name,
@@ -132,13 +131,15 @@ THREADS, WORKERS_PER_THREAD = 8, 6
 
 def test_concurrent_writes_and_reads_on_distinct_workers(emulator):
     owner = new_key("busy")
-    setup = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+    setup = Caller(served_client(emulator, ALL_OPERATION_VERSIONS[0].date).service, owner)
     type_id = setup.new_type()
     failures: list[str] = []
     lock = threading.Lock()
 
     def work(thread: int) -> dict[str, int]:
-        caller = Caller(served_client(emulator, VERSIONS[thread % 2].date).service, owner)
+        caller = Caller(
+            served_client(emulator, ALL_OPERATION_VERSIONS[thread % 2].date).service, owner
+        )
         acknowledged = {}
         for n in range(WORKERS_PER_THREAD):
             worker = f"AWORKER{thread}X{n}"
@@ -156,7 +157,7 @@ def test_concurrent_writes_and_reads_on_distinct_workers(emulator):
                     IntegerValue=1000 * thread + n,
                 ),
             ]
-            read = caller.score(type_id, worker, key=new_key("reader"))
+            read = caller.score(type_id, worker)
             steps.append(read)
             bad = [s for s in steps if s.Request.IsValid != "True"]
             if bad or read.IntegerValue != 1000 * thread + n:
@@ -181,12 +182,12 @@ def test_concurrent_writes_and_reads_on_distinct_workers(emulator):
 
 def test_concurrent_grants_of_one_request_grant_it_once(emulator):
     owner = new_key("race")
-    setup = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+    setup = Caller(served_client(emulator, ALL_OPERATION_VERSIONS[0].date).service, owner)
     type_id = setup.new_type()
     request_id = file_request(emulator.app.store, type_id, "AWORKERRACE")
 
     def grant(value: int) -> str:
-        caller = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+        caller = Caller(served_client(emulator, ALL_OPERATION_VERSIONS[0].date).service, owner)
         return caller.one(
             "GrantQualification", QualificationRequestId=request_id, IntegerValue=value
         ).Request.IsValid
@@ -200,12 +201,14 @@ def test_concurrent_grants_of_one_request_grant_it_once(emulator):
 
 def test_concurrent_assigns_of_one_worker_and_creates_of_one_name_succeed_once(emulator):
     owner = new_key("twins")
-    setup = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+    setup = Caller(served_client(emulator, ALL_OPERATION_VERSIONS[0].date).service, owner)
     type_id = setup.new_type()
     name = unique("Contended")
 
     def both(value: int) -> tuple[list[str], list[str]]:
-        caller = Caller(served_client(emulator, VERSIONS[value % 2].date).service, owner)
+        caller = Caller(
+            served_client(emulator, ALL_OPERATION_VERSIONS[value % 2].date).service, owner
+        )
         assigned = caller.one(
             "AssignQualification",
             QualificationTypeId=type_id,
@@ -237,7 +240,7 @@ def test_concurrent_creates_with_tests_each_get_their_own_answer(emulator):
     owner = new_key("tests")
 
     def create(n: int) -> tuple[str, list[str]]:
-        caller = Caller(served_client(emulator, VERSIONS[0].date).service, owner)
+        caller = Caller(served_client(emulator, ALL_OPERATION_VERSIONS[0].date).service, owner)
         outcomes = []
         for round_ in range(4):
             broken = (n + round_) % 2 == 1

@@ -81,8 +81,11 @@ def test_assign_get_and_update_score(owner, other):
     assert score.Status == "Granted"
 
     owner.update_qualification_score(type_id, WORKER, 70)  # boto raises on failure
-    # Anyone who knows both ids may read the score.
-    assert other.get_qualification_score(type_id, WORKER)[0].IntegerValue == "70"
+    # Only the owner reads the score (2014-08-15, the version boto 2.49 sends).
+    assert owner.get_qualification_score(type_id, WORKER)[0].IntegerValue == "70"
+    with pytest.raises(MTurkRequestError) as refused:
+        other.get_qualification_score(type_id, WORKER)
+    assert refused.value.error_code == "AWS.MechanicalTurk.PermissionDeniedException"
 
 
 def test_search_finds_the_callers_type_by_name(owner):

@@ -185,7 +185,7 @@ def test_signature_version_2_request_is_answered(rest_emulator):
         ),
         ({"Operation": None}, "AWS.MissingParameters", "Response"),
         (
-            {"Version": "2008-08-02"},
+            {"Version": "2010-01-01"},
             "AWS.MechanicalTurk.InvalidParameterValue",
             "GetQualificationTypeResponse",
         ),

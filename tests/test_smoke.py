@@ -6,7 +6,7 @@ import uuid
 from tests.conftest import credentials
 
 
-def test_owner_updates_score_and_another_requester_reads_it(service):
+def test_owner_updates_and_reads_a_score_another_requester_may_not_read(service):
     created = service.CreateQualificationType(
         **credentials("AKIAOWNER"),
         Request=[
@@ -31,9 +31,17 @@ def test_owner_updates_score_and_another_requester_reads_it(service):
     )
     assert updated.UpdateQualificationScoreResult[0].Request.IsValid == "True"
     read = service.GetQualificationScore(
+        **credentials("AKIAOWNER"),
+        Request=[{"QualificationTypeId": type_id, "SubjectId": "AZ3456EXAMPLE"}],
+    )
+    refused = service.GetQualificationScore(
         **credentials("AKIASOMEONEELSE"),
         Request=[{"QualificationTypeId": type_id, "SubjectId": "AZ3456EXAMPLE"}],
     )
+    assert refused.Qualification[0].Request.IsValid == "False"
+    assert [e.Code for e in refused.Qualification[0].Request.Errors.Error] == [
+        "AWS.MechanicalTurk.PermissionDeniedException"
+    ]
     qualification = read.Qualification[0]
     assert qualification.Request.IsValid == "True"
     assert qualification.IntegerValue == 70

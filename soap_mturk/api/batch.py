@@ -22,6 +22,7 @@ from datetime import datetime
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.versions import LATEST, ApiVersion
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,20 @@ class Unreadable(dict):
         self.error = error
 
 
-def run_one(op: Operation, domain: QualificationService, caller: str, request: Request) -> Result:
+def run_one(
+    op: Operation,
+    domain: QualificationService,
+    caller: str,
+    request: Request,
+    version: ApiVersion = LATEST,
+) -> Result:
+    """One request as the version named it (its field names, its rules), answered
+    the same way."""
     try:
         if isinstance(request, Unreadable):
             raise request.error
-        body = op.handler(domain, caller, request)
+        body = op.handler(domain, caller, version.from_wire(op.request_type, request))
+        body = version.to_wire(op.result_type, body)
         status: Result = {"IsValid": "True"}
     except MTurkError as error:
         body = {}
@@ -81,18 +91,23 @@ _NOT_RUN = errors.ServiceUnavailable(
 
 
 def run_batch(
-    op: Operation, domain: QualificationService, caller: str, requests: Sequence[Request]
+    op: Operation,
+    domain: QualificationService,
+    caller: str,
+    requests: Sequence[Request],
+    version: ApiVersion = LATEST,
 ) -> list[Result]:
+    domain = domain.under(version.rules)
     # A call without any Request element is answered like one empty request, which
     # reports the missing parameters rather than answering nothing.
     if len(requests) <= 1:  # one request is always answered
-        return [run_one(op, domain, caller, r) for r in (requests or [{}])]
+        return [run_one(op, domain, caller, r, version) for r in (requests or [{}])]
     results, written = [], 0
     for request in requests:
         if written > MAX_ANSWER_BYTES:
             results.append({"Request": {"IsValid": "False", "Errors": error_fields(_NOT_RUN)}})
             continue
-        result = run_one(op, domain, caller, request)
+        result = run_one(op, domain, caller, request, version)
         written += _size(result)
         results.append(result)
     return results
@@ -103,11 +118,13 @@ def answer_call(
     domain: QualificationService,
     caller: str | MTurkError,
     requests: Sequence[Request],
+    version: ApiVersion = LATEST,
 ) -> dict:
-    """An operation's answer as plain data: the call's RequestId, then a result for
-    each request, or only the error that refused the call as a whole."""
+    """An operation's answer as plain data, in the version's names and by its rules:
+    the call's RequestId, then a result for each request, or only the error that
+    refused the call as a whole."""
     request_id = str(uuid.uuid4())
     if isinstance(caller, MTurkError):
         return {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(caller)}}
-    results = run_batch(op, domain, caller, requests)
+    results = run_batch(op, domain, caller, requests, version)
     return {"OperationRequest": {"RequestId": request_id}, op.result_element: results}

@@ -10,6 +10,7 @@ from soap_mturk.domain.model import (
     QualificationType,
 )
 from soap_mturk.domain.qualifications import QualificationService
+from soap_mturk.domain.rules import Rules
 
 __all__ = [
     "Locale",
@@ -19,5 +20,6 @@ __all__ = [
     "QualificationRequest",
     "QualificationService",
     "QualificationType",
+    "Rules",
     "errors",
 ]

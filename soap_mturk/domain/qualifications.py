@@ -28,6 +28,7 @@ from soap_mturk.domain.model import (
     QualificationRequest,
     QualificationType,
 )
+from soap_mturk.domain.rules import CURRENT, Rules
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
     from soap_mturk.domain.ports import Session, Store
@@ -139,8 +140,15 @@ def grant(
 
 
 class QualificationService:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, rules: Rules = CURRENT):
         self.store = store
+        self.rules = rules
+
+    def under(self, rules: Rules) -> QualificationService:
+        """The same service and store, applying another API version's rules."""
+        if rules == self.rules:
+            return self
+        return QualificationService(self.store, rules)
 
     # --- lookups shared by the operations -------------------------------------------
 
@@ -374,10 +382,15 @@ class QualificationService:
         )
 
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
-        """Anyone who knows both ids may read a score (seed 001)."""
+        """Who may read a score is a rule of the API version (`Rules`)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id)
         with self.store.read() as session:
-            self._type(session, type_id)
+            qtype = self._type(session, type_id)
+            if qtype.owner != caller and not self.rules.anyone_may_read_scores:
+                raise errors.PermissionDenied(
+                    f"You do not own qualification type {type_id}: only its owner may read "
+                    "the scores of its workers."
+                )
             held = session.get_qualification(type_id, subject_id)
         if held is None:
             raise self._no_qualification(type_id, subject_id)

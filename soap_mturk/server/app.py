@@ -52,19 +52,21 @@ class EmulatorApp:
         max_body: int = DEFAULT_MAX_BODY,
         requesters: RequesterRegistry | None = None,
         control_from: tuple = (),
+        rest_default_version: str = LATEST.date,
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
         self.domain = QualificationService(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
-        self.rest = RestEndpoint(self.domain, self.authenticator, max_body)
-        self._wsdl = {v.date: build_wsdl(v) for v in VERSIONS}
+        self.rest = RestEndpoint(
+            self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
+        )
         self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"
-        body = with_address(self._wsdl[date], address)
+        body = with_address(build_wsdl(BY_DATE[date]), address)
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
         )

@@ -49,8 +49,17 @@ def is_rest_request(environ: dict) -> bool:
 
 
 class RestEndpoint:
-    def __init__(self, domain: QualificationService, authenticator: Authenticator, max_body: int):
+    def __init__(
+        self,
+        domain: QualificationService,
+        authenticator: Authenticator,
+        max_body: int,
+        default_version: ApiVersion = LATEST,
+    ):
         self.domain = domain
+        # The version of a call that names none: the latest, as the reference says
+        # of the service; another to replay old samples written without `Version`.
+        self.default_version = default_version
         self.authenticator = authenticator
         self.max_body = max_body
         self._codecs = {v.date: VersionCodec(v) for v in VERSIONS}
@@ -100,13 +109,12 @@ class RestEndpoint:
             request = codec.rest_reader.read(op.request_type, parameters)
         except MTurkError as error:
             request = Unreadable(error)
-        results = run_batch(op, self.domain, caller, [request])
+        results = run_batch(op, self.domain, caller, [request], version)
         data = {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
         return self._answer(start_response, response_document(codec, op, data))
 
-    @staticmethod
-    def _version(parameters: dict[str, str]) -> ApiVersion:
-        date = parameters.get("Version") or LATEST.date
+    def _version(self, parameters: dict[str, str]) -> ApiVersion:
+        date = parameters.get("Version") or self.default_version.date
         if date not in BY_DATE:
             served = ", ".join(BY_DATE)
             raise errors.InvalidParameterValue(
@@ -123,8 +131,13 @@ class RestEndpoint:
             )
         if not operation:
             raise MTurkError.missing("Operation")
-        if operation not in version.operations:
+        if operation not in OPERATIONS:
             raise errors.InvalidOperationParameter(f"The operation {operation!r} is not served.")
+        if operation not in version.operations:
+            # To an older version a later operation is as unknown as any other.
+            raise errors.InvalidOperationParameter(
+                f"The operation {operation!r} is not part of API version {version.date}."
+            )
         return OPERATIONS[operation]
 
     @staticmethod

@@ -160,7 +160,7 @@ class SoapEndpoint:
                     f"A call holds at most {MAX_BATCH} Request elements, not {len(requests)}.",
                 )
         op = OPERATIONS[operation]
-        data = answer_call(op, self.domain, caller, requests)
+        data = answer_call(op, self.domain, caller, requests, codec.version)
         return self.document(codec, op, data)
 
     @staticmethod

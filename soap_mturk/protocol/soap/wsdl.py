@@ -7,7 +7,6 @@ from __future__ import annotations
 from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
-from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import SERVICE
 from soap_mturk.protocol.soap.service import build_application
 from soap_mturk.versions import ApiVersion
@@ -63,9 +62,18 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
     assert tns == root.get("targetNamespace")
 
 
+_BUILT: dict[str, bytes] = {}
+
+
 def build_wsdl(version: ApiVersion) -> bytes:
-    """The WSDL with ADDRESS_PLACEHOLDER as its address. Needs no store: the
-    application is only described, never called."""
+    """The WSDL with ADDRESS_PLACEHOLDER as its address, built once per version. Needs
+    no store: the application is only described, never called."""
+    if version.date not in _BUILT:
+        _BUILT[version.date] = _build_wsdl(version)
+    return _BUILT[version.date]
+
+
+def _build_wsdl(version: ApiVersion) -> bytes:
     app = build_application(version)
     document = Wsdl11(app.interface)
     document.build_interface_document(ADDRESS_PLACEHOLDER)
@@ -74,7 +82,7 @@ def build_wsdl(version: ApiVersion) -> bytes:
     etree.cleanup_namespaces(root, keep_ns_prefixes=["tns", "xs"])
     comment = etree.Comment(
         f" soap-mturk: the Mechanical Turk Requester API {version.date}, "
-        f"{len(OPERATIONS)} qualification operations. Generated from soap_mturk.api.schema "
+        f"{len(version.operations)} qualification operations. Generated from soap_mturk.api.schema "
         "by `soap-mturk wsdl`; do not edit. "
     )
     root.addprevious(comment)
