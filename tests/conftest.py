@@ -53,12 +53,39 @@ def vendor_wsdl_or_skip() -> Path:
     return VENDOR_WSDL
 
 
-from soap_mturk.versions import BY_DATE, LATEST
-from tests.postgres_support import start_server
+def vendor_wsdl_2007_or_skip() -> Path:
     """The vendor's 2007-06-21 WSDL, the one the Java SDK 1.2 was generated from."""
     if not VENDOR_WSDL_2007.exists():
         pytest.skip(f"the vendor's 2007-06-21 WSDL is not here ({VENDOR_WSDL_2007})")
     return VENDOR_WSDL_2007
+
+
+STORE_KINDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/postgres_support.py), started
+    on first use; skips (or, in CI, fails) where PostgreSQL is not installed."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+def fresh_store_url(request, kind: str, sqlite_path) -> str:
+    """Where a fresh, empty store of this kind lives."""
+    if kind == "postgresql":
+        return request.getfixturevalue("postgres_server").fresh_url()
+    return str(sqlite_path)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request):
+    """A fresh store, once on SQLite (in memory) and once on PostgreSQL: for
+    store-level tests that must hold on both."""
+    store = open_store(fresh_store_url(request, request.param, ":memory:"))
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="module")
