@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
-    from soap_mturk.store import StoreConfigError, open_store
+    from soap_mturk.store import StoreUnusable, open_store
 
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
@@ -49,7 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
     try:
         store = open_store(args.db)
-    except StoreConfigError as error:
+    except StoreUnusable as error:
         print(f"soap-mturk: --db: {error}", file=sys.stderr)
         return 2
     app = EmulatorApp(

@@ -83,6 +83,10 @@ class Session(Protocol):
     def clear_all(self) -> None: ...
 
 
+class StoreUnusable(Exception):
+    """The store cannot be opened as asked; the message is one line for the user."""
+
+
 class Store(Protocol):
     path: str  # where the data lives (a file, ':memory:', a URL without password), as reported
     IntegrityError: type[Exception]  # what a write breaking a unique constraint raises

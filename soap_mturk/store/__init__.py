@@ -4,8 +4,7 @@ SQLite by default, PostgreSQL for a `postgresql://` URL. Both run the same SQL
 
 import sqlite3
 
-from soap_mturk.domain.ports import Session, Store
-from soap_mturk.store.sql import StoreConfigError
+from soap_mturk.domain.ports import Session, Store, StoreUnusable
 from soap_mturk.store.sqlite import SQLiteStore
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -22,7 +21,7 @@ def open_store(url: str) -> Store:
         try:
             from soap_mturk.store.postgres import PostgresStore
         except ImportError as error:
-            raise StoreConfigError(
+            raise StoreUnusable(
                 "PostgreSQL needs psycopg: pip install 'soap-mturk[postgres]'"
             ) from error
         import psycopg
@@ -33,11 +32,11 @@ def open_store(url: str) -> Store:
             return PostgresStore(url)
         except psycopg.Error as error:
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            raise StoreConfigError(f"cannot open {redacted(url)}: {reason}") from error
+            raise StoreUnusable(f"cannot open {redacted(url)}: {reason}") from error
     try:
         return SQLiteStore(url)
     except sqlite3.Error as error:
-        raise StoreConfigError(f"cannot open SQLite database {url}: {error}") from error
+        raise StoreUnusable(f"cannot open SQLite database {url}: {error}") from error
 
 
-__all__ = ["SQLiteStore", "Session", "Store", "StoreConfigError", "is_postgres_url", "open_store"]
+__all__ = ["SQLiteStore", "Session", "Store", "StoreUnusable", "is_postgres_url", "open_store"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from soap_mturk.store.sql import Dialect, StoreConfigError
+from soap_mturk.domain.ports import StoreUnusable
+from soap_mturk.store.sql import Dialect
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ CREATE TABLE IF NOT EXISTS schema_migration (
 """
 
 
-class SchemaTooNew(StoreConfigError):
+class SchemaTooNew(StoreUnusable):
     """The database was migrated by a newer soap-mturk than this one."""
 
 

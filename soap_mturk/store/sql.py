@@ -23,10 +23,6 @@ from soap_mturk.domain.model import (
 )
 
 
-class StoreConfigError(ValueError):
-    """The store cannot be opened as configured (said in one line, for the command line)."""
-
-
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the databases, as small pieces of SQL."""
