@@ -31,8 +31,25 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
+    from soap_mturk.server.workers import can_fork, default_workers
     from soap_mturk.store import StoreUnusable, open_store
 
+    memory = args.db == ":memory:"
+    if args.workers is not None and args.workers < 1:
+        print("soap-mturk: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers > 1 and memory:
+        print(
+            "soap-mturk: --workers above 1 needs a database file or PostgreSQL: "
+            "':memory:' lives inside one process",
+            file=sys.stderr,
+        )
+        return 2
+    if args.workers is not None and args.workers > 1 and not can_fork():
+        print("soap-mturk: --workers above 1 needs a system with fork()", file=sys.stderr)
+        return 2
+    # Unasked, ':memory:' (one process by nature) and systems without fork get one.
+    workers = args.workers or (1 if memory or not can_fork() else default_workers())
     if args.clock_skew < 0:
         print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
         return 2
@@ -52,22 +69,59 @@ def _serve(args: argparse.Namespace) -> int:
     except StoreUnusable as error:
         print(f"soap-mturk: --db: {error}", file=sys.stderr)
         return 2
-    app = EmulatorApp(
-        store,
-        authenticator=authenticator,
-        max_body=args.max_body,
-        requesters=requesters,
-        control_from=control_from,
-        rest_default_version=args.rest_default_version,
-    )
+
+    def make_app(store) -> EmulatorApp:
+        return EmulatorApp(
+            store,
+            authenticator=authenticator,
+            max_body=args.max_body,
+            requesters=requesters,
+            control_from=control_from,
+            rest_default_version=args.rest_default_version,
+        )
+
+    if workers > 1:
+        return _serve_workers(args, workers, store, make_app)
     try:
-        running = start(app, args.host, args.port, threads=args.threads)
+        running = start(make_app(store), args.host, args.port, threads=args.threads)
     except OSError as error:
         store.close()
         print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
     serve(running)
     return 0
+
+
+def _serve_workers(args: argparse.Namespace, workers: int, store, make_app) -> int:
+    """N processes on one listening socket (server/workers.py). The store opened
+    here has run the migrations and fed the banner; each worker opens its own."""
+    from soap_mturk.server.run import banner, base_url_of, listening_socket, start
+    from soap_mturk.server.workers import Supervisor
+    from soap_mturk.store import open_store
+
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError as error:
+        store.close()
+        print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    banner(make_app(store), base_url_of(args.host, sock.getsockname()[1]), workers=workers)
+    store.close()  # connections never cross a fork
+    print("Press Ctrl+C to stop.", flush=True)
+
+    def serve_one(sock) -> None:
+        own = open_store(args.db)
+        running = start(make_app(own), args.host, args.port, threads=args.threads, sock=sock)
+        try:
+            running.serve_forever()
+        finally:
+            running.stop()
+            own.close()
+
+    code = Supervisor(workers, sock, serve_one).run()
+    sock.close()
+    print("soap-mturk stopped.", flush=True)
+    return code
 
 
 def _wsdl(args: argparse.Namespace) -> int:
@@ -109,6 +163,13 @@ def parser() -> argparse.ArgumentParser:
         default="soap-mturk.sqlite3",
         help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing), "
         "or a PostgreSQL URL postgresql://user:password@host:port/database",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes serving the one port, sharing the database (default: the number of "
+        "cores; 1 with ':memory:', which lives in one process)",
     )
     serve.add_argument(
         "--threads",

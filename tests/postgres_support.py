@@ -60,7 +60,7 @@ class PostgresServer:
             self._stop()
 
 
-def start_server() -> PostgresServer:
+def start_server(fsync: bool = False) -> PostgresServer:
     try:
         import psycopg
     except ImportError:
@@ -89,8 +89,11 @@ def start_server() -> PostgresServer:
         "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
     )  # fmt: skip
     # Tests need no crash safety from PostgreSQL itself (the server under test is
-    # what they kill), so it skips fsync; the sockets live in the folder.
-    options = f"-c listen_addresses='' -k {folder} -c fsync=off -c max_connections=200"
+    # what they kill), so it skips fsync unless asked (the benchmark's writes are
+    # fsynced); the sockets live in the folder.
+    options = f"-c listen_addresses='' -k {folder} -c max_connections=200"
+    if not fsync:
+        options += " -c fsync=off"
     run(
         str(bindir / "pg_ctl"),
         "-D",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import signal
+import socket
 import sys
 import threading
 from dataclasses import dataclass
@@ -33,6 +34,15 @@ class _Server(Server):
     """cheroot, logging through `logging` rather than writing to stderr."""
 
     version = "soap-mturk"
+    # A socket already bound and listening (`serve --workers`: shared by every worker).
+    given_socket: socket.socket | None = None
+
+    def bind(self, family, type, proto=0):
+        if self.given_socket is None:
+            return super().bind(family, type, proto)
+        self.socket = self.given_socket
+        self.bind_addr = self.socket.getsockname()[:2]
+        return self.socket
 
     def error_log(self, msg="", level=logging.INFO, traceback=False):
         log.log(level, "%s", msg, exc_info=traceback)
@@ -49,8 +59,7 @@ class Running:
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return base_url_of(self.host, self.port)
 
     @property
     def soap_url(self) -> str:
@@ -90,15 +99,37 @@ class _OneAtATime:
             return list(self.app(environ, start_response))
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound and listening (port 0 picks a free port), to be served by
+    one process or shared by several (`serve --workers`)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def start(
-    app: EmulatorApp, host: str = "127.0.0.1", port: int = 8080, threads: int = DEFAULT_THREADS
+    app: EmulatorApp,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    threads: int = DEFAULT_THREADS,
+    sock: socket.socket | None = None,
 ) -> Running:
-    """Bind (port 0 picks a free port) without serving yet."""
+    """Bind (port 0 picks a free port), or take `sock` already listening, without
+    serving yet."""
     # Past twice our limit cheroot refuses a body by itself, with a plain 413, before
     # reading it; up to there the SOAP endpoint answers with a fault. (Any other WSGI
     # app gets our default limit.)
     max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
-    server = _Server((host, port), _OneAtATime(app, 2 * max_body), numthreads=threads)
+    address = sock.getsockname()[:2] if sock is not None else (host, port)
+    server = _Server(address, _OneAtATime(app, 2 * max_body), numthreads=threads)
+    server.given_socket = sock
     server.max_request_body_size = 2 * max_body
     # Idle keep-alive connections cost a selector entry, not a thread.
     server.keep_alive_conn_limit = 256
@@ -115,6 +146,37 @@ def start_in_thread(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) ->
     return running
 
 
+def base_url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def banner(app: EmulatorApp, base_url: str, out=sys.stdout, workers: int = 1) -> None:
+    """Where we listen, what we serve, and with which requesters."""
+    soap_url = base_url + "/?Service=AWSMechanicalTurkRequester"
+    print(f"soap-mturk listening on {base_url}", file=out)
+    print(f"  SOAP endpoint: {soap_url}", file=out)
+    print(f"  REST endpoint: {soap_url}&Operation=... (GET, or POST a form)", file=out)
+    for v in VERSIONS:
+        print(
+            f"  WSDL {v.date}: {base_url}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl",
+            file=out,
+        )
+    print(f"  dashboard: {base_url}/_emulator/ (control API there too; loopback clients)", file=out)
+    print(f"  database: {app.store.path}", file=out)
+    if workers > 1:
+        print(f"  workers: {workers} processes", file=out)
+    authenticator = app.authenticator
+    print(
+        f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out
+    )
+    for requester in app.requesters.all():
+        named = f" ({requester.name})" if requester.name else ""
+        print(f"  requester: {requester.access_key}{named}", file=out)
+        if requester.development:
+            # The one secret ever shown: made up here, so the user has no other way to learn it.
+            print(f"    secret key: {requester.secret_key}", file=out)
+
+
 def serve(running: Running, out=sys.stdout) -> None:
     """Print where we listen, serve, and stop cleanly on SIGINT or SIGTERM."""
 
@@ -122,26 +184,7 @@ def serve(running: Running, out=sys.stdout) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"soap-mturk listening on {running.base_url}", file=out)
-    print(f"  SOAP endpoint: {running.soap_url}", file=out)
-    print(f"  REST endpoint: {running.soap_url}&Operation=... (GET, or POST a form)", file=out)
-    for v in VERSIONS:
-        print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
-    print(
-        f"  dashboard: {running.base_url}/_emulator/ (control API there too; loopback clients)",
-        file=out,
-    )
-    print(f"  database: {running.app.store.path}", file=out)
-    authenticator = running.app.authenticator
-    print(
-        f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out
-    )
-    for requester in running.app.requesters.all():
-        named = f" ({requester.name})" if requester.name else ""
-        print(f"  requester: {requester.access_key}{named}", file=out)
-        if requester.development:
-            # The one secret ever shown: made up here, so the user has no other way to learn it.
-            print(f"    secret key: {requester.secret_key}", file=out)
+    banner(running.app, running.base_url, out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         running.serve_forever()
