@@ -59,22 +59,28 @@ def seed_store(url: str, count: int, owner: str) -> tuple[str, list[str]]:
                     description="benchmark qualification",
                 )
             )
-            rows = (
-                (type_id, worker_id(n), stamp, n % 100, None, None, "Granted") for n in range(count)
-            )
-            db = session._db
-            if hasattr(db, "raw"):  # PostgreSQL
-                with db.raw.cursor().copy(
+        rows = (
+            (type_id, worker_id(n), stamp, n % 100, None, None, "Granted") for n in range(count)
+        )
+        if url.startswith(("postgresql://", "postgres://")):
+            import psycopg
+
+            with (
+                psycopg.connect(url) as db,
+                db.cursor().copy(
                     "COPY qualification (type_id, subject_id, grant_time, integer_value,"
                     " country, subdivision, status) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                db.executemany("INSERT INTO qualification VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        if hasattr(session._db, "raw"):
+                ) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            with psycopg.connect(url, autocommit=True) as db:
+                db.execute("VACUUM ANALYZE qualification")
+        else:
             with store.write() as session:
-                session._db.execute("ANALYZE qualification")
+                session._db.executemany(
+                    "INSERT INTO qualification VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                )
     finally:
         store.close()
     step = max(1, count // CYCLED)
