@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from pathlib import Path
 
 from soap_mturk import __version__
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.http import Limits
 from soap_mturk.server.run import DEFAULT_THREADS
 from soap_mturk.versions import LATEST, VERSIONS
 
@@ -33,6 +35,14 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.server.run import serve, start
     from soap_mturk.server.workers import can_fork, default_workers
     from soap_mturk.store import StoreUnusable, open_store
+
+    for option in ("request_line_timeout", "header_timeout", "body_timeout"):
+        if not getattr(args, option) > 0:
+            print(f"soap-mturk: --{option.replace('_', '-')} must be positive", file=sys.stderr)
+            return 2
+    if args.max_connections < 1 or args.threads < 1:
+        print("soap-mturk: --max-connections and --threads must be at least 1", file=sys.stderr)
+        return 2
 
     memory = args.db == ":memory:"
     if args.workers is not None and args.workers < 1:
@@ -65,10 +75,10 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
     try:
-        store = open_store(args.db)
+        store = open_store(args.db, read_only=args.read_only)
     except StoreUnusable as error:
-        print(f"soap-mturk: --db: {error}", file=sys.stderr)
-        return 2
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 1
 
     def make_app(store) -> EmulatorApp:
         return EmulatorApp(
@@ -78,12 +88,21 @@ def _serve(args: argparse.Namespace) -> int:
             requesters=requesters,
             control_from=control_from,
             rest_default_version=args.rest_default_version,
+            # A rebinding attacker's page sends its own name; these are ours.
+            served_names=(args.host, socket.gethostname()),
         )
 
+    limits = Limits(
+        max_body=2 * args.max_body,
+        request_line_timeout=args.request_line_timeout,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+    )
     if workers > 1:
-        return _serve_workers(args, workers, store, make_app)
+        return _serve_workers(args, workers, store, make_app, limits)
     try:
-        running = start(make_app(store), args.host, args.port, threads=args.threads)
+        running = start(make_app(store), args.host, args.port, threads=args.threads, limits=limits)
     except OSError as error:
         store.close()
         print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
@@ -92,7 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_workers(args: argparse.Namespace, workers: int, store, make_app) -> int:
+def _serve_workers(args: argparse.Namespace, workers: int, store, make_app, limits) -> int:
     """N processes on one listening socket (server/workers.py). The store opened
     here has run the migrations and fed the banner; each worker opens its own."""
     from soap_mturk.server.run import banner, base_url_of, listening_socket, start
@@ -110,8 +129,12 @@ def _serve_workers(args: argparse.Namespace, workers: int, store, make_app) -> i
     print("Press Ctrl+C to stop.", flush=True)
 
     def serve_one(sock) -> None:
-        own = open_store(args.db)
-        running = start(make_app(own), args.host, args.port, threads=args.threads, sock=sock)
+        # The parent has just checked the file's integrity; at 10^6 rows that takes
+        # seconds, which a replaced worker need not spend again.
+        own = open_store(args.db, read_only=args.read_only, check=False)
+        running = start(
+            make_app(own), args.host, args.port, threads=args.threads, limits=limits, sock=sock
+        )
         try:
             running.serve_forever()
         finally:
@@ -172,10 +195,45 @@ def parser() -> argparse.ArgumentParser:
         "cores; 1 with ':memory:', which lives in one process)",
     )
     serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve an existing database without changing it (every write is refused)",
+    )
+    serve.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
-        help=f"HTTP threads reading requests (default {DEFAULT_THREADS}); the application runs one request at a time",
+        help=f"threads running the application on complete requests (default {DEFAULT_THREADS}; "
+        "connections are read by one event loop, see bench/README.md)",
+    )
+    defaults = Limits()
+    serve.add_argument(
+        "--request-line-timeout",
+        type=float,
+        default=defaults.request_line_timeout,
+        metavar="SECONDS",
+        help="how long a connection may wait before its request line is complete, "
+        f"also between keep-alive requests (default {defaults.request_line_timeout:g})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help=f"how long the headers may take after the request line (default {defaults.header_timeout:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help=f"how long the body may take after the headers (default {defaults.body_timeout:g})",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help=f"open connections served at once; more are answered 503 (default {defaults.max_connections})",
     )
     serve.add_argument(
         "--max-body",

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real emulator on a free port (cheroot, SQLite file), and
+"""Shared fixtures: a real emulator on a free port (SQLite file), and
 zeep clients built the way legacy clients were: from our served WSDL, or from the
 vendor's WSDL when ../shared/reference is present."""
 

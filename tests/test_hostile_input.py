@@ -70,7 +70,7 @@ def qualification_type(server) -> str:
 def server_survives(server, qualification_type, caplog):
     """Checks after each case that the server answers a normal call, that the score
     is intact, and that the HTTP server never caught an exception from the
-    application (cheroot reports those, at ERROR, through soap_mturk.server)."""
+    application (the server reports those, at ERROR, through soap_mturk.server)."""
     assert read_score(server, qualification_type) == SCORE
     with caplog.at_level(logging.ERROR, logger="soap_mturk.server"):
         yield

@@ -26,7 +26,7 @@ def closed_port() -> int:
 def test_an_unreachable_postgresql_is_one_line_without_the_password():
     url = f"postgresql://someone:hunter2@127.0.0.1:{closed_port()}/emulator"
     result = serve("--db", url)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("soap-mturk: --db: cannot open postgresql://someone:***@")
+    assert result.stderr.startswith("soap-mturk: cannot open postgresql://someone:***@")
     assert "hunter2" not in result.stderr + result.stdout

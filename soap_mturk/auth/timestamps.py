@@ -44,5 +44,8 @@ def parse_timestamp(text: str) -> datetime:
         hours, minutes = int(digits[:2]), int(digits[2:])
         if hours > 14 or minutes > 59:
             raise ValueError(f"not a time zone offset: {zone!r}")
-        moment -= sign * timedelta(hours=hours, minutes=minutes)
+        try:
+            moment -= sign * timedelta(hours=hours, minutes=minutes)
+        except OverflowError:  # 9999-12-31T23:59:59-14:00 is past datetime's last day
+            raise ValueError(f"outside the years 1 to 9999: {text!r}") from None
     return moment

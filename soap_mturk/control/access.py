@@ -30,6 +30,39 @@ def parse_networks(text: str | Iterable[str] | None) -> tuple[Network, ...]:
     return tuple(networks)
 
 
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower-cased."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
+
+
+class HostFilter:
+    """Which Host headers the control API answers. A page on another site can make a
+    browser send requests to 127.0.0.1 under its own name by re-pointing its DNS
+    (DNS rebinding); the Host header still carries that name. So only loopback names,
+    IP literals (a page cannot be served from our address) and the names the server
+    was started with are answered. A request without Host (HTTP/1.0) is no browser's."""
+
+    def __init__(self, names: Iterable[str] = ()):
+        self.names = {host_name(n) for n in names if n}
+
+    def allows(self, host_header: str | None) -> bool:
+        if host_header is None:
+            return True
+        name = host_name(host_header)
+        if name == "localhost" or name.endswith(".localhost") or name in self.names:
+            return True
+        try:
+            ipaddress.ip_address(name.split("%")[0])
+        except ValueError:
+            return False
+        return True
+
+
 class ClientFilter:
     def __init__(self, extra: Iterable[Network] = ()):
         self.networks = LOOPBACK + tuple(extra)

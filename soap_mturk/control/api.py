@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control import dashboard, views
-from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.model import PENDING
@@ -57,6 +57,18 @@ class _Reply(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _bounded_int(text: str) -> int:
+    # No value the control API takes needs more than 64 bits; int() of a long digit
+    # string costs quadratic time (and the store could not hold it anyway).
+    if len(text.lstrip("-")) > 19:
+        raise ValueError(f"the number {text[:30]}... is too large")
+    return int(text)
+
+
+def _no_constant(text: str):
+    raise ValueError(f"{text} is not a JSON number")
+
+
 def _path_text(environ: dict) -> str:
     # WSGI hands the path over as latin-1 decoded bytes; ids may be UTF-8.
     raw = environ.get("PATH_INFO", "") or ""
@@ -73,8 +85,10 @@ class ControlApi:
         requesters: RequesterRegistry,
         clients: ClientFilter | None = None,
         max_body: int = 1024 * 1024,
+        hosts: HostFilter | None = None,
     ):
         self.store = store
+        self.hosts = hosts or HostFilter()
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
@@ -95,6 +109,14 @@ class ControlApi:
                     "Forbidden",
                     f"The control API serves loopback clients only, not {environ.get('REMOTE_ADDR')};"
                     " start the server with --control-from to allow more.",
+                )
+            if not self.hosts.allows(environ.get("HTTP_HOST")):
+                raise _Reply(
+                    "403 Forbidden",
+                    "Forbidden",
+                    "The control API answers requests addressed to a loopback name, an IP "
+                    "address or the name the server was started with, not "
+                    f"{environ.get('HTTP_HOST', '')[:100]!r}.",
                 )
             if path == "":
                 return self._send(
@@ -176,8 +198,14 @@ class ControlApi:
         if not raw.strip():
             return {}
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return json.loads(
+                raw.decode("utf-8"), parse_int=_bounded_int, parse_constant=_no_constant
+            )
+        except RecursionError:
+            raise _Reply(
+                "400 Bad Request", "BadRequest", "The body is JSON nested too deeply."
+            ) from None
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, our own
             raise _Reply(
                 "400 Bad Request", "BadRequest", f"The body is not JSON: {error}"
             ) from None

@@ -32,18 +32,44 @@ def _text(element: etree._Element, name: str) -> str | None:
     return (found[0].text or "").strip() if found else None
 
 
-def _number(name: str, text: str | None) -> Decimal:
+# A qualification value is an xs:int (the WSDL's IntegerValue). Scores, bounds and
+# multipliers are "a number" in the reference; we accept at most a billion in size
+# and nine decimal places, far beyond any test, so that no arithmetic on them is ever
+# slow (Decimal('1E+1000000') is a valid number that int() takes minutes to expand).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+NUMBER_LIMIT = Decimal(10**9)
+DECIMAL_PLACES = 9
+
+
+def _out_of_range(name: str, text: str | None, low, high) -> errors.MTurkError:
+    shown = text if text is None or len(text) <= 40 else text[:40] + "..."
+    return errors.MTurkError.out_of_range(f"AnswerKey {name}", shown, low, high)
+
+
+def _number(
+    name: str, text: str | None, low: Decimal = -NUMBER_LIMIT, high: Decimal = NUMBER_LIMIT
+) -> Decimal:
     try:
         value = Decimal(text or "")
     except InvalidOperation:
         raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.") from None
     if not value.is_finite():
         raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not a number.")
+    # Comparisons and the digit tuple cost nothing whatever the exponent; nothing
+    # else is computed before the value is known to be small.
+    if not low <= value <= high:
+        raise _out_of_range(name, text, low, high)
+    digits, exponent = value.as_tuple()[1:]
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if value and exponent + trailing_zeros < -DECIMAL_PLACES:
+        raise errors.ParameterOutOfRange(
+            f"AnswerKey: {name} {text[:40]!r} has more than {DECIMAL_PLACES} decimal places."
+        )
     return value
 
 
 def _integer(name: str, text: str | None) -> int:
-    value = _number(name, text)
+    value = _number(name, text, Decimal(INT_MIN), Decimal(INT_MAX))
     if value != value.to_integral_value():
         raise errors.XMLParseError(f"AnswerKey: {name} {text!r} is not an integer.")
     return int(value)
@@ -103,6 +129,21 @@ class AnswerKey:
     def grade(self, answers: dict[str, frozenset[str]]) -> int:
         return self.value_for(self.summed_score(answers))
 
+    def largest_value(self) -> Decimal:
+        """How far from zero a grade can be: every question scoring its largest
+        option or default, through the mapping. Bounded numbers, so cheap."""
+        largest = Decimal(0)
+        for question in self.questions:
+            scores = [abs(o.score) for o in question.options] + [abs(question.default_score)]
+            largest += max(scores)
+        if self.percentage_of is not None:
+            return largest / self.percentage_of * 100
+        if self.multiplier is not None:
+            return largest * abs(self.multiplier)
+        if self.out_of_range_value is not None:
+            return Decimal(0)  # the values are xs:ints themselves
+        return largest
+
 
 def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -137,9 +178,15 @@ def parse_answer_key(text: str) -> AnswerKey:
         )
     key = AnswerKey(tuple(questions))
     mappings = _children(root, "QualificationValueMapping")
-    if not mappings:
-        return key
-    return _with_mapping(key, mappings[0])
+    if mappings:
+        key = _with_mapping(key, mappings[0])
+    largest = key.largest_value()
+    if largest > INT_MAX:
+        raise errors.ParameterOutOfRange(
+            f"AnswerKey: a test graded with this key can score {largest:.0f}, beyond the "
+            f"largest qualification value {INT_MAX}.",
+        )
+    return key
 
 
 def _with_mapping(key: AnswerKey, mapping: etree._Element) -> AnswerKey:

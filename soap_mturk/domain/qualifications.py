@@ -294,6 +294,11 @@ class QualificationService:
         # The vendor listed types by name, descending, unless asked otherwise.
         descending = is_descending(sort_direction or "Descending")
         number, offset, limit = paging(page_number, page_size)
+        if query and len(query) > max(MAX_NAME, MAX_DESCRIPTION, MAX_KEYWORDS):
+            # Longer than any text searched, it is in none; and the store need not
+            # build a pattern the size of the request (SQLite refuses LIKE patterns
+            # over 50,000 bytes).
+            return Page([], 0, number)
         with self.store.read() as session:
             items, total = session.search_types(
                 any_of=visible_types(

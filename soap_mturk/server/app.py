@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
-from soap_mturk.control.access import ClientFilter
+from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
 from soap_mturk.domain import QualificationService
@@ -53,6 +53,7 @@ class EmulatorApp:
         requesters: RequesterRegistry | None = None,
         control_from: tuple = (),
         rest_default_version: str = LATEST.date,
+        served_names: tuple[str, ...] = (),
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
@@ -62,7 +63,9 @@ class EmulatorApp:
         self.rest = RestEndpoint(
             self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
         )
-        self.control = ControlApi(store, self.requesters, ClientFilter(control_from), max_body)
+        self.control = ControlApi(
+            store, self.requesters, ClientFilter(control_from), max_body, HostFilter(served_names)
+        )
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"

@@ -1,18 +1,16 @@
-"""Serving the emulator with cheroot until SIGINT or SIGTERM.
+"""Serving the emulator until SIGINT or SIGTERM.
 
-cheroot, not waitress, by measurement (bench/README.md): its connection manager
-parks idle keep-alive connections in a selector, so idle clients cost no thread,
-and it runs in a thread of the test process, which the pytest plugin needs.
-
-Many HTTP threads read requests, so clients that stall mid-request hold only their
-own thread; one application slot runs them. Python runs one thread at a time and
-SQLite one writer: more threads in the application only hand the GIL to each other
-on every SQLite, lxml or socket call, which on two cores cost a third of the reads.
+An asyncio front (server/http.py) reads every connection and hands complete
+requests to one application thread, by measurement (bench/README.md): clients that
+are slow, silent or hostile cost a buffer and a timer, never the application's time,
+and the application runs without GIL hand-offs between threads (Python runs one
+thread at a time and SQLite one writer). It runs in a thread of the test process,
+which the pytest plugin needs, and serves a socket it is given, so several
+processes may one day share one listening socket.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import signal
 import socket
@@ -20,32 +18,14 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from cheroot.wsgi import Server
-
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.app import EmulatorApp
+from soap_mturk.server.http import HttpFront, Limits
 from soap_mturk.versions import LATEST, VERSIONS
 
-DEFAULT_THREADS = 16
+# Threads running the application: one, see above.
+DEFAULT_THREADS = 1
 log = logging.getLogger("soap_mturk.server")
-
-
-class _Server(Server):
-    """cheroot, logging through `logging` rather than writing to stderr."""
-
-    version = "soap-mturk"
-    # A socket already bound and listening (`serve --workers`: shared by every worker).
-    given_socket: socket.socket | None = None
-
-    def bind(self, family, type, proto=0):
-        if self.given_socket is None:
-            return super().bind(family, type, proto)
-        self.socket = self.given_socket
-        self.bind_addr = self.socket.getsockname()[:2]
-        return self.socket
-
-    def error_log(self, msg="", level=logging.INFO, traceback=False):
-        log.log(level, "%s", msg, exc_info=traceback)
 
 
 @dataclass
@@ -55,7 +35,7 @@ class Running:
     app: EmulatorApp
     host: str
     port: int
-    _server: _Server
+    _server: HttpFront
 
     @property
     def base_url(self) -> str:
@@ -75,30 +55,6 @@ class Running:
         self._server.stop()
 
 
-class _OneAtATime:
-    """Runs the application for one request at a time, once that request's body
-    has arrived: a client that stalls holds its own HTTP thread, never the slot."""
-
-    def __init__(self, app, max_body: int):
-        self.app = app
-        self._slot = threading.Lock()
-        self._max_body = max_body
-
-    def __call__(self, environ, start_response):
-        stream = environ["wsgi.input"]
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or -1)
-        except ValueError:
-            length = -1
-        if length > 0:
-            # The server refuses longer bodies itself, so this is bounded.
-            environ["wsgi.input"] = io.BytesIO(stream.read(length))
-        elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            environ["wsgi.input"] = io.BytesIO(stream.read(self._max_body + 1))
-        with self._slot:
-            return list(self.app(environ, start_response))
-
-
 def listening_socket(host: str, port: int) -> socket.socket:
     """A socket bound and listening (port 0 picks a free port), to be served by
     one process or shared by several (`serve --workers`)."""
@@ -114,6 +70,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
+    sock.setblocking(False)
     return sock
 
 
@@ -122,29 +79,27 @@ def start(
     host: str = "127.0.0.1",
     port: int = 8080,
     threads: int = DEFAULT_THREADS,
+    limits: Limits | None = None,
     sock: socket.socket | None = None,
 ) -> Running:
-    """Bind (port 0 picks a free port), or take `sock` already listening, without
-    serving yet."""
-    # Past twice our limit cheroot refuses a body by itself, with a plain 413, before
-    # reading it; up to there the SOAP endpoint answers with a fault. (Any other WSGI
-    # app gets our default limit.)
-    max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
-    address = sock.getsockname()[:2] if sock is not None else (host, port)
-    server = _Server(address, _OneAtATime(app, 2 * max_body), numthreads=threads)
-    server.given_socket = sock
-    server.max_request_body_size = 2 * max_body
-    # Idle keep-alive connections cost a selector entry, not a thread.
-    server.keep_alive_conn_limit = 256
-    # How long the selector waits between looks at the clock: stop() waits for one
-    # such pause, and test suites start and stop many servers.
-    server.expiration_interval = 0.05
-    server.prepare()
-    return Running(app, host, server.bind_addr[1], server)
+    """Bind (port 0 picks a free port), or take `sock` already listening (shared
+    by `serve --workers`), without serving yet."""
+    if limits is None:
+        # Up to twice the application's limit the body is read and the endpoint
+        # answers with its own error (a SOAP fault, an MTurk error); past that the
+        # front refuses it with a plain 413 before reading it.
+        max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
+        limits = Limits(max_body=2 * max_body)
+    if sock is None:
+        sock = listening_socket(host, port)
+    front = HttpFront(app, sock, limits, app_threads=threads)
+    return Running(app, host, sock.getsockname()[1], front)
 
 
-def start_in_thread(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Running:
-    running = start(app, host, port)
+def start_in_thread(
+    app: EmulatorApp, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None
+) -> Running:
+    running = start(app, host, port, limits=limits)
     threading.Thread(target=running.serve_forever, name="soap-mturk", daemon=True).start()
     return running
 

@@ -2,8 +2,6 @@
 SQLite by default, PostgreSQL for a `postgresql://` URL. Both run the same SQL
 (sql.py) and the same numbered schema migrations (migrations.py)."""
 
-import sqlite3
-
 from soap_mturk.domain.ports import Session, Store, StoreUnusable
 from soap_mturk.store.sqlite import SQLiteStore
 
@@ -14,9 +12,11 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(POSTGRES_SCHEMES)
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, read_only: bool = False, check: bool = True) -> Store:
     """A store for `url`: a SQLite file path, ':memory:', or a PostgreSQL URL
-    (postgresql://user:password@host:port/database, libpq's form)."""
+    (postgresql://user:password@host:port/database, libpq's form). StoreUnusable
+    says in one line why it cannot be used. `check=False` skips SQLite's
+    integrity check, for a worker whose parent has just made it."""
     if is_postgres_url(url):
         try:
             from soap_mturk.store.postgres import PostgresStore
@@ -29,14 +29,11 @@ def open_store(url: str) -> Store:
         from soap_mturk.store.postgres import redacted
 
         try:
-            return PostgresStore(url)
+            return PostgresStore(url, read_only=read_only)
         except psycopg.Error as error:
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise StoreUnusable(f"cannot open {redacted(url)}: {reason}") from error
-    try:
-        return SQLiteStore(url)
-    except sqlite3.Error as error:
-        raise StoreUnusable(f"cannot open SQLite database {url}: {error}") from error
+    return SQLiteStore(url, read_only=read_only, check=check)
 
 
 __all__ = ["SQLiteStore", "Session", "Store", "StoreUnusable", "is_postgres_url", "open_store"]

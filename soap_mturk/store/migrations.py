@@ -108,19 +108,34 @@ class SchemaTooNew(StoreUnusable):
     """The database was migrated by a newer soap-mturk than this one."""
 
 
-def migrate(db, dialect: Dialect, now: str) -> list[int]:
-    """Apply, inside the caller's write transaction on `db` (a DB-API-like
-    connection taking '?' placeholders), every migration the database lacks.
-    Returns the versions applied."""
-    db.execute(dialect.ddl(MIGRATION_TABLE))
+def _applied(db) -> set[int]:
     rows = db.execute("SELECT version FROM schema_migration").fetchall()
-    done = {row["version"] for row in rows}
-    newest = max(done, default=0)
+    return {row["version"] for row in rows}
+
+
+def _refuse_newer(newest: int) -> None:
     if newest > LATEST_VERSION:
         raise SchemaTooNew(
             f"the database has schema version {newest}; this soap-mturk knows up to "
             f"{LATEST_VERSION}: upgrade soap-mturk"
         )
+
+
+def check_version(db, dialect: Dialect) -> None:
+    """For a database served read-only (nothing is migrated): refuse one from a
+    newer soap-mturk. One from before migrations, or behind, is served as it is."""
+    if db.execute(dialect.table_exists, ("schema_migration",)).fetchone() is None:
+        return  # made before migrations
+    _refuse_newer(max(_applied(db), default=0))
+
+
+def migrate(db, dialect: Dialect, now: str) -> list[int]:
+    """Apply, inside the caller's write transaction on `db` (a DB-API-like
+    connection taking '?' placeholders), every migration the database lacks.
+    Returns the versions applied."""
+    db.execute(dialect.ddl(MIGRATION_TABLE))
+    done = _applied(db)
+    _refuse_newer(max(done, default=0))
     applied = []
     for migration in MIGRATIONS:
         if migration.version in done:

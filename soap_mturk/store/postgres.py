@@ -22,7 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg.rows import dict_row
 
-from soap_mturk.store.migrations import migrate
+from soap_mturk.domain.errors import ServiceUnavailable
+from soap_mturk.store.migrations import check_version, migrate
 from soap_mturk.store.sql import POSTGRESQL, SQLSession
 
 # The advisory lock every write takes (any constant; "MTRK" in ASCII).
@@ -61,14 +62,19 @@ class PostgresStore:
     # What a write breaking a unique constraint raises.
     IntegrityError = psycopg.IntegrityError
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, read_only: bool = False):
         self.url = url
         self.path = redacted(url)
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[psycopg.Connection] = []
-        with self._transaction("BEGIN", lock=True) as session:
-            migrate(session._db, POSTGRESQL, datetime.now(UTC).isoformat())
+        if read_only:
+            with self.read() as session:
+                check_version(session._db, POSTGRESQL)
+        else:
+            with self._transaction("BEGIN", lock=True) as session:
+                migrate(session._db, POSTGRESQL, datetime.now(UTC).isoformat())
 
     def _connect(self) -> _Connection:
         raw = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
@@ -125,6 +131,10 @@ class PostgresStore:
 
     @contextmanager
     def write(self) -> Iterator[SQLSession]:
+        if self.read_only:
+            raise ServiceUnavailable(
+                "The emulator serves its database read-only (--read-only): nothing can be changed."
+            )
         with self._transaction("BEGIN", lock=True) as session:
             yield session
 

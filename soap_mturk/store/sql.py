@@ -37,6 +37,8 @@ class Dialect:
     # collation so that text compares and sorts by code point, as in SQLite,
     # whatever locale the database was created with.
     text_type: str = "TEXT"
+    # A query answering a row when the table named by its one parameter exists.
+    table_exists: str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"
 
     def nocase(self, column: str) -> str:
         return self.nocase_template.format(column)
@@ -49,7 +51,13 @@ class Dialect:
 
 
 SQLITE = Dialect("sqlite", "{} COLLATE NOCASE", "LIKE")
-POSTGRESQL = Dialect("postgresql", "lower({})", "ILIKE", text_type='TEXT COLLATE "C"')
+POSTGRESQL = Dialect(
+    "postgresql",
+    "lower({})",
+    "ILIKE",
+    text_type='TEXT COLLATE "C"',
+    table_exists="SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL",
+)
 
 Row = Any  # a row readable by column name (sqlite3.Row, or the PostgreSQL adapter's)
 

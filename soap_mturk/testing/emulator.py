@@ -1,4 +1,4 @@
-"""An emulator started in-process for a test suite: a real cheroot server on a
+"""An emulator started in-process for a test suite: a real HTTP server on a
 free loopback port over a temporary SQLite file, a requester with known
 credentials, and a handle to the control API."""
 
