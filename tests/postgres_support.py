@@ -4,7 +4,7 @@ there (no port to collide on), run as the `postgres` user when the tests run as
 root (the server refuses root). Each `fresh_url()` is an empty schema of its own.
 
 Where PostgreSQL is not installed the tests that need it skip, saying so; with
-SOAP_MTURK_REQUIRE_POSTGRES=1 (CI sets it) they fail instead.
+CI set, or SOAP_MTURK_REQUIRE_POSTGRES=1 (.ci/run sets both), they fail instead.
 SOAP_MTURK_POSTGRES_URL names an existing server to use instead of starting one.
 """
 
@@ -22,12 +22,13 @@ from urllib.parse import quote
 
 import pytest
 
-REQUIRE = os.environ.get("SOAP_MTURK_REQUIRE_POSTGRES") == "1"
+# CI (the CI variable, or SOAP_MTURK_REQUIRE_POSTGRES=1) fails instead of skipping.
+REQUIRE = bool(os.environ.get("CI")) or os.environ.get("SOAP_MTURK_REQUIRE_POSTGRES") == "1"
 
 
 def unavailable(reason: str):
     if REQUIRE:
-        pytest.fail(f"PostgreSQL is required here (SOAP_MTURK_REQUIRE_POSTGRES=1): {reason}")
+        pytest.fail(f"PostgreSQL is required under CI: {reason}")
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 

@@ -97,6 +97,7 @@ def test_yaml_fixture_loads_through_the_python_client(mturk_emulator, yaml_fixtu
         "QualificationTypes": 3,
         "Qualifications": 3,
         "QualificationRequests": 1,
+        "SystemQualifications": 0,
     }
     check_loaded(mturk_emulator.control.state())
 

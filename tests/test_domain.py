@@ -230,10 +230,14 @@ def test_search(domain):
         page = domain.search_types(OWNER, **kwargs)
         return [t.name for t in page.items], page.total, page.number
 
-    assert found() == (["foxtrot", "echo", "delta", "charlie", "bravo", "alpha"], 6, 1)
+    # The system's types are found too (MustBeRequestable false), by name like the rest.
+    system = ["Worker_PercentAssignmentsApproved", "Worker_NumberHITsApproved", "Worker_Locale",
+              "Worker_Adult", "Masters (Sandbox)", "Masters"]  # fmt: skip
+    mine = ["foxtrot", "echo", "delta", "charlie", "bravo", "alpha"]
+    assert found(page_size=100) == (system + mine, 12, 1)
     assert found(sort_direction="Ascending", page_size=4, page_number=2) == (
-        ["echo", "foxtrot"],
-        6,
+        ["echo", "foxtrot", "Masters", "Masters (Sandbox)"],
+        12,
         2,
     )
     active = ["foxtrot", "delta", "charlie", "bravo", "alpha"]

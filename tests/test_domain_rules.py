@@ -74,24 +74,27 @@ def test_search_sees_own_types_and_others_active_ones(store):
         assert total == len(found)
         return [t.name for t in found]
 
-    assert names(active_only=False, owned_only=False) == [
+    assert names(requestable_only=False, owned_only=False) == [
         "AKIAME Active",
         "AKIAME Inactive",
         "AKIAYOU Active",
     ]
-    assert names(active_only=True, owned_only=False) == ["AKIAME Active", "AKIAYOU Active"]
-    assert names(active_only=False, owned_only=True) == ["AKIAME Active", "AKIAME Inactive"]
+    assert names(requestable_only=True, owned_only=False) == ["AKIAME Active", "AKIAYOU Active"]
+    assert names(requestable_only=False, owned_only=True) == ["AKIAME Active", "AKIAME Inactive"]
     assert visible_types("AKIAME", True, True) == [TypeFilter(owner="AKIAME", status="Active")]
 
 
-def test_dispose_removes_the_qualifications_then_the_type(store):
+def test_dispose_removes_the_type_and_keeps_its_qualifications(store):
+    """Reference, DisposeQualificationType: it "does not revoke Qualifications already
+    assigned to Workers"."""
     domain = QualificationService(store)
     made = domain.create_type("AKIAME", name="Gone", description="d", status="Active")
     domain.assign("AKIAME", made.id, "AWORKER", 5)
     domain.dispose_type("AKIAME", made.id)
     with store.read() as session:
         assert session.get_type(made.id) is None
-        assert session.get_qualification(made.id, "AWORKER") is None
+        kept = session.get_qualification(made.id, "AWORKER")
+    assert (kept.status, kept.integer_value) == ("Granted", 5)
 
 
 def test_a_row_write_never_deletes_another_row(store):

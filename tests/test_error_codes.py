@@ -388,6 +388,7 @@ _HELPERS = {
     "out_of_range": "ParameterOutOfRange",
     "no_such_type": "QualificationTypeDoesNotExist",
     "not_owner": "PermissionDenied",
+    "name_taken": "QualificationTypeAlreadyExists",
 }
 
 

@@ -276,6 +276,25 @@ ALTERATIONS = {
         "[('Name', 'string', 'required'), ('Value', 'string', 'optional')], "
         "vendor [('Name', 'string', 'required'), ('Value', 'string', 'required')]",
     ),
+    "named type made anonymous": (
+        b'<xs:element name="LocaleValue" type="tns:Locale" minOccurs="0"/>',
+        b'<xs:element name="LocaleValue" minOccurs="0"><xs:complexType><xs:sequence>'
+        b'<xs:element name="Country" type="xs:string"/>'
+        b'<xs:element name="Subdivision" type="xs:string" minOccurs="0"/>'
+        b"</xs:sequence></xs:complexType></xs:element>",
+        "GetQualificationScoreResponse/Qualification/LocaleValue: type anonymous, "
+        "vendor named 'Locale'",
+    ),
+    "ref made local": (
+        b'<xs:element ref="tns:Errors" minOccurs="0"/>',
+        b'<xs:element name="Errors" minOccurs="0"><xs:complexType><xs:sequence>'
+        b'<xs:element name="Error" maxOccurs="unbounded"><xs:complexType><xs:sequence>'
+        b'<xs:element name="Code" type="xs:string"/><xs:element name="Message" type="xs:string"/>'
+        b'<xs:element name="Data" type="tns:KeyValuePair" minOccurs="0" maxOccurs="unbounded"/>'
+        b"</xs:sequence></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>",
+        "GetQualificationScoreResponse/OperationRequest/Errors: declared as a local element, "
+        "vendor a ref to a global element",
+    ),
     "echo child the vendor lacks": (
         b'<xs:element name="IsValid" type="xs:string" minOccurs="0"/>',
         b'<xs:element name="IsValid" type="xs:string" minOccurs="0"/>'

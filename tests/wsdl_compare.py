@@ -7,7 +7,9 @@ generated from either sees is the same, and that is what is compared here: for a
 element, its name, minOccurs, maxOccurs and nillable, and its content; for content,
 a builtin XML Schema type by name, a simple type by its base and enumeration
 values, a complex type by its attributes and, in order, its child elements,
-recursively. Constructs this helper does not understand (choice, all, extensions)
+recursively. Generators name classes after types and elements, so the way each
+thing is declared is compared too: a type named (and by which name) or anonymous,
+an element local or a `ref=` to a global one. Constructs this helper does not understand (choice, all, extensions)
 are reported as differences rather than skipped, so that nothing passes unread.
 """
 
@@ -34,6 +36,7 @@ class Content:
     values: tuple[str, ...] = ()  # simple: enumeration values, in document order
     node: etree._Element | None = None  # complex: the xs:complexType
     definition: str | None = None  # the named global element or type it came from
+    type_name: str | None = None  # the named type it is; None: anonymous (or builtin)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Particle:
     max: int | None  # None: unbounded
     nillable: bool
     content: Content
+    ref: bool = False  # declared as ref= to a global element
 
     @property
     def occurs(self) -> str:
@@ -134,6 +138,7 @@ class Wsdl:
             None if node.get("maxOccurs") == "unbounded" else int(node.get("maxOccurs", "1")),
             _nillable(content_node),
             self._content_of(content_node, definition),
+            ref=bool(node.get("ref")),
         )
 
     def _content_of(self, node: etree._Element, definition: str | None) -> Content:
@@ -152,8 +157,11 @@ class Wsdl:
 
     def _named_type(self, name: str) -> Content:
         if name in self.complex_types:
-            return Content("complex", node=self.complex_types[name], definition=name)
-        return self._simple(self.simple_types[name], name)
+            return Content(
+                "complex", node=self.complex_types[name], definition=name, type_name=name
+            )
+        simple = self._simple(self.simple_types[name], name)
+        return Content(simple.kind, simple.builtin, simple.values, None, name, type_name=name)
 
     def _simple(self, node: etree._Element, definition: str | None) -> Content:
         restriction = node.find(_XS + "restriction")
@@ -197,6 +205,10 @@ def _resolve_qname(node: etree._Element, value: str) -> str:
     return f"{{{node.nsmap.get(prefix or None)}}}{local}"
 
 
+def _named(type_name: str | None) -> str:
+    return "anonymous" if type_name is None else f"named {type_name!r}"
+
+
 def _nillable(node: etree._Element) -> bool:
     return node.get("nillable", "false") == "true"
 
@@ -226,12 +238,17 @@ def compare_elements(
             differences.append(f"{path}: occurs {a.occurs}, vendor {b.occurs}")
         if a.nillable != b.nillable:
             differences.append(f"{path}: nillable {a.nillable}, vendor {b.nillable}")
+        if a.ref != b.ref:
+            how = {True: "a ref to a global element", False: "a local element"}
+            differences.append(f"{path}: declared as {how[a.ref]}, vendor {how[b.ref]}")
         content(a.content, b.content, path)
 
     def content(a: Content, b: Content, path: str) -> None:
         if a.kind != b.kind:
             differences.append(f"{path}: a {a.kind} type, vendor a {b.kind} type")
             return
+        if a.kind != "builtin" and a.type_name != b.type_name:
+            differences.append(f"{path}: type {_named(a.type_name)}, vendor {_named(b.type_name)}")
         if a.kind in ("builtin", "simple"):
             if a.builtin != b.builtin:
                 differences.append(f"{path}: type xs:{a.builtin}, vendor xs:{b.builtin}")

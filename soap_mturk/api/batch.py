@@ -22,6 +22,7 @@ from datetime import datetime
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain.identity import utc_now
 from soap_mturk.versions import LATEST, ApiVersion
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,19 @@ MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 def error_fields(*failures: MTurkError) -> Result:
-    return {"Error": [{"Code": e.code, "Message": e.message} for e in failures]}
+    # The vendor ended every message with the time of the failure in epoch
+    # milliseconds, " (1431966452419 s)" (boto issues #3171 and #3565, vatic #113).
+    stamp = f" ({int(utc_now().timestamp() * 1000)} s)"
+    return {
+        "Error": [
+            {
+                "Code": e.code,
+                "Message": e.message + stamp,
+                "Data": [{"Key": key, "Value": value} for key, value in e.data] or None,
+            }
+            for e in failures
+        ]
+    }
 
 
 class Unreadable(dict):

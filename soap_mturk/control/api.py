@@ -27,13 +27,14 @@ from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
-from soap_mturk.domain.model import PENDING
+from soap_mturk.domain.model import PENDING, Locale
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+_WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
 _NOT_FOUND = (
     errors.QualificationTypeDoesNotExist,
@@ -142,6 +143,11 @@ class ControlApi:
                 return self._json(start_response, "200 OK", {"Reset": True})
             if path == "/fixtures":
                 return self._json(start_response, "201 Created", self.load(body))
+            match = _WORKER_SYSTEM_VALUES.match(path)
+            if match:
+                worker = unquote(match.group("worker"))
+                result = self.set_system_qualification(worker, body)
+                return self._json(start_response, "200 OK", result)
             match = _WORKER_REQUESTS.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -172,7 +178,9 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures") or bool(_WORKER_REQUESTS.match(path))
+        return path in ("/", "/state", "/reset", "/fixtures") or bool(
+            _WORKER_REQUESTS.match(path) or _WORKER_SYSTEM_VALUES.match(path)
+        )
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -232,6 +240,7 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
+        types = [t for t in types if not t.is_system]  # the requesters' own
         page = dashboard.render(self.requesters.all(), types, qualifications, pending)
         return self._send(
             start_response,
@@ -252,7 +261,7 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        listed = []
+        listed, system = [], []
         for t in types:
             entry = views.qualification_type(t)
             entry["Qualifications"] = [
@@ -261,12 +270,14 @@ class ControlApi:
             entry["QualificationRequests"] = [
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
-            listed.append(entry)
+            (system if t.is_system else listed).append(entry)
         return {
             "Requesters": [
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            # The types the service supplies, with the values tests gave workers.
+            "SystemQualificationTypes": system,
         }
 
     def reset(self) -> None:
@@ -281,7 +292,7 @@ class ControlApi:
     def load(self, data) -> dict:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
-        seeded = self.seeder.load(fixture.types)
+        seeded = self.seeder.load(fixture.types, fixture.system_values)
         with self._lock:
             for requester in fixture.requesters:
                 if self.requesters.get(requester.access_key) is None:
@@ -293,9 +304,49 @@ class ControlApi:
                 "QualificationTypes": seeded.qualification_types,
                 "Qualifications": seeded.qualifications,
                 "QualificationRequests": seeded.qualification_requests,
+                "SystemQualifications": seeded.system_qualifications,
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
+
+    def set_system_qualification(self, worker_id: str, body) -> dict:
+        """The marketplace's part: a worker's value for a system qualification type
+        (approval rate, locale, Masters, ...)."""
+        if not isinstance(body, dict):
+            raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+        fields = {"QualificationTypeId", "IntegerValue", "LocaleValue"}
+        unknown = set(body) - fields
+        if unknown:
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(fields))}.",
+            )
+        type_id, value, locale = (
+            body.get(k) for k in ("QualificationTypeId", "IntegerValue", "LocaleValue")
+        )
+        if not isinstance(type_id, (str, type(None))) or not (
+            value is None or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise _Reply(
+                "400 Bad Request",
+                "BadRequest",
+                "QualificationTypeId must be a string and IntegerValue an integer.",
+            )
+        if locale is not None:
+            if (
+                not isinstance(locale, dict)
+                or set(locale) - {"Country", "Subdivision"}
+                or not all(isinstance(v, str) for v in locale.values())
+            ):
+                raise _Reply(
+                    "400 Bad Request",
+                    "BadRequest",
+                    "LocaleValue must be an object with string Country and Subdivision.",
+                )
+            locale = Locale(locale.get("Country"), locale.get("Subdivision"))
+        held = self.workers.set_system_value(worker_id, type_id, value, locale)
+        return {"Qualification": views.qualification(held)}
 
     def request_qualification(self, worker_id: str, body) -> dict:
         if not isinstance(body, dict):

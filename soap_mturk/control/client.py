@@ -67,6 +67,26 @@ class ControlClient:
         )
         return self._call("POST", "/fixtures", data)
 
+    def set_system_qualification(
+        self,
+        worker_id: str,
+        type_id: str,
+        integer_value: int | None = None,
+        locale: dict | None = None,
+    ) -> dict:
+        """Give a worker a value for a system qualification type, e.g.
+        ("A1WORKER", "000000000000000000L0", 97) or
+        ("A1WORKER", "00000000000000000071", locale={"Country": "US", "Subdivision": "CA"}).
+        Returns {"Qualification": {...}}."""
+        body: dict = {"QualificationTypeId": type_id}
+        if integer_value is not None:
+            body["IntegerValue"] = integer_value
+        if locale is not None:
+            body["LocaleValue"] = locale
+        return self._call(
+            "POST", f"/workers/{quote(worker_id, safe='')}/system-qualifications", body
+        )
+
     def request_qualification(
         self, worker_id: str, type_id: str, answer: str | None = None
     ) -> dict:

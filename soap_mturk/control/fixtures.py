@@ -5,7 +5,7 @@ fixture reads like the API's own structures. The format is in README."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from soap_mturk.auth.requesters import Requester
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import ACTIVE, GRANTED, Locale, QualificationType
-from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedType
+from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedSystemValue, SeedType
 
 DEFAULT_OWNER = "AKIAEMULATORFIXTURE"
 
@@ -26,6 +26,7 @@ class FixtureError(ValueError):
 class Fixture:
     requesters: list[Requester]
     types: list[SeedType]
+    system_values: list[SeedSystemValue] = field(default_factory=list)
 
 
 def read_fixture_file(path: str | Path) -> dict:
@@ -114,7 +115,7 @@ class _Reader:
 def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     """Types without an Owner belong to the fixture's first requester, else to
     `default_owner` (the server's first configured requester), else DEFAULT_OWNER."""
-    top = _Reader(data, "fixture", ("Requesters", "QualificationTypes"))
+    top = _Reader(data, "fixture", ("Requesters", "QualificationTypes", "SystemQualifications"))
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
         r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name"))
@@ -128,7 +129,29 @@ def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
         _seed_type(item, f"QualificationTypes[{n}]", default_owner)
         for n, item in enumerate(top.items("QualificationTypes"))
     ]
-    return Fixture(requesters, types)
+    system_values = [
+        _system_value(item, f"SystemQualifications[{n}]")
+        for n, item in enumerate(top.items("SystemQualifications"))
+    ]
+    return Fixture(requesters, types, system_values)
+
+
+def _locale(data: Any, where: str) -> Locale | None:
+    if data is None:
+        return None
+    loc = _Reader(data, f"{where}.LocaleValue", ("Country", "Subdivision"))
+    return Locale(loc.text("Country", True), loc.text("Subdivision"))
+
+
+def _system_value(item: Any, where: str) -> SeedSystemValue:
+    """A worker's value for a system type (approval rate, locale, Masters, ...)."""
+    v = _Reader(item, where, ("SubjectId", "QualificationTypeId", "IntegerValue", "LocaleValue"))
+    return SeedSystemValue(
+        worker_id=v.text("SubjectId", True),
+        type_id=v.text("QualificationTypeId", True),
+        integer_value=v.integer("IntegerValue"),
+        locale=_locale(v.data.get("LocaleValue"), where),
+    )
 
 
 _TYPE_KEYS = (

@@ -1,7 +1,10 @@
 """The vendor's errors: one class per error code, each with its code and a default
 message (as moto models AWS errors), so that code and tests pick an error by its
 class. Legacy SDKs map the code strings to exception classes, so they must match
-the vendor's spelling exactly."""
+the vendor's spelling exactly.
+
+Messages are the vendor's words where a real answer was recorded (README, "Error
+messages", lists which and where from); the others are ours."""
 
 from __future__ import annotations
 
@@ -16,8 +19,11 @@ class MTurkError(Exception):
     code: ClassVar[str]
     default_message: ClassVar[str] = "The request failed."
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: str | None = None, data: tuple[tuple[str, str], ...] = ()):
         self.message = message or self.default_message
+        # The vendor's Error/Data key-value pairs, e.g. the id of the type that a
+        # duplicate name belongs to.
+        self.data = data
         super().__init__(f"{self.code}: {self.message}")
 
     # The messages the domain and the protocols give most often, in one place each.
@@ -32,7 +38,10 @@ class MTurkError(Exception):
 
     @staticmethod
     def invalid(name: str, value: object, why: str) -> InvalidParameterValue:
-        return InvalidParameterValue(f"{value!r} is not a valid value for {name}: {why}.")
+        # The vendor's words (cloudyr/MTurkR issue #118 quotes one), then why, in ours.
+        return InvalidParameterValue(
+            f'The value "{value}" is not valid for the parameter {name}: {why}.'
+        )
 
     @staticmethod
     def out_of_range(name: str, value: object, low: int, high: int) -> ParameterOutOfRange:
@@ -42,13 +51,21 @@ class MTurkError(Exception):
 
     @staticmethod
     def no_such_type(type_id: str) -> QualificationTypeDoesNotExist:
-        return QualificationTypeDoesNotExist(f"Qualification type {type_id} does not exist.")
+        # The vendor's words (human-nature-lab/breadboard issue #204 quotes one).
+        return QualificationTypeDoesNotExist(f"QualificationType [{type_id}] does not exist.")
+
+    @staticmethod
+    def name_taken(existing_type_id: str) -> QualificationTypeAlreadyExists:
+        # The vendor's Data with its message (a 2015 REST answer quoted in public code).
+        return QualificationTypeAlreadyExists(data=(("QualificationTypeId", existing_type_id),))
 
     @staticmethod
     def not_owner(type_id: str) -> PermissionDenied:
+        # Ours: no recorded answer of the vendor's for this code. (rturk issue #33 quotes
+        # "This user is not authorized to perform the requested operation." under the
+        # different code AWS.MechanicalTurk.PermissionDenied, an account-level refusal.)
         return PermissionDenied(
-            f"You do not have permission to modify qualifications of type {type_id}: "
-            "only the owner of a qualification type may."
+            f"You do not own QualificationType [{type_id}]: only its owner may do this."
         )
 
 
@@ -102,6 +119,8 @@ class QualificationTypeDoesNotExist(MTurkError):
 
 class QualificationDoesNotExist(MTurkError):
     code = _MT + "QualificationDoesNotExist"
+    # The vendor's words (boto/boto issue #3171, Dallinger/Dallinger issue #3331).
+    default_message = "You requested a Qualification that does not exist."
 
 
 class QualificationRequestDoesNotExist(MTurkError):
@@ -128,6 +147,11 @@ class InvalidQualificationRequestState(MTurkError):
 
 class QualificationTypeAlreadyExists(MTurkError):
     code = _MT + "QualificationTypeAlreadyExists"
+    # The vendor's words (Dallinger/Dallinger issue #3331).
+    default_message = (
+        "You have already created a QualificationType with this name. A QualificationType's "
+        "name must be unique among all of the QualificationTypes created by the same user."
+    )
 
 
 class QualificationAlreadyExists(MTurkError):

@@ -9,6 +9,9 @@ from typing import Generic, TypeVar
 ACTIVE, INACTIVE = "Active", "Inactive"
 GRANTED, REVOKED = "Granted", "Revoked"
 PENDING, REJECTED = "Pending", "Rejected"  # qualification request states (GRANTED shared)
+# The owner of the types the service supplies itself (see domain/system_types.py):
+# no requester's access key, so no requester owns them.
+SYSTEM_OWNER = "(Amazon Mechanical Turk)"
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,19 @@ class QualificationType:
 
     @property
     def is_requestable(self) -> bool:
-        # Workers may request any type a requester made: they take its test, are
-        # granted it at once, or wait for the owner to grant the request. Only the
-        # system's own types (worker statistics, locale, masters) are not, and the
-        # vendor's samples show IsRequestable true for a type with neither test nor
-        # auto-grant.
-        return True
+        """Whether a worker can ask for it now (reference: QualificationType,
+        IsRequestable; SearchQualificationTypes, MustBeRequestable). The system's own
+        types are assigned by the system and never requestable; an Inactive type
+        refuses requests (InvalidQualificationTypeState), so it is not requestable
+        while inactive. Any other type is: the worker takes its test, is granted it
+        at once, or waits for the owner (the vendor's samples show true for a type
+        with neither test nor auto-grant). MustBeRequestable=true finds exactly
+        the types this says true for."""
+        return self.owner != SYSTEM_OWNER and self.status == ACTIVE
+
+    @property
+    def is_system(self) -> bool:
+        return self.owner == SYSTEM_OWNER
 
 
 @dataclass

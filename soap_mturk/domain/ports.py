@@ -24,6 +24,7 @@ class TypeFilter:
 
     owner: str | None = None
     status: str | None = None
+    not_owner: str | None = None  # and not of this owner (the system's types, say)
 
 
 class Session(Protocol):

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import errors
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answer_key
 from soap_mturk.domain.documents import parse_document
 from soap_mturk.domain.errors import MTurkError
@@ -23,6 +23,7 @@ from soap_mturk.domain.model import (
     PENDING,
     REJECTED,
     REVOKED,
+    SYSTEM_OWNER,
     Page,
     Qualification,
     QualificationRequest,
@@ -107,12 +108,17 @@ def validate_type(qtype: QualificationType) -> None:
         raise MTurkError.invalid("AnswerKey", "(document)", "an AnswerKey needs a Test")
 
 
-def visible_types(caller: str, active_only: bool, owned_only: bool) -> list[TypeFilter]:
-    """Which types a requester's search sees: its own, and others' Active ones."""
-    status = ACTIVE if active_only else None
+def visible_types(caller: str, requestable_only: bool, owned_only: bool) -> list[TypeFilter]:
+    """Which types a requester's search sees: its own, and others' Active ones (the
+    system's among them). With `requestable_only`, exactly those whose IsRequestable
+    is true (QualificationType.is_requestable): Active, and not the system's."""
+    if requestable_only:
+        if owned_only:
+            return [TypeFilter(owner=caller, status=ACTIVE)]
+        return [TypeFilter(status=ACTIVE, not_owner=SYSTEM_OWNER)]
     if owned_only:
-        return [TypeFilter(owner=caller, status=status)]
-    return [TypeFilter(owner=caller, status=status), TypeFilter(status=ACTIVE)]
+        return [TypeFilter(owner=caller)]
+    return [TypeFilter(owner=caller), TypeFilter(status=ACTIVE)]
 
 
 def as_seen_by(caller: str, qtype: QualificationType) -> QualificationType:
@@ -139,16 +145,27 @@ def grant(
     return qualification
 
 
+# GetQualificationRequests' SortProperty: the WSDL's two values, and boto 2's default
+# "Expiration" (boto/mturk/connection.py, get_qualification_requests), which the
+# service accepted from scripts that used it; a request has no expiration, so it
+# sorts as SubmitTime.
+REQUEST_SORT = {"QualificationTypeId": "QualificationTypeId", "SubmitTime": "SubmitTime",
+                "Expiration": "SubmitTime"}  # fmt: skip
+
+
 class QualificationService:
-    def __init__(self, store: Store, rules: Rules = CURRENT):
+    def __init__(self, store: Store, rules: Rules = CURRENT, *, install: bool = True):
         self.store = store
         self.rules = rules
+        if install:  # the system's types are there from the start
+            with store.write() as session:
+                system_types.install(session)
 
     def under(self, rules: Rules) -> QualificationService:
         """The same service and store, applying another API version's rules."""
         if rules == self.rules:
             return self
-        return QualificationService(self.store, rules)
+        return QualificationService(self.store, rules, install=False)
 
     # --- lookups shared by the operations -------------------------------------------
 
@@ -161,6 +178,11 @@ class QualificationService:
 
     def _owned_type(self, session: Session, caller: str, type_id: str) -> QualificationType:
         qtype = self._type(session, type_id)
+        if qtype.is_system:
+            raise errors.PermissionDenied(
+                f"QualificationType [{type_id}] is supplied by Amazon Mechanical Turk: "
+                "requesters cannot change it or its qualifications."
+            )
         if qtype.owner != caller:
             raise MTurkError.not_owner(type_id)
         return qtype
@@ -220,10 +242,9 @@ class QualificationService:
         if auto_granted and qtype.auto_granted_value is None:
             qtype.auto_granted_value = 1
         with self.store.write() as session:
-            if session.find_type_by_name(caller, name) is not None:
-                raise errors.QualificationTypeAlreadyExists(
-                    f"You have already created a qualification type named {name!r}.",
-                )
+            existing = session.find_type_by_name(caller, name)
+            if existing is not None:
+                raise MTurkError.name_taken(existing.id)
             session.put_type(qtype)
         return qtype
 
@@ -251,6 +272,10 @@ class QualificationService:
         if test is None and (answer_key is not None or test_duration is not None):
             # The vendor took Test, its duration and its key as one description of the test.
             raise MTurkError.missing("Test")
+        if test is not None and test_duration is None:
+            # "If you are updating the test for a type, you must specify the Test and
+            # TestDurationInSeconds parameters" (reference, UpdateQualificationType).
+            raise MTurkError.missing("TestDurationInSeconds")
         with self.store.write() as session:
             qtype = self._owned_type(session, caller, type_id)
             if test is not None:
@@ -303,9 +328,7 @@ class QualificationService:
             items, total = session.search_types(
                 any_of=visible_types(
                     caller,
-                    # Every type here is requestable (QualificationType.is_requestable)
-                    # but only an active one can be requested now.
-                    active_only=must_be_requestable,
+                    requestable_only=must_be_requestable,
                     owned_only=bool(must_be_owned_by_caller),
                 ),
                 query=query,
@@ -317,8 +340,14 @@ class QualificationService:
         return Page(items, total, number)
 
     def dispose_type(self, caller: str, type_id: str | None) -> None:
-        """Remove the type with its qualifications; its pending requests are
-        rejected, as the vendor did."""
+        """Remove the type; its pending requests are rejected, as the vendor did.
+
+        The qualifications already granted stay on record, neither revoked nor
+        deleted: "This operation does not revoke Qualifications already assigned to
+        Workers because the Qualifications might be needed for active HITs"
+        (reference, DisposeQualificationType). The requester's reads of them go
+        through the type, which is gone ("you can no longer use it"), so they answer
+        QualificationTypeDoesNotExist."""
         require(QualificationTypeId=type_id)
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
@@ -338,7 +367,7 @@ class QualificationService:
                     request.status = REJECTED
                     request.reason = "The qualification type was disposed."
                     session.put_request(request)
-            session.delete_qualifications(type_id)
+            # The qualifications stay (see above): the type's row alone goes.
             session.delete_type(type_id)
 
     # --- qualifications -------------------------------------------------------------
@@ -371,7 +400,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise self._no_qualification(type_id, subject_id)
+                raise errors.QualificationDoesNotExist()
             if held.status == REVOKED:
                 raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is already revoked.",
@@ -379,12 +408,6 @@ class QualificationService:
             held.status = REVOKED
             session.put_qualification(held)
             return held
-
-    @staticmethod
-    def _no_qualification(type_id: str, subject_id: str) -> MTurkError:
-        return errors.QualificationDoesNotExist(
-            f"Worker {subject_id} has no qualification of type {type_id}.",
-        )
 
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
         """Who may read a score is a rule of the API version (`Rules`)."""
@@ -398,7 +421,7 @@ class QualificationService:
                 )
             held = session.get_qualification(type_id, subject_id)
         if held is None:
-            raise self._no_qualification(type_id, subject_id)
+            raise errors.QualificationDoesNotExist()
         return held
 
     def update_score(
@@ -411,7 +434,7 @@ class QualificationService:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
             if held is None:
-                raise self._no_qualification(type_id, subject_id)
+                raise errors.QualificationDoesNotExist()
             if held.status != GRANTED:
                 raise errors.InvalidQualificationState(
                     f"Worker {subject_id}'s qualification of type {type_id} is revoked;"
@@ -448,7 +471,7 @@ class QualificationService:
         page_number: int | None = None,
         page_size: int | None = None,
     ) -> Page[QualificationRequest]:
-        check_choice("SortProperty", sort_property, ("QualificationTypeId", "SubmitTime"))
+        check_choice("SortProperty", sort_property, tuple(REQUEST_SORT))
         descending = is_descending(sort_direction)
         number, offset, limit = paging(page_number, page_size)
         with self.store.read() as session:
@@ -458,7 +481,7 @@ class QualificationService:
                 owner=caller,
                 type_id=type_id,
                 status=PENDING,
-                sort_by=sort_property or "SubmitTime",
+                sort_by=REQUEST_SORT[sort_property or "SubmitTime"],
                 descending=descending,
                 offset=offset,
                 limit=limit,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import errors
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
@@ -51,6 +51,16 @@ class SeedRequest:
 
 
 @dataclass
+class SeedSystemValue:
+    """A worker's value for one of the system's qualification types."""
+
+    worker_id: str
+    type_id: str
+    integer_value: int | None = None
+    locale: Locale | None = None
+
+
+@dataclass
 class SeedType:
     qtype: QualificationType
     qualifications: list[SeedQualification] = field(default_factory=list)
@@ -62,6 +72,7 @@ class Seeded:
     qualification_types: int = 0
     qualifications: int = 0
     qualification_requests: int = 0
+    system_qualifications: int = 0
 
 
 class Seeder:
@@ -71,10 +82,17 @@ class Seeder:
     def reset(self) -> None:
         with self.store.write() as session:
             session.clear_all()
+            system_types.install(session)  # the service's own types are always there
 
-    def load(self, seeds: list[SeedType]) -> Seeded:
+    def load(self, seeds: list[SeedType], system_values: list[SeedSystemValue] = ()) -> Seeded:
         seeded = Seeded()
         with self.store.write() as session:
+            for value in system_values:
+                check_worker_id(value.worker_id)
+                system_types.set_value(
+                    session, value.worker_id, value.type_id, value.integer_value, value.locale
+                )
+                seeded.system_qualifications += 1
             for seed in seeds:
                 qtype = seed.qtype
                 require(Name=qtype.name, QualificationTypeStatus=qtype.status)

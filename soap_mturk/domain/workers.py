@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from soap_mturk.domain import errors
+from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import grade, parse_answers
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
     GRANTED,
+    Locale,
     Qualification,
     QualificationRequest,
 )
@@ -75,6 +76,19 @@ class WorkerService:
     def __init__(self, store: Store):
         self.store = store
 
+    def set_system_value(
+        self,
+        worker_id: str | None,
+        type_id: str | None,
+        integer_value: int | None = None,
+        locale: Locale | None = None,
+    ) -> Qualification:
+        """The marketplace's part: a worker's approval rate, locale, Masters, ..."""
+        check_worker_id(worker_id)
+        require(QualificationTypeId=type_id)
+        with self.store.write() as session:
+            return system_types.set_value(session, worker_id, type_id, integer_value, locale)
+
     def request_qualification(
         self, worker_id: str | None, type_id: str | None, answer: str | None = None
     ) -> RequestOutcome:
@@ -90,6 +104,11 @@ class WorkerService:
             qtype = session.get_type(type_id)
             if qtype is None:
                 raise MTurkError.no_such_type(type_id)
+            if qtype.is_system:
+                raise errors.InvalidQualificationTypeState(
+                    f"QualificationType [{type_id}] is assigned by the system; workers do not"
+                    " request it (IsRequestable false).",
+                )
             if qtype.status != ACTIVE:
                 raise errors.InvalidQualificationTypeState(
                     f"Qualification type {type_id} is {qtype.status}: workers may not request it.",

@@ -8,6 +8,7 @@ limit are refused before they are read in full.
 from __future__ import annotations
 
 import codecs
+import gc
 import threading
 
 from lxml import etree
@@ -155,6 +156,20 @@ def _parse_large(data: bytes) -> etree._Element:
     as it goes: what one chunk holds is bounded by its size, so the work between
     two checks is linear, and a refused document is never read further."""
     parser = _parser(_wide_encoding(data))
+    try:
+        return _feed_within_limits(parser, data)
+    except (RefusedXml, etree.XMLSyntaxError):
+        # A pull parser stopped half-way sits in a reference cycle with the partial
+        # document it built (megabytes of C memory for an attribute flood), and
+        # Python's collector, counting Python objects only, may not run for a long
+        # time: each refused flood kept about 27 MB. Collect it now; a refusal of a
+        # large document is rare in honest traffic and already costs its parse.
+        del parser
+        gc.collect()
+        raise
+
+
+def _feed_within_limits(parser: etree.XMLPullParser, data: bytes) -> etree._Element:
     elements = depth = 0
     for start in range(0, len(data), _CHUNK):
         parser.feed(data[start : start + _CHUNK])

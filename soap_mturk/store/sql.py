@@ -188,9 +188,13 @@ class SQLSession:
         alternatives, args = [], []
         for wanted in any_of:
             parts = []
-            for column, value in (("owner", wanted.owner), ("status", wanted.status)):
+            for test, value in (
+                ("owner = ?", wanted.owner),
+                ("status = ?", wanted.status),
+                ("owner != ?", wanted.not_owner),
+            ):
                 if value is not None:
-                    parts.append(f"{column} = ?")
+                    parts.append(test)
                     args.append(value)
             alternatives.append("(" + (" AND ".join(parts) or "1 = 1") + ")")
         clauses = ["(" + (" OR ".join(alternatives) or "1 = 0") + ")"]

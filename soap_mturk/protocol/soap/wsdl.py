@@ -1,6 +1,14 @@
-"""The WSDL of each version: spyne's document, renamed to the vendor's conventions
-(port type, binding, service, port and message names, the single soapAction) so
-that a client generated from it looks like one generated from the vendor's."""
+"""The WSDL of each version: spyne's document, reshaped to the vendor's conventions
+so that a client generated from it looks like one generated from the vendor's:
+
+- names: port type, binding, service, port and message names, the single soapAction;
+- anonymity: spyne names every complex type and declares a global element for each;
+  the vendor declares its message wrappers and envelope structures as global
+  elements with anonymous types, nests `Error`, `Header` and `Argument` anonymously
+  inside their lists, and refers to the structures with `ref=`. Generators name
+  classes after what they find (Axis 1.4: `GetQualificationScore`, `ErrorsError`),
+  so the shape is rewritten here, the only place spyne's output is transformed.
+"""
 
 from __future__ import annotations
 
@@ -62,6 +70,67 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
     assert tns == root.get("targetNamespace")
 
 
+# The vendor's global elements with anonymous types that other elements refer to
+# with ref= (vendor WSDL 2014-08-15, lines 2178-2290, "Help and related structures":
+# OperationRequest, Request, Errors, HTTPHeaders, Arguments).
+_ANONYMOUS_STRUCTURES = ("OperationRequest", "Request", "Errors", "HTTPHeaders", "Arguments")
+# Types the vendor declares inline in the one element that holds them (Errors/Error,
+# HTTPHeaders/Header, Arguments/Argument): no global element, no name of their own.
+_NESTED = ("Error", "Header", "Argument")
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _anonymize(root: etree._Element) -> None:
+    schema = root.find(f"{_W}types/{_XS}schema")
+    types = {t.get("name"): t for t in schema.iterfind(_XS + "complexType")}
+    globals_ = {e.get("name"): e for e in schema.iterfind(_XS + "element")}
+
+    def type_name(element: etree._Element) -> str | None:
+        value = element.get("type") or ""
+        return value.split(":", 1)[1] if value.startswith("tns:") else None
+
+    def inline(element: etree._Element, name: str) -> None:
+        """Give the element the content of the named type, as an anonymous type."""
+        anonymous = etree.SubElement(element, _XS + "complexType")
+        anonymous[:] = list(types[name])
+        for attribute, value in types[name].attrib.items():
+            if attribute != "name":
+                anonymous.set(attribute, value)
+        del element.attrib["type"]
+
+    wrappers = {
+        part.get("element").split(":", 1)[1] for part in root.iter(_W + "part")
+    }  # the operations' request and response elements
+    for name in (*_NESTED, *_ANONYMOUS_STRUCTURES):
+        assert name in types, f"spyne no longer declares {name}"
+    # Nested first, so that the structures which hold them take them inline.
+    for name in _NESTED:
+        schema.remove(globals_.pop(name))
+        (holder,) = [e for e in schema.iter(_XS + "element") if type_name(e) == name]
+        inline(holder, name)
+        schema.remove(types.pop(name))
+    for name in _ANONYMOUS_STRUCTURES:
+        type_ = type_name(globals_[name])
+        for local in schema.iter(_XS + "element"):
+            if local is not globals_[name] and type_name(local) == type_:
+                assert local.get("name") == name, (local.get("name"), name)
+                occurs = {k: v for k, v in local.attrib.items() if k not in ("name", "type")}
+                local.attrib.clear()
+                local.attrib.update({"ref": "tns:" + name, **occurs})  # the vendor's order
+        inline(globals_[name], type_)
+        schema.remove(types.pop(type_))
+    for name, element in list(globals_.items()):
+        if name in wrappers:
+            type_ = type_name(element)
+            inline(element, type_)
+            schema.remove(types.pop(type_))
+        elif name not in _ANONYMOUS_STRUCTURES:
+            schema.remove(element)  # spyne's element for a type; the vendor has none
+    # The vendor lists the global elements after the types; keep spyne's order otherwise.
+    for element in [e for e in schema if e.tag == _XS + "element"]:
+        schema.append(element)
+
+
 _BUILT: dict[str, bytes] = {}
 
 
@@ -79,6 +148,7 @@ def _build_wsdl(version: ApiVersion) -> bytes:
     document.build_interface_document(ADDRESS_PLACEHOLDER)
     root = etree.fromstring(document.get_interface_document())
     _rename(root, version)
+    _anonymize(root)
     etree.cleanup_namespaces(root, keep_ns_prefixes=["tns", "xs"])
     comment = etree.Comment(
         f" soap-mturk: the Mechanical Turk Requester API {version.date}, "
