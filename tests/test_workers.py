@@ -8,8 +8,10 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import urllib.error
 import urllib.parse
@@ -177,3 +179,49 @@ def test_workers_stop_when_the_server_process_is_killed(tmp_path):
             os.killpg(server.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+SUPERVISED = textwrap.dedent(
+    """
+    import os, socket, sys
+    from soap_mturk.server.run import listening_socket
+    from soap_mturk.server.workers import Supervisor
+
+    marker = sys.argv[1]
+
+    def serve_one(sock):
+        if not os.path.exists(marker):  # the first worker cannot start
+            open(marker, "w").close()
+            raise RuntimeError("the database is unreachable")
+        sock.setblocking(True)
+        while True:
+            client, _ = sock.accept()
+            client.sendall(b"served by " + str(os.getpid()).encode())
+            client.close()
+
+    sock = listening_socket("127.0.0.1", 0)
+    print(sock.getsockname()[1], flush=True)
+    sys.exit(Supervisor(1, sock, serve_one).run())
+    """
+)
+
+
+def test_a_worker_that_cannot_start_is_started_again(tmp_path):
+    """A worker that fails at start (its database unreachable, say) is replaced
+    after a pause, and the replacement serves; the server never gave up."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISED, str(tmp_path / "tried")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        port = int(parent.stdout.readline())
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as client:
+            assert client.recv(100).startswith(b"served by ")
+        assert (tmp_path / "tried").exists()  # the first worker did fail
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=60) == 0
+        assert "stopped at start (exit code 1); another in 1 s" in parent.stderr.read()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()

@@ -8,7 +8,8 @@ Every piece of state is in the store (SQLite in WAL mode, or PostgreSQL), so eve
 worker answers the same.
 
 The parent only supervises: it starts a new worker for one that died (kill -9, a
-crash), and on SIGINT/SIGTERM stops them all and waits for them. Workers ask the
+crash; after a pause if it could not even start), and on SIGINT/SIGTERM stops
+them all and waits for them. Workers ask the
 kernel to stop them when the parent dies (Linux), so killing the parent with -9
 does not leave workers serving alone.
 """
@@ -26,10 +27,12 @@ from collections.abc import Callable
 
 log = logging.getLogger("soap_mturk.server")
 
-# A worker that exits on its own this soon after starting cannot start (the store
-# is unreachable, say): starting it again and again would only spin. One killed
-# by a signal is started again whenever it dies.
+# A worker that exits on its own this soon after starting could not start (the
+# store unreachable, say): the next is started after a pause that doubles up to
+# the maximum, so a database that comes back is served again without a spin.
+# One killed by a signal is started again at once.
 _MIN_LIFETIME_SECONDS = 1.0
+_MAX_RETRY_DELAY_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -90,6 +93,12 @@ class Supervisor:
             _worker(self.sock, self.serve_one, parent)
         self.children[pid] = time.monotonic()
 
+    def _pause(self, seconds: float) -> None:
+        """Wait, but no longer than it takes to be asked to stop."""
+        until = time.monotonic() + seconds
+        while not self._stopping and time.monotonic() < until:
+            time.sleep(min(0.2, until - time.monotonic()))
+
     def _stop(self, signum, _frame) -> None:
         self._stopping = True
         for pid in list(self.children):
@@ -104,7 +113,7 @@ class Supervisor:
         try:
             for _ in range(self.count):
                 self._spawn()
-            failed = False
+            failures = 0
             while self.children:
                 try:
                     pid, status = os.wait()
@@ -122,13 +131,19 @@ class Supervisor:
                 )
                 early = time.monotonic() - started < _MIN_LIFETIME_SECONDS
                 if early and not os.WIFSIGNALED(status):
-                    log.error("worker %d stopped at start (%s): stopping", pid, how)
-                    failed = True
-                    self._stop(signal.SIGTERM, None)
-                    continue
-                log.warning("worker %d stopped (%s); starting another", pid, how)
+                    # It could not start (the database unreachable, say): try
+                    # again, waiting longer each time, rather than spin or give up.
+                    failures += 1
+                    delay = min(_MAX_RETRY_DELAY_SECONDS, 2.0 ** (failures - 1))
+                    log.error("worker %d stopped at start (%s); another in %.0f s", pid, how, delay)
+                    self._pause(delay)
+                    if self._stopping:
+                        continue
+                else:
+                    failures = 0
+                    log.warning("worker %d stopped (%s); starting another", pid, how)
                 self._spawn()
-            return 1 if failed else 0
+            return 0
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
