@@ -51,19 +51,6 @@ def signed(access_key: str, operation: str, timestamp: str | None = None) -> dic
 # --- the server ------------------------------------------------------------------------
 
 
-def _process_tree(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [pid] + [p for child in children for p in _process_tree(int(child))]
-
-
-def _rss(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
-
-
 @dataclass
 class Target:
     host: str
@@ -73,9 +60,12 @@ class Target:
     type_id: str = ""
 
     def rss(self) -> int:
-        """The server's resident memory, in bytes (Linux): its process and its
-        workers' (`serve` runs one per core), whichever took the requests."""
-        return sum(_rss(pid) for pid in _process_tree(self.pid))
+        """The server's resident memory, in bytes (Linux)."""
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS")
 
     def log(self) -> str:
         return self.stderr_path.read_text(errors="replace")
@@ -91,7 +81,10 @@ def serving(*options: str) -> Iterator[Target]:
             child = subprocess.Popen(
                 [sys.executable, "-m", "soap_mturk", "serve", "--port", "0",
                  *(f"--requester={key}:{secret}" for key, secret in SECRETS.items()),
-                 "--db", str(Path(folder) / "hostile.sqlite3"), *options],
+                 "--db", str(Path(folder) / "hostile.sqlite3"),
+                 # One process: the battery measures one front and its memory
+                 # (`serve` would start one worker per core).
+                 "--workers", "1", *options],
                 stdout=subprocess.PIPE, stderr=stderr, text=True,
                 cwd=Path(__file__).resolve().parents[1],
             )  # fmt: skip
