@@ -37,10 +37,26 @@ def _placeholders(sql: str) -> str:
 
 
 class _Connection:
-    """A psycopg connection taking the store's '?' placeholders."""
+    """A psycopg connection taking the store's '?' placeholders, kept in pipeline
+    mode: statements go out without waiting for each answer, and a fetch waits for
+    everything sent before it."""
 
     def __init__(self, connection: psycopg.Connection):
         self.raw = connection
+        self._pipeline_mode = connection.pipeline()
+        self.pipeline = self._pipeline_mode.__enter__()
+
+    def close(self) -> None:
+        if self.raw.closed:
+            return
+        try:
+            self._pipeline_mode.__exit__(None, None, None)
+        except psycopg.Error:
+            pass
+        try:
+            self.raw.close()
+        except psycopg.Error:
+            pass
 
     def execute(self, sql: str, args: tuple = ()):
         if args:
@@ -68,7 +84,7 @@ class PostgresStore:
         self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[psycopg.Connection] = []
+        self._connections: list[_Connection] = []
         if read_only:
             with self.read() as session:
                 check_version(session._db, POSTGRESQL)
@@ -80,45 +96,58 @@ class PostgresStore:
         raw = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
         # Whatever the server's default, an acknowledged write is on disk.
         raw.execute("SET synchronous_commit = on")
+        db = _Connection(raw)
         with self._lock:
-            self._connections.append(raw)
-        return _Connection(raw)
+            self._connections.append(db)
+        return db
 
     def _connection(self) -> _Connection:
         db = getattr(self._local, "db", None)
-        if db is None or db.raw.closed:
+        if db is None or db.raw.closed or db.raw.broken:
             db = self._local.db = self._connect()
         return db
 
     @contextmanager
     def _transaction(self, begin: str, lock: bool) -> Iterator[SQLSession]:
+        """BEGIN (and a write's lock) travel with the first query. A read's COMMIT
+        is not waited for (it ends a read-only snapshot; the next transaction's
+        first fetch collects its answer), so a read costs one round trip. A write
+        waits for its statements, then for its COMMIT: it is on disk before the
+        caller acknowledges it."""
         db = self._connection()
         try:
-            # In pipeline mode statements go out without waiting for each answer:
-            # BEGIN (and a write's lock) travel with the first query, so a read
-            # costs two round trips instead of three.
-            with db.raw.pipeline() as pipeline:
-                db.execute(begin)
+            db.execute(begin)
+            if lock:
+                db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            try:
+                yield SQLSession(db, POSTGRESQL)
                 if lock:
-                    db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-                try:
-                    yield SQLSession(db, POSTGRESQL)
-                    if lock:
-                        # A write that failed says so here, as itself (a unique
-                        # name taken...), not as the COMMIT that followed it.
-                        pipeline.sync()
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
+                    # A write that failed says so here, as itself (a unique name
+                    # taken...), not as the COMMIT that followed it.
+                    db.pipeline.sync()
+            except BaseException:
+                self._rollback(db)
+                raise
+            db.execute("COMMIT")
+            if lock:
+                db.pipeline.sync()
         except psycopg.OperationalError:
             self._forget(db)
             raise
 
+    def _rollback(self, db: _Connection) -> None:
+        try:
+            db.execute("ROLLBACK")
+            db.pipeline.sync()
+        except psycopg.Error:
+            # Its state is unknown (the server gone, say): the next transaction on
+            # this thread opens a new connection.
+            self._forget(db)
+
     def _forget(self, db: _Connection) -> None:
         self._local.db = None
         try:
-            db.raw.close()
+            db.close()
         except psycopg.Error:
             pass
 
@@ -141,8 +170,5 @@ class PostgresStore:
     def close(self) -> None:
         with self._lock:
             connections, self._connections = self._connections, []
-        for raw in connections:
-            try:
-                raw.close()
-            except psycopg.Error:
-                pass
+        for db in connections:
+            db.close()
