@@ -50,6 +50,33 @@ OPERATIONS_2006_08_23 = FIRST_GENERATION_OPERATIONS | {
 # DisposeQualificationType is absent from the 2007-06-21 WSDL and used by rturk,
 # which sends Version=2008-08-02.
 OPERATIONS_2008_08_02 = OPERATIONS_2006_08_23 | {"DisposeQualificationType"}
+# HITs and assignments (issue 13), with the 2014-08-15 WSDL's shapes (review policies,
+# HIT layouts). Served from 2012-03-25 on; older versions' HIT messages differ
+# (the 2007-06-21 WSDL has no review policies or layouts) and are not served yet.
+HIT_OPERATIONS = frozenset(
+    {
+        "RegisterHITType",
+        "CreateHIT",
+        "GetHIT",
+        "SearchHITs",
+        "GetReviewableHITs",
+        "GetHITsForQualificationType",
+        "ChangeHITTypeOfHIT",
+        "ExtendHIT",
+        "ForceExpireHIT",
+        "DisableHIT",
+        "DisposeHIT",
+        "SetHITAsReviewing",
+        "GetAssignment",
+        "GetAssignmentsForHIT",
+        "ApproveAssignment",
+        "RejectAssignment",
+        "ApproveRejectedAssignment",
+        "GetReviewResultsForHIT",
+        "GetFileUploadURL",
+    }
+)
+OPERATIONS_2012_03_25 = OPERATIONS_2008_08_02 | HIT_OPERATIONS
 
 
 @dataclass(frozen=True)
@@ -163,9 +190,9 @@ def _convert(
 
 
 VERSIONS: tuple[ApiVersion, ...] = (
-    ApiVersion("2014-08-15", OPERATIONS_2008_08_02),
-    ApiVersion("2013-11-15", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
-    ApiVersion("2012-03-25", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2014-08-15", OPERATIONS_2012_03_25),
+    ApiVersion("2013-11-15", OPERATIONS_2012_03_25, COUNTRY_ONLY_SHAPES),
+    ApiVersion("2012-03-25", OPERATIONS_2012_03_25, COUNTRY_ONLY_SHAPES),
     ApiVersion("2008-08-02", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
     ApiVersion("2008-04-01", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
     ApiVersion("2007-06-21", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),

@@ -19,7 +19,7 @@ from lxml import etree
 
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.control.client import ControlClient
-from soap_mturk.versions import LATEST
+from soap_mturk.versions import HIT_OPERATIONS, LATEST
 from tests.rest_support import OWNER, call, rest_emulator, vendor_signed
 from tests.signing import vendor_signature
 
@@ -92,7 +92,8 @@ def _revoke_and_dispose(rest, operation: str) -> etree._Element:
     return rest(operation, QualificationTypeId=type_id, SubjectId=WORKER, Reason="r")
 
 
-@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+# The HIT operations' REST answers are compared with captured ones (test_hits_rest.py).
+@pytest.mark.parametrize("operation", sorted(set(OPERATIONS) - HIT_OPERATIONS))
 def test_every_rest_answer_is_read_by_namespace_unaware_xpath(scene, operation):
     rest, type_id, pending = scene
     parameters = _parameters(operation, type_id, pending)

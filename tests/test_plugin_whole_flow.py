@@ -126,3 +126,29 @@ def test_plugin_is_found_by_entry_point_and_state_is_fresh_per_test(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+def test_plugin_moves_the_clock_for_a_hit_flow(mturk_emulator):
+    """Signed calls (HMAC-SHA1) through the plugin's credentials, a scripted worker,
+    and time moved by the plugin: the submitted work auto-approves."""
+    from decimal import Decimal
+
+    from tests.hit_support import QUESTION_FORM, Worker
+
+    service = zeep.Client(mturk_emulator.wsdl_url("2014-08-15")).service
+
+    def call(operation, **request):
+        return getattr(service, operation)(
+            **mturk_emulator.credentials(operation), Request=[request]
+        )
+
+    created = call(
+        "CreateHIT", Title="t", Description="d", LifetimeInSeconds=600,
+        AssignmentDurationInSeconds=300, AutoApprovalDelayInSeconds=3600,
+        Reward={"Amount": Decimal("0.05"), "CurrencyCode": "USD"}, Question=QUESTION_FORM,
+    ).HIT[0]  # fmt: skip
+    assignment = Worker(mturk_emulator.control).take(created.HITId)
+    mturk_emulator.advance_clock(3601)
+    got = call("GetAssignment", AssignmentId=assignment).GetAssignmentResult[0]
+    assert got.Assignment.AssignmentStatus == "Approved"
+    assert call("GetHIT", HITId=created.HITId).HIT[0].HITStatus == "Reviewable"

@@ -4,29 +4,10 @@ vendor's element names; values are Python values (str, int, bool, datetime)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from soap_mturk.domain import Page, Qualification, QualificationRequest, QualificationService
+from soap_mturk.api.hit_operations import HIT_OPERATIONS
+from soap_mturk.api.operation import Operation, Request, Result, page_fields
+from soap_mturk.domain import Qualification, QualificationRequest, QualificationService
 from soap_mturk.domain.model import QualificationType
-
-Request = Mapping[str, Any]
-Result = dict[str, Any]
-Handler = Callable[[QualificationService, str, Request], Result]
-
-
-@dataclass(frozen=True)
-class Operation:
-    name: str
-    result_element: str  # the element each request's result is written in
-    result_type: str  # its type in api.schema
-    handler: Handler
-
-    @property
-    def request_type(self) -> str:
-        return self.name + "Request"
-
 
 # --- domain entities as the vendor's structures -------------------------------------
 
@@ -71,15 +52,6 @@ def request_fields(r: QualificationRequest) -> Result:
         "Test": r.test,
         "Answer": r.answer,
         "SubmitTime": r.submit_time,
-    }
-
-
-def page_fields(page: Page, element: str, items: list[Result]) -> Result:
-    return {
-        "NumResults": len(page.items),
-        "TotalNumResults": page.total,
-        "PageNumber": page.number,
-        element: items,
     }
 
 
@@ -233,3 +205,6 @@ OPERATIONS: dict[str, Operation] = {
         Operation("RejectQualificationRequest", *_result("RejectQualificationRequest"), _reject),
     )
 }
+
+# The HIT and assignment operations (api/hit_operations.py).
+OPERATIONS.update({op.name: op for op in HIT_OPERATIONS})

@@ -52,7 +52,58 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "QualificationStatus": ("Granted", "Revoked"),
     "GetQualificationRequestsSortProperty": ("QualificationTypeId", "SubmitTime"),
     "SearchQualificationTypesSortProperty": ("Name",),
+    "HITStatus": ("Assignable", "Unassignable", "Reviewable", "Reviewing", "Disposed"),
+    "HITReviewStatus": (
+        "NotReviewed",
+        "MarkedForReview",
+        "ReviewedAppropriate",
+        "ReviewedInappropriate",
+    ),
+    "Comparator": (
+        "LessThan",
+        "LessThanOrEqualTo",
+        "GreaterThan",
+        "GreaterThanOrEqualTo",
+        "EqualTo",
+        "NotEqualTo",
+        "Exists",
+        "DoesNotExist",
+        "In",
+        "NotIn",
+    ),
+    "AssignmentStatus": ("Submitted", "Approved", "Rejected"),
+    "ReviewableHITStatus": ("Reviewable", "Reviewing"),
+    "GetReviewableHITsSortProperty": (
+        "Title",
+        "Reward",
+        "Expiration",
+        "CreationTime",
+        "Enumeration",
+    ),
+    "SearchHITsSortProperty": ("Title", "Reward", "Expiration", "CreationTime", "Enumeration"),
+    "GetAssignmentsForHITSortProperty": ("AcceptTime", "SubmitTime", "Answer", "AssignmentStatus"),
+    "ReviewPolicyLevel": ("Assignment", "HIT"),
+    "ReviewActionStatus": ("Intended", "Succeeded", "Failed", "Cancelled"),
 }
+
+# Structures that requests and results share (HITs, prices, requirements, policies).
+SHARED_TYPES: dict[str, list[Field]] = {
+    "Price": [required("Amount", DECIMAL), required("CurrencyCode"), f("FormattedPrice")],
+    "Locale": [f("Country"), f("Subdivision")],
+    "QualificationRequirement": [
+        required("QualificationTypeId"),
+        required("Comparator", "Comparator"),
+        many("IntegerValue", INT),
+        many("LocaleValue", "Locale"),
+        f("RequiredToPreview", BOOLEAN),
+    ],
+    "HITLayoutParameter": [required("Name"), required("Value")],
+    "ParameterMapEntry": [required("Key"), many("Value")],
+    "PolicyParameter": [required("Key"), many("Value"), many("MapEntry", "ParameterMapEntry")],
+    "ReviewPolicy": [required("PolicyName"), many("Parameter", "PolicyParameter")],
+}
+
+_PAGE = [f("PageNumber", INT), f("PageSize", INT)]
 
 # Request types: the contents of each `Request` element of an operation's message.
 REQUEST_TYPES: dict[str, list[Field]] = {
@@ -115,6 +166,94 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         RESPONSE_GROUP,
     ],
     "GetQualificationTypeRequest": [required("QualificationTypeId"), RESPONSE_GROUP],
+    # --- HITs and assignments
+    "RegisterHITTypeRequest": [
+        f("AutoApprovalDelayInSeconds", LONG),
+        required("AssignmentDurationInSeconds", LONG),
+        required("Reward", "Price"),
+        required("Title"),
+        f("Keywords"),
+        required("Description"),
+        many("QualificationRequirement", "QualificationRequirement"),
+        RESPONSE_GROUP,
+    ],
+    "CreateHITRequest": [
+        f("HITTypeId"),
+        f("MaxAssignments", INT),
+        f("AutoApprovalDelayInSeconds", LONG),
+        required("LifetimeInSeconds", LONG),
+        f("AssignmentDurationInSeconds", LONG),
+        f("Reward", "Price"),
+        f("Title"),
+        f("Keywords"),
+        f("Description"),
+        f("Question"),
+        f("RequesterAnnotation"),
+        many("QualificationRequirement", "QualificationRequirement"),
+        f("UniqueRequestToken"),
+        f("AssignmentReviewPolicy", "ReviewPolicy"),
+        f("HITReviewPolicy", "ReviewPolicy"),
+        f("HITLayoutId"),
+        many("HITLayoutParameter", "HITLayoutParameter"),
+        RESPONSE_GROUP,
+    ],
+    "GetHITRequest": [required("HITId"), RESPONSE_GROUP],
+    "SearchHITsRequest": [
+        f("SortDirection", "SortDirection"),
+        f("SortProperty", "SearchHITsSortProperty"),
+        *_PAGE,
+        RESPONSE_GROUP,
+    ],
+    "GetReviewableHITsRequest": [
+        f("HITTypeId"),
+        f("Status", "ReviewableHITStatus"),
+        f("SortDirection", "SortDirection"),
+        f("SortProperty", "GetReviewableHITsSortProperty"),
+        *_PAGE,
+        RESPONSE_GROUP,
+    ],
+    "GetHITsForQualificationTypeRequest": [
+        required("QualificationTypeId"),
+        *_PAGE,
+        RESPONSE_GROUP,
+    ],
+    "ChangeHITTypeOfHITRequest": [required("HITId"), required("HITTypeId"), RESPONSE_GROUP],
+    "ExtendHITRequest": [
+        required("HITId"),
+        f("MaxAssignmentsIncrement", INT),
+        f("ExpirationIncrementInSeconds", LONG),
+        f("UniqueRequestToken"),
+        RESPONSE_GROUP,
+    ],
+    "ForceExpireHITRequest": [required("HITId"), RESPONSE_GROUP],
+    "DisableHITRequest": [required("HITId"), RESPONSE_GROUP],
+    "DisposeHITRequest": [required("HITId"), RESPONSE_GROUP],
+    "SetHITAsReviewingRequest": [required("HITId"), f("Revert", BOOLEAN), RESPONSE_GROUP],
+    "GetAssignmentRequest": [required("AssignmentId"), RESPONSE_GROUP],
+    "GetAssignmentsForHITRequest": [
+        required("HITId"),
+        f("SortDirection", "SortDirection"),
+        f("SortProperty", "GetAssignmentsForHITSortProperty"),
+        *_PAGE,
+        many("AssignmentStatus", "AssignmentStatus"),
+        RESPONSE_GROUP,
+    ],
+    "ApproveAssignmentRequest": [required("AssignmentId"), RESPONSE_GROUP, f("RequesterFeedback")],
+    "RejectAssignmentRequest": [required("AssignmentId"), RESPONSE_GROUP, f("RequesterFeedback")],
+    "ApproveRejectedAssignmentRequest": [
+        required("AssignmentId"),
+        RESPONSE_GROUP,
+        f("RequesterFeedback"),
+    ],
+    "GetFileUploadURLRequest": [required("AssignmentId"), required("QuestionIdentifier")],
+    "GetReviewResultsForHITRequest": [
+        required("HITId"),
+        many("PolicyLevel", "ReviewPolicyLevel"),
+        f("RetrieveActions", BOOLEAN),
+        f("RetrieveResults", BOOLEAN),
+        *_PAGE,
+        RESPONSE_GROUP,
+    ],
     "GetQualificationScoreRequest": [
         required("QualificationTypeId"),
         required("SubjectId"),
@@ -144,27 +283,41 @@ REQUEST_TYPES: dict[str, list[Field]] = {
     ],
 }
 
-# The request types that the vendor's `Request` element can echo, in its order.
-# (GetQualificationScore and UpdateQualificationScore have no slot there.)
-ECHOED_REQUESTS = (
-    "GetQualificationsForQualificationTypeRequest",
-    "CreateQualificationTypeRequest",
-    "DisposeQualificationTypeRequest",
-    "GrantQualificationRequest",
-    "AssignQualificationRequest",
-    "RevokeQualificationRequest",
-    "GetQualificationRequestsRequest",
-    "RejectQualificationRequestRequest",
-    "GetQualificationTypeRequest",
-    "SearchQualificationTypesRequest",
-    "UpdateQualificationTypeRequest",
+# The requests the vendor's `Request` element can echo, in its order (2014-08-15
+# WSDL, element Request). GetQualificationScore, UpdateQualificationScore and a few
+# others have no slot there. We declare the slots of the operations we serve.
+_VENDOR_ECHO_ORDER = (
+    "CreateHIT", "RegisterHITType", "DisposeHIT", "DisableHIT", "GetHIT", "GetAssignment",
+    "GetReviewResultsForHIT", "GetReviewableHITs", "GetHITsForQualificationType",
+    "GetQualificationsForQualificationType", "SetHITAsReviewing", "SearchHITs", "ExtendHIT",
+    "ForceExpireHIT", "ChangeHITTypeOfHIT", "CreateQualificationType",
+    "DisposeQualificationType", "GrantQualification", "AssignQualification",
+    "RevokeQualification", "GetQualificationRequests", "RejectQualificationRequest",
+    "GetQualificationType", "SearchQualificationTypes", "UpdateQualificationType",
+    "ApproveAssignment", "RejectAssignment", "ApproveRejectedAssignment", "GetAssignmentsForHIT",
+    "GetFileUploadURL", "GrantBonus", "GetBonusPayments", "GetAccountBalance", "NotifyWorkers",
+    "GetBlockedWorkers", "BlockWorker", "UnblockWorker", "GetRequesterStatistic",
+    "GetRequesterWorkerStatistic", "Help",
+)  # fmt: skip
+ECHOED_REQUESTS = tuple(
+    name + "Request" for name in _VENDOR_ECHO_ORDER if name + "Request" in REQUEST_TYPES
 )
 
 _STATUS_ONLY = [f("Request", "Request")]
 
+
+def _hit_page() -> list[Field]:
+    return [
+        f("Request", "Request"),
+        f("PageNumber", INT),
+        f("NumResults", INT),
+        f("TotalNumResults", INT),
+        many("HIT", "HIT"),
+    ]
+
+
 # Response-side types.
 RESULT_TYPES: dict[str, list[Field]] = {
-    "Locale": [f("Country"), f("Subdivision")],
     "KeyValuePair": [required("Key"), required("Value")],
     "Error": [required("Code"), required("Message"), many("Data", "KeyValuePair")],
     "Errors": [many("Error", "Error", min_=1)],
@@ -234,6 +387,104 @@ RESULT_TYPES: dict[str, list[Field]] = {
         f("PageNumber", INT),
         many("QualificationRequest", "QualificationRequest"),
     ],
+    "HIT": [
+        f("Request", "Request"),
+        f("HITId"),
+        f("HITTypeId"),
+        f("HITGroupId"),
+        f("HITLayoutId"),
+        f("CreationTime", DATETIME),
+        f("Title"),
+        f("Description"),
+        f("Question"),
+        f("Keywords"),
+        f("HITStatus", "HITStatus"),
+        f("MaxAssignments", INT),
+        f("Reward", "Price"),
+        f("AutoApprovalDelayInSeconds", LONG),
+        f("Expiration", DATETIME),
+        f("AssignmentDurationInSeconds", LONG),
+        f("RequesterAnnotation"),
+        many("QualificationRequirement", "QualificationRequirement"),
+        f("HITReviewStatus", "HITReviewStatus"),
+        f("NumberOfAssignmentsPending", INT),
+        f("NumberOfAssignmentsAvailable", INT),
+        f("NumberOfAssignmentsCompleted", INT),
+    ],
+    "Assignment": [
+        f("Request", "Request"),
+        f("AssignmentId"),
+        f("WorkerId"),
+        f("HITId"),
+        f("AssignmentStatus", "AssignmentStatus"),
+        f("AutoApprovalTime", DATETIME),
+        f("AcceptTime", DATETIME),
+        f("SubmitTime", DATETIME),
+        f("ApprovalTime", DATETIME),
+        f("RejectionTime", DATETIME),
+        f("Deadline", DATETIME),
+        f("Answer"),
+        f("RequesterFeedback"),
+    ],
+    "ReviewResultDetail": [
+        required("ActionId"),
+        required("SubjectId"),
+        required("SubjectType"),
+        f("QuestionId"),
+        required("Key"),
+        required("Value"),
+    ],
+    "ReviewActionDetail": [
+        required("ActionId"),
+        required("ActionName"),
+        required("ObjectId"),
+        required("ObjectType"),
+        required("Status", "ReviewActionStatus"),
+        f("CompleteTime", DATETIME),
+        f("Result"),
+        f("ErrorCode"),
+    ],
+    "ReviewReport": [
+        f("PageNumber", INT),
+        f("NumResults", INT),
+        f("TotalNumResults", INT),
+        many("ReviewResult", "ReviewResultDetail"),
+        many("ReviewAction", "ReviewActionDetail"),
+    ],
+    "RegisterHITTypeResult": [f("Request", "Request"), f("HITTypeId")],
+    "SearchHITsResult": _hit_page(),
+    "GetReviewableHITsResult": _hit_page(),
+    "GetHITsForQualificationTypeResult": _hit_page(),
+    "ChangeHITTypeOfHITResult": _STATUS_ONLY,
+    "ExtendHITResult": _STATUS_ONLY,
+    "ForceExpireHITResult": _STATUS_ONLY,
+    "DisableHITResult": _STATUS_ONLY,
+    "DisposeHITResult": _STATUS_ONLY,
+    "SetHITAsReviewingResult": _STATUS_ONLY,
+    "GetAssignmentResult": [
+        f("Request", "Request"),
+        f("Assignment", "Assignment"),
+        f("HIT", "HIT"),
+    ],
+    "GetAssignmentsForHITResult": [
+        f("Request", "Request"),
+        f("PageNumber", INT),
+        f("NumResults", INT),
+        f("TotalNumResults", INT),
+        many("Assignment", "Assignment"),
+    ],
+    "ApproveAssignmentResult": _STATUS_ONLY,
+    "RejectAssignmentResult": _STATUS_ONLY,
+    "ApproveRejectedAssignmentResult": _STATUS_ONLY,
+    "GetFileUploadURLResult": [f("Request", "Request"), required("FileUploadURL")],
+    "GetReviewResultsForHITResult": [
+        f("Request", "Request"),
+        required("HITId"),
+        f("AssignmentReviewPolicy", "ReviewPolicy"),
+        f("HITReviewPolicy", "ReviewPolicy"),
+        f("AssignmentReviewReport", "ReviewReport"),
+        f("HITReviewReport", "ReviewReport"),
+    ],
     "SearchQualificationTypesResult": [
         f("Request", "Request"),
         f("NumResults", INT),
@@ -243,7 +494,11 @@ RESULT_TYPES: dict[str, list[Field]] = {
     ],
 }
 
-TYPES: dict[str, list[Field]] = {**REQUEST_TYPES, **RESULT_TYPES}
+TYPES: dict[str, list[Field]] = {**SHARED_TYPES, **REQUEST_TYPES, **RESULT_TYPES}
+
+# Operations whose message requires at least one Request (the vendor's WSDL gives
+# their Request element no minOccurs="0").
+REQUEST_REQUIRED = frozenset({"CreateHIT", "RegisterHITType", "ChangeHITTypeOfHIT", "ExtendHIT"})
 
 
 def message_fields(operation: str) -> list[Field]:
@@ -254,7 +509,7 @@ def message_fields(operation: str) -> list[Field]:
         required("Signature"),
         f("Validate"),
         f("Credential"),
-        many("Request", operation + "Request"),
+        many("Request", operation + "Request", 1 if operation in REQUEST_REQUIRED else 0),
     ]
 
 

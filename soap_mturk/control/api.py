@@ -5,6 +5,16 @@ and people, off the SOAP and REST paths.
     GET  /_emulator/state                                everything held, as JSON
     POST /_emulator/reset                                empty the store
     POST /_emulator/fixtures                             load a fixture (JSON body)
+    GET  /_emulator/clock                                emulator time and its offset
+    POST /_emulator/clock       {"AdvanceSeconds": n}    move emulator time forward
+    GET  /_emulator/workers/{WorkerId}/hits              HITs the worker may see
+    GET  /_emulator/workers/{WorkerId}/hits/{HITId}      preview one
+    POST /_emulator/workers/{WorkerId}/hits/{HITId}/accept                 {}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/submit   {"Answer": ...}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/return   {}
+    POST /_emulator/workers/{WorkerId}/assignments/{AssignmentId}/files
+         {"QuestionIdentifier": ..., "Content": base64}  a file for a FileUploadAnswer
+    GET  /_emulator/files/{token}                        a file, by GetFileUploadURL's link
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
 
@@ -16,6 +26,8 @@ store from another origin.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import threading
@@ -27,21 +39,36 @@ from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
+from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import PENDING, Locale
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
+from soap_mturk.domain.service import Domain
 from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+_WORKER_HITS = re.compile(r"^/workers/(?P<worker>[^/]+)/hits$")
+_WORKER_HIT = re.compile(r"^/workers/(?P<worker>[^/]+)/hits/(?P<hit>[^/]+)$")
+_FILE = re.compile(r"^/files/(?P<token>[A-Z0-9]+)$")
+_UPLOAD = re.compile(r"^/workers/(?P<worker>[^/]+)/assignments/(?P<assignment>[^/]+)/files$")
+_WORKER_ACTION = re.compile(
+    r"^/workers/(?P<worker>[^/]+)/(?:hits/(?P<hit>[^/]+)/(?P<hit_action>accept)"
+    r"|assignments/(?P<assignment>[^/]+)/(?P<action>submit|return))$"
+)
 _WORKER_SYSTEM_VALUES = re.compile(r"^/workers/(?P<worker>[^/]+)/system-qualifications$")
 
 _NOT_FOUND = (
+    errors.HITDoesNotExist,
+    errors.AssignmentDoesNotExist,
     errors.QualificationTypeDoesNotExist,
     errors.QualificationDoesNotExist,
     errors.QualificationRequestDoesNotExist,
 )
 _CONFLICT = (
+    errors.InvalidHITState,
+    errors.InvalidAssignmentState,
+    errors.AssignmentAlreadyExists,
     errors.InvalidQualificationTypeState,
     errors.QualificationTypeRetryDelayNotElapsed,
     errors.QualificationTypeDoesNotAllowRetake,
@@ -56,6 +83,19 @@ class _Reply(Exception):
     def __init__(self, status: str, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _only(body, *fields: str) -> None:
+    """A JSON object with no fields but these."""
+    if not isinstance(body, dict):
+        raise _Reply("400 Bad Request", "BadRequest", "The body must be a JSON object.")
+    unknown = set(body) - set(fields)
+    if unknown:
+        raise _Reply(
+            "400 Bad Request",
+            "BadRequest",
+            f"Unknown field(s) {', '.join(sorted(unknown))}; expected {', '.join(fields)}.",
+        )
 
 
 def _bounded_int(text: str) -> int:
@@ -87,13 +127,17 @@ class ControlApi:
         clients: ClientFilter | None = None,
         max_body: int = 1024 * 1024,
         hosts: HostFilter | None = None,
+        domain: Domain | None = None,
     ):
         self.store = store
         self.hosts = hosts or HostFilter()
         self.requesters = requesters
         self.clients = clients or ClientFilter()
         self.max_body = max_body
-        self.workers = WorkerService(store)
+        self.domain = domain or Domain(store)
+        self.clock = self.domain.clock
+        self.workers = WorkerService(store, self.clock)
+        self.hit_workers = self.domain.hit_workers
         self.seeder = Seeder(store)
         self._loaded_keys: set[str] = set()
         self._lock = threading.Lock()
@@ -131,6 +175,15 @@ class ControlApi:
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
+            if path == "/clock" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.clock_state())
+            file_link = _FILE.match(path)
+            if file_link and method in ("GET", "HEAD"):
+                data = self.domain.hits.linked_file(unquote(file_link.group("token")))
+                return self._send(start_response, "200 OK", data, "application/octet-stream")
+            worker_get = _WORKER_HITS.match(path) or _WORKER_HIT.match(path)
+            if worker_get and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.worker_view(worker_get))
             if method != "POST":
                 raise _Reply(
                     "405 Method Not Allowed" if self._known(path) else "404 Not Found",
@@ -143,6 +196,14 @@ class ControlApi:
                 return self._json(start_response, "200 OK", {"Reset": True})
             if path == "/fixtures":
                 return self._json(start_response, "201 Created", self.load(body))
+            if path == "/clock":
+                return self._json(start_response, "200 OK", self.advance_clock(body))
+            match = _UPLOAD.match(path)
+            if match:
+                return self._json(start_response, "201 Created", self.upload(match, body))
+            match = _WORKER_ACTION.match(path)
+            if match:
+                return self._json(start_response, *self.worker_action(match, body))
             match = _WORKER_SYSTEM_VALUES.match(path)
             if match:
                 worker = unquote(match.group("worker"))
@@ -161,11 +222,14 @@ class ControlApi:
                 {"Error": {"Code": reply.code, "Message": reply.message}},
             )
         except MTurkError as error:
-            status = (
-                "404 Not Found"
-                if isinstance(error, _NOT_FOUND)
-                else ("409 Conflict" if isinstance(error, _CONFLICT) else "400 Bad Request")
-            )
+            if isinstance(error, _NOT_FOUND):
+                status = "404 Not Found"
+            elif isinstance(error, _CONFLICT):
+                status = "409 Conflict"
+            elif isinstance(error, errors.DoesNotMeetRequirements):
+                status = "403 Forbidden"
+            else:
+                status = "400 Bad Request"
             return self._json(
                 start_response, status, {"Error": {"Code": error.code, "Message": error.message}}
             )
@@ -178,9 +242,12 @@ class ControlApi:
 
     @staticmethod
     def _known(path: str) -> bool:
-        return path in ("/", "/state", "/reset", "/fixtures") or bool(
-            _WORKER_REQUESTS.match(path) or _WORKER_SYSTEM_VALUES.match(path)
-        )
+        patterns = (
+            _WORKER_REQUESTS, _WORKER_SYSTEM_VALUES, _WORKER_HITS, _WORKER_HIT, _WORKER_ACTION,
+            _UPLOAD, _FILE,
+        )  # fmt: skip
+        known = ("/", "/state", "/reset", "/fixtures", "/clock")
+        return path in known or any(p.match(path) for p in patterns)
 
     def _read_json(self, environ: dict):
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -235,13 +302,25 @@ class ControlApi:
         body = json.dumps(payload, indent=1).encode("utf-8")
         return self._send(start_response, status, body, "application/json")
 
+    def _hit_world(self) -> tuple:
+        """(HIT types, HIT states, assignments) as they stand now, read-only."""
+        with self.store.read() as session:
+            now = self.clock.now(session)
+            hits = session.list_hits(None)
+            return (
+                session.list_hit_types(None),
+                self.domain.hits.states(session, hits, now),
+                session.list_assignments(None),
+            )
+
     def _dashboard(self, start_response) -> list[bytes]:
         with self.store.read() as session:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
         types = [t for t in types if not t.is_system]  # the requesters' own
-        page = dashboard.render(self.requesters.all(), types, qualifications, pending)
+        hit_parts = dashboard.hit_sections(*self._hit_world())
+        page = dashboard.render(self.requesters.all(), types, qualifications, pending, hit_parts)
         return self._send(
             start_response,
             "200 OK",
@@ -278,6 +357,17 @@ class ControlApi:
             "QualificationTypes": listed,
             # The types the service supplies, with the values tests gave workers.
             "SystemQualificationTypes": system,
+            **self._hit_state(),
+        }
+
+    def _hit_state(self) -> dict:
+        hit_types, states, assignments = self._hit_world()
+        return {
+            "HITTypes": [
+                {"HITTypeId": t.id, "Title": t.title, "Owner": t.owner} for t in hit_types
+            ],
+            "HITs": [views.hit(s) for s in states],
+            "Assignments": [views.assignment(a) for a in assignments],
         }
 
     def reset(self) -> None:
@@ -308,6 +398,64 @@ class ControlApi:
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
+
+    def clock_state(self) -> dict:
+        now = self.clock.now()
+        return {"Now": format_time(now), "OffsetSeconds": self.clock.offset_seconds()}
+
+    def advance_clock(self, body) -> dict:
+        """Move emulator time forward: {"AdvanceSeconds": n}."""
+        _only(body, "AdvanceSeconds")
+        with self.store.write() as session:
+            self.clock.advance(session, body.get("AdvanceSeconds"))
+        self.domain.hits.settle_now()  # what the time that passed made due
+        return self.clock_state()
+
+    # --- workers and HITs -----------------------------------------------------------
+
+    def worker_view(self, match: re.Match) -> dict:
+        """The HITs a worker may see (each with CanAccept), or one HIT's preview."""
+        worker = unquote(match.group("worker"))
+        hit_id = match.groupdict().get("hit")
+        if hit_id is None:
+            listed = self.hit_workers.available_hits(worker)
+            return {"HITs": [views.hit_for_worker(state, ok) for state, ok in listed]}
+        return {"HIT": views.hit_for_worker(self.hit_workers.preview(worker, unquote(hit_id)))}
+
+    def upload(self, match: re.Match, body) -> dict:
+        """{"QuestionIdentifier": ..., "Content": base64} -> the key to answer with."""
+        _only(body, "QuestionIdentifier", "Content")
+        content = body.get("Content")
+        if not isinstance(content, str):
+            raise _Reply("400 Bad Request", "BadRequest", "Content must be base64 text.")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (ValueError, binascii.Error):
+            raise _Reply("400 Bad Request", "BadRequest", "Content is not base64.") from None
+        return self.hit_workers.upload_file(
+            unquote(match.group("worker")),
+            unquote(match.group("assignment")),
+            body.get("QuestionIdentifier"),
+            data,
+        )
+
+    def worker_action(self, match: re.Match, body) -> tuple[str, dict]:
+        worker = unquote(match.group("worker"))
+        if match.group("hit_action") == "accept":
+            _only(body)
+            accepted = self.hit_workers.accept(worker, unquote(match.group("hit")))
+            return "201 Created", {"Assignment": views.assignment(accepted)}
+        assignment_id = unquote(match.group("assignment"))
+        if match.group("action") == "submit":
+            _only(body, "Answer")
+            answer = body.get("Answer")
+            if not isinstance(answer, (str, type(None))):
+                raise _Reply("400 Bad Request", "BadRequest", "Answer must be a string.")
+            done = self.hit_workers.submit(worker, assignment_id, answer)
+        else:
+            _only(body)
+            done = self.hit_workers.return_assignment(worker, assignment_id)
+        return "200 OK", {"Assignment": views.assignment(done)}
 
     def set_system_qualification(self, worker_id: str, body) -> dict:
         """The marketplace's part: a worker's value for a system qualification type

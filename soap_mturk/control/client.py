@@ -8,6 +8,7 @@ outcome = control.request_qualification("AZ3456EXAMPLE", type_id, answer=xml)
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.request
@@ -66,6 +67,49 @@ class ControlClient:
             else to_json_ready(fixture)
         )
         return self._call("POST", "/fixtures", data)
+
+    def clock(self) -> dict:
+        """{"Now": emulator time (ISO 8601), "OffsetSeconds": its lead over wall-clock time}."""
+        return self._call("GET", "/clock")
+
+    def advance_clock(self, seconds: float) -> dict:
+        """Move emulator time forward: HITs expire, deadlines pass, assignments
+        auto-approve as if that much time had gone by."""
+        return self._call("POST", "/clock", {"AdvanceSeconds": seconds})
+
+    # --- scripted workers and HITs ---------------------------------------------------
+
+    def _worker(self, worker_id: str) -> str:
+        return f"/workers/{quote(worker_id, safe='')}"
+
+    def worker_hits(self, worker_id: str) -> list[dict]:
+        """The Assignable HITs the worker may see, each with "CanAccept"."""
+        return self._call("GET", self._worker(worker_id) + "/hits")["HITs"]
+
+    def preview_hit(self, worker_id: str, hit_id: str) -> dict:
+        """The HIT as the worker previews it (Question included)."""
+        return self._call("GET", f"{self._worker(worker_id)}/hits/{quote(hit_id, safe='')}")["HIT"]
+
+    def accept_hit(self, worker_id: str, hit_id: str) -> dict:
+        """The worker accepts the HIT: the new assignment (with its Deadline)."""
+        path = f"{self._worker(worker_id)}/hits/{quote(hit_id, safe='')}/accept"
+        return self._call("POST", path, {})["Assignment"]
+
+    def submit_assignment(self, worker_id: str, assignment_id: str, answer: str) -> dict:
+        """The worker submits a QuestionFormAnswers document."""
+        path = f"{self._worker(worker_id)}/assignments/{quote(assignment_id, safe='')}/submit"
+        return self._call("POST", path, {"Answer": answer})["Assignment"]
+
+    def return_assignment(self, worker_id: str, assignment_id: str) -> dict:
+        path = f"{self._worker(worker_id)}/assignments/{quote(assignment_id, safe='')}/return"
+        return self._call("POST", path, {})["Assignment"]
+
+    def upload_file(self, worker_id: str, assignment_id: str, question: str, data: bytes) -> dict:
+        """The worker uploads a file for a FileUploadAnswer question:
+        {"UploadedFileKey", "UploadedFileSizeInBytes"}, to put in its answer."""
+        path = f"{self._worker(worker_id)}/assignments/{quote(assignment_id, safe='')}/files"
+        body = {"QuestionIdentifier": question, "Content": base64.b64encode(data).decode("ascii")}
+        return self._call("POST", path, body)
 
     def set_system_qualification(
         self,

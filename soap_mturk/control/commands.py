@@ -1,5 +1,6 @@
 """`soap-mturk` commands that drive a running emulator through its control API:
-`worker request`, `reset`, `load` and `state`. Exit status 0 on success, 1 when the
+`worker request|hits|preview|accept|submit|return|upload`, `reset`, `load`, `state`
+and `clock`. Exit status 0 on success, 1 when the
 emulator refused (the vendor's error code is printed), 2 when it cannot be reached
 or the input cannot be read."""
 
@@ -51,6 +52,42 @@ def _worker_request(args: argparse.Namespace) -> int:
     return _run(action)
 
 
+def _read_text(name: str) -> str:
+    return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+
+
+def _worker_hits(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).worker_hits(args.worker_id))
+
+
+def _worker_preview(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).preview_hit(args.worker_id, args.hit_id))
+
+
+def _worker_accept(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).accept_hit(args.worker_id, args.hit_id))
+
+
+def _worker_submit(args: argparse.Namespace) -> int:
+    def action():
+        answer = _read_text(args.answer)
+        return _client(args).submit_assignment(args.worker_id, args.assignment_id, answer)
+
+    return _run(action)
+
+
+def _worker_return(args: argparse.Namespace) -> int:
+    return _run(lambda: _client(args).return_assignment(args.worker_id, args.assignment_id))
+
+
+def _worker_upload(args: argparse.Namespace) -> int:
+    def action():
+        data = Path(args.file).read_bytes()
+        return _client(args).upload_file(args.worker_id, args.assignment_id, args.question, data)
+
+    return _run(action)
+
+
 def _reset(args: argparse.Namespace) -> int:
     def action():
         _client(args).reset()
@@ -65,6 +102,19 @@ def _load(args: argparse.Namespace) -> int:
 
 def _state(args: argparse.Namespace) -> int:
     return _run(lambda: _client(args).state())
+
+
+def _clock(args: argparse.Namespace) -> int:
+    if args.advance is None:
+        return _run(lambda: _client(args).clock())
+    return _run(lambda: _client(args).advance_clock(args.advance))
+
+
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
 
 
 def add_commands(commands) -> None:
@@ -87,12 +137,43 @@ def add_commands(commands) -> None:
     )
     request.set_defaults(run=_worker_request)
 
+    def worker_command(name: str, help_text: str, run, *arguments: str):
+        command = worker_commands.add_parser(name, parents=[url], help=help_text)
+        command.add_argument("worker_id", metavar="WORKER_ID")
+        for argument in arguments:
+            command.add_argument(argument.lower(), metavar=argument)
+        command.set_defaults(run=run)
+        return command
+
+    worker_command("hits", "list the HITs the worker may see and accept", _worker_hits)
+    worker_command("preview", "preview a HIT", _worker_preview, "HIT_ID")
+    worker_command("accept", "accept a HIT: prints the assignment", _worker_accept, "HIT_ID")
+    submit = worker_command(
+        "submit", "submit a QuestionFormAnswers document", _worker_submit, "ASSIGNMENT_ID"
+    )
+    submit.add_argument(
+        "--answer", metavar="FILE", required=True, help="the answers ('-' reads standard input)"
+    )
+    worker_command("return", "return an assignment", _worker_return, "ASSIGNMENT_ID")
+    worker_command(
+        "upload", "upload a file for a FileUploadAnswer question", _worker_upload,
+        "ASSIGNMENT_ID", "QUESTION", "FILE",
+    )  # fmt: skip
+
     reset = commands.add_parser("reset", parents=[url], help="empty a running emulator's store")
     reset.set_defaults(run=_reset)
 
     load = commands.add_parser("load", parents=[url], help="load a fixture file (.json, .yaml)")
     load.add_argument("fixture", metavar="FIXTURE")
     load.set_defaults(run=_load)
+
+    clock = commands.add_parser(
+        "clock", parents=[url], help="print emulator time, or move it forward with --advance"
+    )
+    clock.add_argument(
+        "--advance", metavar="SECONDS", type=_seconds, help="move emulator time forward"
+    )
+    clock.set_defaults(run=_clock)
 
     state = commands.add_parser("state", parents=[url], help="print what a running emulator holds")
     state.set_defaults(run=_state)

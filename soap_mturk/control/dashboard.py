@@ -7,8 +7,15 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from soap_mturk.auth.requesters import Requester
+from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Assignment,
+    HITType,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
 
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1d2330;background:#f7f8fa}
@@ -50,11 +57,86 @@ def _value(q: Qualification) -> str:
     return "" if q.integer_value is None else str(q.integer_value)
 
 
+def _time(value) -> str:
+    return "" if value is None else format_time(value)
+
+
+def hit_sections(
+    hit_types: list[HITType], states: list[HITState], assignments: list[Assignment]
+) -> list[str]:
+    """HIT types, HITs (status and assignment counts) and assignments."""
+    titles = {t.id: t.title for t in hit_types}
+    type_rows = [
+        "<tr>"
+        + _cell(t.id, True)
+        + _cell(t.title)
+        + _cell(t.owner, True)
+        + _cell(t.reward.formatted)
+        + _cell(t.assignment_duration)
+        + _cell(t.auto_approval_delay)
+        + _cell(len(t.requirements))
+        + "</tr>"
+        for t in hit_types
+    ]
+    hit_rows = [
+        "<tr>"
+        + _cell(s.hit.id, True)
+        + _cell(titles.get(s.hit.type_id, s.hit.type_id))
+        + _cell(s.hit.owner, True)
+        + _cell(s.status)
+        + _cell(s.available)
+        + _cell(s.pending)
+        + _cell(s.completed)
+        + _cell(s.hit.max_assignments)
+        + _cell(_time(s.hit.expiration))
+        + _cell(s.hit.requester_annotation)
+        + "</tr>"
+        for s in states
+    ]
+    assignment_rows = [
+        "<tr>"
+        + _cell(a.id, True)
+        + _cell(a.hit_id, True)
+        + _cell(a.worker_id, True)
+        + _cell(a.status)
+        + _cell(_time(a.accept_time))
+        + _cell(_time(a.deadline if a.status == "Accepted" else None))
+        + _cell(_time(a.submit_time))
+        + _cell(_time(a.approval_time or a.rejection_time))
+        + "</tr>"
+        for a in assignments
+    ]
+    return [
+        _table(
+            "hit-types",
+            "HIT types",
+            ("Id", "Title", "Owner", "Reward", "Duration (s)", "Auto-approval (s)",
+             "Requirements"),
+            type_rows,
+        ),
+        _table(
+            "hits",
+            "HITs",
+            ("Id", "Title", "Owner", "Status", "Available", "Pending", "Completed", "Max",
+             "Expiration", "Annotation"),
+            hit_rows,
+        ),
+        _table(
+            "assignments",
+            "Assignments",
+            ("Id", "HIT", "Worker", "State", "Accepted", "Deadline", "Submitted",
+             "Approved / rejected"),
+            assignment_rows,
+        ),
+    ]  # fmt: skip
+
+
 def render(
     requesters: Iterable[Requester],
     types: list[QualificationType],
     qualifications: list[Qualification],
     pending: list[QualificationRequest],
+    hit_parts: list[str] = (),
 ) -> str:
     names = {t.id: t.name for t in types}
     requester_rows = [f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters]
@@ -131,5 +213,8 @@ def render(
         "<title>soap-mturk dashboard</title>"
         f"<style>{STYLE}</style></head><body>"
         '<h1>soap-mturk</h1><p class="note">What the emulator holds now (read-only; reload to refresh).'
-        " Requesters are shown by access key only.</p>" + "".join(sections) + "</body></html>"
+        " Requesters are shown by access key only.</p>"
+        + "".join(sections)
+        + "".join(hit_parts)
+        + "</body></html>"
     )

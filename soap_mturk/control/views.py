@@ -7,13 +7,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from soap_mturk.api.hit_operations import assignment_fields, hit_fields
 from soap_mturk.api.operations import (
     qualification_fields,
     qualification_type_fields,
     request_fields,
 )
+from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    Assignment,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
 
 
 def _json(fields: dict[str, Any]) -> dict[str, Any]:
@@ -31,3 +38,26 @@ def qualification(q: Qualification) -> dict:
 
 def qualification_request(r: QualificationRequest) -> dict:
     return {**_json(request_fields(r)), "Status": r.status}
+
+
+def hit(state: HITState) -> dict:
+    """A HIT with everything the Requester API can show of it, and its owner."""
+    fields = hit_fields(state, {"Minimal", "HITDetail", "HITQuestion", "HITAssignmentSummary"})
+    fields["Reward"] = {**fields["Reward"], "Amount": str(fields["Reward"]["Amount"])}
+    return {**_json(fields), "Owner": state.hit.owner}
+
+
+def hit_for_worker(state: HITState, can_accept: bool | None = None) -> dict:
+    """A HIT as a worker sees it: no RequesterAnnotation (only its requester sees that)."""
+    view = hit(state)
+    view.pop("RequesterAnnotation", None)
+    view.pop("Owner", None)
+    if can_accept is not None:
+        view["CanAccept"] = can_accept
+    return view
+
+
+def assignment(a: Assignment) -> dict:
+    # Accepted, Returned and Abandoned are the emulator's own states (the API's
+    # AssignmentStatus has only Submitted, Approved, Rejected); Deadline shows too.
+    return {**_json(assignment_fields(a, feedback=True)), "Deadline": format_time(a.deadline)}

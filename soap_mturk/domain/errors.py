@@ -179,3 +179,45 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
 class ServiceUnavailable(MTurkError):
     code = "AWS.ServiceUnavailable"
     default_message = "The request could not be processed."
+
+
+# --- HITs and assignments ----------------------------------------------------------
+# Codes: the reference (HitAlreadyExists, InvalidMaximumAssignmentsIncrease,
+# InvalidAssignmentState) and the vendor's Java SDK, which maps HITDoesNotExist,
+# AssignmentDoesNotExist, InvalidHITState and InvalidAssignmentState to exceptions.
+
+
+class HITDoesNotExist(MTurkError):
+    code = _MT + "HITDoesNotExist"
+
+
+class AssignmentDoesNotExist(MTurkError):
+    code = _MT + "AssignmentDoesNotExist"
+
+
+class InvalidHITState(MTurkError):
+    code = _MT + "InvalidHITState"
+
+
+class InvalidAssignmentState(MTurkError):
+    code = _MT + "InvalidAssignmentState"
+
+
+class HitAlreadyExists(MTurkError):
+    code = _MT + "HitAlreadyExists"
+
+
+class InvalidMaximumAssignmentsIncrease(MTurkError):
+    code = _MT + "InvalidMaximumAssignmentsIncrease"
+
+
+class DoesNotMeetRequirements(MTurkError):  # a worker who may not take a HIT
+    code = _MT + "DoesNotMeetRequirements"
+
+
+class NoHITsAvailable(MTurkError):  # a worker accepting a HIT with no free slot
+    code = _MT + "NoHITsAvailableInGroupException"
+
+
+class AssignmentAlreadyExists(MTurkError):  # a worker accepting a HIT twice
+    code = _MT + "AssignmentAlreadyExists"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 ACTIVE, INACTIVE = "Active", "Inactive"
@@ -83,3 +84,96 @@ class Page(Generic[T]):
     items: list[T] = field(default_factory=list)
     total: int = 0
     number: int = 1
+
+
+# --- HITs and assignments ---------------------------------------------------------
+
+ASSIGNABLE, UNASSIGNABLE, REVIEWABLE, REVIEWING, DISPOSED = (
+    "Assignable",
+    "Unassignable",
+    "Reviewable",
+    "Reviewing",
+    "Disposed",
+)
+NOT_REVIEWED = "NotReviewed"
+# Assignment states. Accepted (a worker is on it), Returned and Abandoned are never
+# answered to a requester: the vendor's AssignmentStatus has only the last three.
+ACCEPTED, RETURNED, ABANDONED = "Accepted", "Returned", "Abandoned"
+SUBMITTED, APPROVED = "Submitted", "Approved"  # REJECTED is shared with requests
+
+
+@dataclass(frozen=True)
+class Price:
+    amount: Decimal
+    currency_code: str = "USD"
+
+    @property
+    def formatted(self) -> str:
+        """As the vendor wrote FormattedPrice: `$0.10` (captured get_hit.xml)."""
+        if self.currency_code == "USD":
+            return f"${self.amount:.2f}"
+        return f"{self.amount:.2f} {self.currency_code}"
+
+
+@dataclass(frozen=True)
+class QualificationRequirement:
+    type_id: str
+    comparator: str
+    integer_values: tuple[int, ...] = ()
+    locale_values: tuple[Locale, ...] = ()
+    required_to_preview: bool = False
+
+
+@dataclass
+class HITType:
+    """The properties HITs share (RegisterHITType); one id per owner and properties."""
+
+    id: str
+    owner: str
+    title: str
+    description: str
+    reward: Price
+    assignment_duration: int
+    auto_approval_delay: int
+    creation_time: datetime
+    keywords: str | None = None
+    requirements: tuple[QualificationRequirement, ...] = ()
+
+
+@dataclass
+class HIT:
+    id: str
+    type_id: str
+    owner: str
+    creation_time: datetime
+    expiration: datetime
+    max_assignments: int
+    question: str | None = None
+    layout_id: str | None = None
+    layout_parameters: tuple[tuple[str, str], ...] = ()
+    requester_annotation: str | None = None
+    unique_request_token: str | None = None
+    assignment_review_policy: str | None = None  # the ReviewPolicy as JSON
+    hit_review_policy: str | None = None
+    review_status: str = NOT_REVIEWED
+    reviewing: bool = False  # SetHITAsReviewing
+    disposed: bool = False
+    disabled: bool = False  # DisableHIT: work still in progress is approved on submission
+    expiry_announced: bool = False  # HITExpired published
+    reviewable_announced: bool = False  # HITReviewable published
+
+
+@dataclass
+class Assignment:
+    id: str
+    hit_id: str
+    worker_id: str
+    status: str
+    accept_time: datetime
+    deadline: datetime
+    submit_time: datetime | None = None
+    auto_approval_time: datetime | None = None
+    approval_time: datetime | None = None
+    rejection_time: datetime | None = None
+    answer: str | None = None
+    requester_feedback: str | None = None

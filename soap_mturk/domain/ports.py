@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from soap_mturk.domain.model import Qualification, QualificationRequest, QualificationType
+from soap_mturk.domain.model import (
+    HIT,
+    Assignment,
+    HITType,
+    Qualification,
+    QualificationRequest,
+    QualificationType,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,54 @@ class Session(Protocol):
         """Requests in `status` for types owned by `owner` (optionally one type)."""
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
+
+    # HIT types, HITs and assignments (domain/hits.py)
+    def get_hit_type(self, type_id: str) -> HITType | None: ...
+    def find_hit_type_by_signature(self, signature: str) -> HITType | None: ...
+    def put_hit_type(self, hit_type: HITType, signature: str) -> None: ...
+    def list_hit_types(self, owner: str | None) -> list[HITType]:
+        """One requester's HIT types, or everyone's (None), oldest first."""
+
+    def get_hit(self, hit_id: str) -> HIT | None: ...
+    def put_hit(self, hit: HIT) -> None: ...
+    def find_hit_by_token(self, owner: str, token: str) -> HIT | None:
+        """The newest of the owner's HITs created with this UniqueRequestToken."""
+
+    def list_hits(self, owner: str | None) -> list[HIT]:
+        """One requester's HITs, or everyone's (None), oldest first."""
+
+    def hits_newly_expired(self, now: datetime) -> list[HIT]:
+        """HITs whose expiration is at or before `now` and not yet announced."""
+
+    def get_assignment(self, assignment_id: str) -> Assignment | None: ...
+    def put_assignment(self, assignment: Assignment) -> None: ...
+    def list_assignments(self, hit_ids: list[str] | None) -> list[Assignment]:
+        """The assignments (every state) of these HITs, or of all (None)."""
+
+    def assignments_due(self, now: datetime) -> list[Assignment]:
+        """Accepted ones past their deadline, submitted ones past auto-approval."""
+
+    def add_review_item(self, hit_id: str, level: str, kind: str, item: dict, at: datetime) -> None:
+        """A review policy's result or action (kind "Result" or "Action") for a HIT,
+        at level "Assignment" or "HIT"; item["ActionId"] is its id."""
+
+    def list_review_items(self, hit_id: str) -> list[tuple[str, str, dict]]:
+        """(level, kind, item) in the order they were added; actions carry CompleteTime."""
+
+    # files workers uploaded for FileUploadAnswers, and the temporary links to them
+    def put_uploaded_file(
+        self, assignment_id: str, question_id: str, file_key: str, content: bytes
+    ) -> None:
+        """Insert, or replace the file of this assignment and question."""
+
+    def uploaded_file_key(self, assignment_id: str, question_id: str) -> str | None: ...
+    def put_file_link(self, token: str, file_key: str, expires: datetime) -> None: ...
+    def linked_file(self, token: str) -> tuple[datetime, bytes] | None:
+        """(the link's expiry, the file's content)."""
+
+    # the emulator clock's offset from wall-clock time (domain/clock.py)
+    def clock_offset_ms(self) -> int: ...
+    def set_clock_offset_ms(self, offset_ms: int) -> None: ...
 
     # whole-store views and reset, for the emulator's control API and dashboard
     def all_types(self) -> list[QualificationType]: ...

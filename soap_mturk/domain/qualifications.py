@@ -7,15 +7,17 @@ the protocol layer) and plain values, and either returns entities or raises
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answer_key
+from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.documents import parse_document
 from soap_mturk.domain.errors import MTurkError
-from soap_mturk.domain.identity import later_than, new_id, utc_now
+from soap_mturk.domain.identity import later_than, new_id
 from soap_mturk.domain.model import (
     ACTIVE,
     GRANTED,
@@ -154,9 +156,17 @@ REQUEST_SORT = {"QualificationTypeId": "QualificationTypeId", "SubmitTime": "Sub
 
 
 class QualificationService:
-    def __init__(self, store: Store, rules: Rules = CURRENT, *, install: bool = True):
+    def __init__(
+        self,
+        store: Store,
+        rules: Rules = CURRENT,
+        clock: Clock | None = None,
+        *,
+        install: bool = True,
+    ):
         self.store = store
         self.rules = rules
+        self.clock = clock or Clock(store)
         if install:  # the system's types are there from the start
             with store.write() as session:
                 system_types.install(session)
@@ -165,7 +175,9 @@ class QualificationService:
         """The same service and store, applying another API version's rules."""
         if rules == self.rules:
             return self
-        return QualificationService(self.store, rules, install=False)
+        clone = copy.copy(self)  # a subclass keeps its other services
+        clone.rules = rules
+        return clone
 
     # --- lookups shared by the operations -------------------------------------------
 
@@ -227,7 +239,7 @@ class QualificationService:
             id=new_id(),
             owner=caller,
             name=name,
-            creation_time=utc_now(),
+            creation_time=self.clock.now(),
             description=description,
             keywords=keywords,
             status=status,
@@ -390,7 +402,7 @@ class QualificationService:
                 raise errors.QualificationAlreadyExists(
                     f"Worker {worker_id} already holds qualification type {type_id}.",
                 )
-            return grant(session, type_id, worker_id, value, utc_now())
+            return grant(session, type_id, worker_id, value, self.clock.now(session))
 
     def revoke(
         self, caller: str, type_id: str | None, subject_id: str | None, reason: str | None = None
@@ -498,7 +510,9 @@ class QualificationService:
             request = self._pending_request(session, caller, request_id)
             request.status = GRANTED
             session.put_request(request)
-            return grant(session, request.type_id, request.subject_id, value, utc_now())
+            return grant(
+                session, request.type_id, request.subject_id, value, self.clock.now(session)
+            )
 
     def reject_request(
         self, caller: str, request_id: str | None, reason: str | None = None

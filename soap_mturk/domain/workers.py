@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import grade, parse_answers
+from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.errors import MTurkError
-from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import (
     ACTIVE,
     GRANTED,
@@ -73,8 +74,9 @@ def check_worker_id(worker_id: str | None) -> None:
 
 
 class WorkerService:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, clock: Clock | None = None):
         self.store = store
+        self.clock = clock or Clock(store)
 
     def set_system_value(
         self,
@@ -117,7 +119,7 @@ class WorkerService:
                 raise MTurkError.invalid(
                     "Answer", "(document)", f"qualification type {type_id} has no test"
                 )
-            now = utc_now()
+            now = self.clock.now(session)
             previous = session.latest_request(type_id, worker_id)
             if previous is not None:
                 self._check_retake(qtype.retry_delay, previous, now)

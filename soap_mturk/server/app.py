@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from soap_mturk.api import context as request_context
 from soap_mturk.auth import AccessKeyIdentity, Authenticator
 from soap_mturk.auth.requesters import RequesterRegistry
 from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.api import PREFIX as CONTROL_PREFIX
 from soap_mturk.control.api import ControlApi
-from soap_mturk.domain import QualificationService
+from soap_mturk.domain.service import Domain
 from soap_mturk.protocol.rest import RestEndpoint, is_rest_request
 from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
@@ -57,14 +58,19 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
-        self.domain = QualificationService(store)
+        self.domain = Domain(store)
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(
             self.domain, self.authenticator, max_body, BY_DATE[rest_default_version]
         )
         self.control = ControlApi(
-            store, self.requesters, ClientFilter(control_from), max_body, HostFilter(served_names)
+            store,
+            self.requesters,
+            ClientFilter(control_from),
+            max_body,
+            HostFilter(served_names),
+            self.domain,
         )
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
@@ -79,6 +85,7 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
         query = environ.get("QUERY_STRING", "")
+        request_context.BASE_URL.set(base_url(environ))
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             return self.control(environ, start_response)
         if is_rest_request(environ):

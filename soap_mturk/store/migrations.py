@@ -91,6 +91,96 @@ MIGRATIONS: tuple[Migration, ...] = (
             ON qualification (type_id, status, grant_time, subject_id)
         """,
     ),
+    # Issue 13. A database that main's unversioned schema already gave these
+    # tables takes them as they are (IF NOT EXISTS).
+    Migration(
+        3,
+        "HIT types, HITs, assignments, review items, uploaded files, emulator settings",
+        """
+        CREATE TABLE IF NOT EXISTS hit_type (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            signature TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            reward_amount TEXT NOT NULL,
+            reward_currency TEXT NOT NULL,
+            assignment_duration INTEGER NOT NULL,
+            auto_approval_delay INTEGER NOT NULL,
+            keywords TEXT,
+            requirements TEXT NOT NULL,
+            creation_time TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS hit (
+            id TEXT PRIMARY KEY,
+            type_id TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            creation_time TEXT NOT NULL,
+            expiration TEXT NOT NULL,
+            max_assignments INTEGER NOT NULL,
+            question TEXT,
+            layout_id TEXT,
+            layout_parameters TEXT NOT NULL,
+            requester_annotation TEXT,
+            unique_request_token TEXT,
+            assignment_review_policy TEXT,
+            hit_review_policy TEXT,
+            review_status TEXT NOT NULL,
+            reviewing INTEGER NOT NULL,
+            disposed INTEGER NOT NULL,
+            disabled INTEGER NOT NULL,
+            expiry_announced INTEGER NOT NULL,
+            reviewable_announced INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS hit_by_owner ON hit (owner, creation_time);
+        CREATE INDEX IF NOT EXISTS hit_by_token ON hit (owner, unique_request_token);
+        CREATE INDEX IF NOT EXISTS hit_by_expiry ON hit (expiry_announced, expiration);
+        CREATE TABLE IF NOT EXISTS assignment (
+            id TEXT PRIMARY KEY,
+            hit_id TEXT NOT NULL,
+            worker_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            accept_time TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            submit_time TEXT,
+            auto_approval_time TEXT,
+            approval_time TEXT,
+            rejection_time TEXT,
+            answer TEXT,
+            requester_feedback TEXT
+        );
+        CREATE INDEX IF NOT EXISTS assignment_by_hit ON assignment (hit_id, accept_time);
+        CREATE INDEX IF NOT EXISTS assignment_by_deadline ON assignment (status, deadline);
+        CREATE INDEX IF NOT EXISTS assignment_by_auto_approval ON assignment (status, auto_approval_time);
+        CREATE TABLE IF NOT EXISTS review_item (
+            id TEXT PRIMARY KEY,
+            hit_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            created TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS review_item_by_hit ON review_item (hit_id, seq);
+        CREATE TABLE IF NOT EXISTS uploaded_file (
+            assignment_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            file_key TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            content TEXT NOT NULL,
+            PRIMARY KEY (assignment_id, question_id)
+        );
+        CREATE TABLE IF NOT EXISTS file_link (
+            token TEXT PRIMARY KEY,
+            file_key TEXT NOT NULL,
+            expires TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS emulator_setting (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -10,17 +10,25 @@ portable SQL, and works on both.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from soap_mturk.domain.model import (
+    HIT,
+    Assignment,
+    HITType,
     Locale,
+    Price,
     Qualification,
     QualificationRequest,
     QualificationType,
 )
+from soap_mturk.domain.model import QualificationRequirement as Requirement
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,20 @@ POSTGRESQL = Dialect(
 
 Row = Any  # a row readable by column name (sqlite3.Row, or the PostgreSQL adapter's)
 
+
+# Emptied by a reset, children before parents.
+CLEARED_TABLES = (
+    "file_link",
+    "uploaded_file",
+    "review_item",
+    "assignment",
+    "hit",
+    "hit_type",
+    "qualification_request",
+    "qualification",
+    "qualification_type",
+    "emulator_setting",
+)
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -116,6 +138,98 @@ def _request_from_row(row: Row) -> QualificationRequest:
         answer=row["answer"],
         status=row["status"],
         reason=row["reason"],
+    )
+
+
+def _opt_time(value: datetime | None) -> str | None:
+    return None if value is None else _time_to_db(value)
+
+
+def _opt_time_from(text: str | None) -> datetime | None:
+    return None if text is None else _time_from_db(text)
+
+
+def _requirements_to_db(requirements: tuple[Requirement, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "type_id": r.type_id,
+                "comparator": r.comparator,
+                "integers": list(r.integer_values),
+                "locales": [[loc.country, loc.subdivision] for loc in r.locale_values],
+                "preview": r.required_to_preview,
+            }
+            for r in requirements
+        ]
+    )
+
+
+def _requirements_from_db(text: str) -> tuple[Requirement, ...]:
+    return tuple(
+        Requirement(
+            r["type_id"],
+            r["comparator"],
+            tuple(r["integers"]),
+            tuple(Locale(c, s) for c, s in r["locales"]),
+            r["preview"],
+        )
+        for r in json.loads(text)
+    )
+
+
+def _hit_type_from_row(row: Row) -> HITType:
+    return HITType(
+        id=row["id"],
+        owner=row["owner"],
+        title=row["title"],
+        description=row["description"],
+        reward=Price(Decimal(row["reward_amount"]), row["reward_currency"]),
+        assignment_duration=row["assignment_duration"],
+        auto_approval_delay=row["auto_approval_delay"],
+        creation_time=_time_from_db(row["creation_time"]),
+        keywords=row["keywords"],
+        requirements=_requirements_from_db(row["requirements"]),
+    )
+
+
+def _hit_from_row(row: Row) -> HIT:
+    return HIT(
+        id=row["id"],
+        type_id=row["type_id"],
+        owner=row["owner"],
+        creation_time=_time_from_db(row["creation_time"]),
+        expiration=_time_from_db(row["expiration"]),
+        max_assignments=row["max_assignments"],
+        question=row["question"],
+        layout_id=row["layout_id"],
+        layout_parameters=tuple(tuple(p) for p in json.loads(row["layout_parameters"])),
+        requester_annotation=row["requester_annotation"],
+        unique_request_token=row["unique_request_token"],
+        assignment_review_policy=row["assignment_review_policy"],
+        hit_review_policy=row["hit_review_policy"],
+        review_status=row["review_status"],
+        reviewing=bool(row["reviewing"]),
+        disposed=bool(row["disposed"]),
+        disabled=bool(row["disabled"]),
+        expiry_announced=bool(row["expiry_announced"]),
+        reviewable_announced=bool(row["reviewable_announced"]),
+    )
+
+
+def _assignment_from_row(row: Row) -> Assignment:
+    return Assignment(
+        id=row["id"],
+        hit_id=row["hit_id"],
+        worker_id=row["worker_id"],
+        status=row["status"],
+        accept_time=_time_from_db(row["accept_time"]),
+        deadline=_time_from_db(row["deadline"]),
+        submit_time=_opt_time_from(row["submit_time"]),
+        auto_approval_time=_opt_time_from(row["auto_approval_time"]),
+        approval_time=_opt_time_from(row["approval_time"]),
+        rejection_time=_opt_time_from(row["rejection_time"]),
+        answer=row["answer"],
+        requester_feedback=row["requester_feedback"],
     )
 
 
@@ -317,6 +431,205 @@ class SQLSession:
         )
         return [_request_from_row(r) for r in rows.fetchall()]
 
+    # HIT types, HITs, assignments
+    def get_hit_type(self, type_id):
+        row = self._one("SELECT * FROM hit_type WHERE id = ?", (type_id,))
+        return _hit_type_from_row(row) if row else None
+
+    def find_hit_type_by_signature(self, signature):
+        row = self._one("SELECT * FROM hit_type WHERE signature = ?", (signature,))
+        return _hit_type_from_row(row) if row else None
+
+    def put_hit_type(self, t, signature):
+        self._upsert(
+            "hit_type",
+            ("id",),
+            id=t.id,
+            owner=t.owner,
+            signature=signature,
+            title=t.title,
+            description=t.description,
+            reward_amount=str(t.reward.amount),
+            reward_currency=t.reward.currency_code,
+            assignment_duration=t.assignment_duration,
+            auto_approval_delay=t.auto_approval_delay,
+            keywords=t.keywords,
+            requirements=_requirements_to_db(t.requirements),
+            creation_time=_time_to_db(t.creation_time),
+        )
+
+    def list_hit_types(self, owner):
+        if owner is None:
+            rows = self._db.execute("SELECT * FROM hit_type ORDER BY creation_time, id")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM hit_type WHERE owner = ? ORDER BY creation_time, id", (owner,)
+            )
+        return [_hit_type_from_row(r) for r in rows.fetchall()]
+
+    def get_hit(self, hit_id):
+        row = self._one("SELECT * FROM hit WHERE id = ?", (hit_id,))
+        return _hit_from_row(row) if row else None
+
+    def put_hit(self, h):
+        self._upsert(
+            "hit",
+            ("id",),
+            id=h.id,
+            type_id=h.type_id,
+            owner=h.owner,
+            creation_time=_time_to_db(h.creation_time),
+            expiration=_time_to_db(h.expiration),
+            max_assignments=h.max_assignments,
+            question=h.question,
+            layout_id=h.layout_id,
+            layout_parameters=json.dumps([list(p) for p in h.layout_parameters]),
+            requester_annotation=h.requester_annotation,
+            unique_request_token=h.unique_request_token,
+            assignment_review_policy=h.assignment_review_policy,
+            hit_review_policy=h.hit_review_policy,
+            review_status=h.review_status,
+            reviewing=int(h.reviewing),
+            disposed=int(h.disposed),
+            disabled=int(h.disabled),
+            expiry_announced=int(h.expiry_announced),
+            reviewable_announced=int(h.reviewable_announced),
+        )
+
+    def find_hit_by_token(self, owner, token):
+        row = self._one(
+            "SELECT * FROM hit WHERE owner = ? AND unique_request_token = ?"
+            " ORDER BY creation_time DESC LIMIT 1",
+            (owner, token),
+        )
+        return _hit_from_row(row) if row else None
+
+    def list_hits(self, owner):
+        if owner is None:
+            rows = self._db.execute("SELECT * FROM hit ORDER BY creation_time, id")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM hit WHERE owner = ? ORDER BY creation_time, id", (owner,)
+            )
+        return [_hit_from_row(r) for r in rows.fetchall()]
+
+    def hits_newly_expired(self, now):
+        rows = self._db.execute(
+            "SELECT * FROM hit WHERE expiry_announced = 0 AND expiration <= ? ORDER BY expiration",
+            (_time_to_db(now),),
+        )
+        return [_hit_from_row(r) for r in rows.fetchall()]
+
+    def get_assignment(self, assignment_id):
+        row = self._one("SELECT * FROM assignment WHERE id = ?", (assignment_id,))
+        return _assignment_from_row(row) if row else None
+
+    def put_assignment(self, a):
+        self._upsert(
+            "assignment",
+            ("id",),
+            id=a.id,
+            hit_id=a.hit_id,
+            worker_id=a.worker_id,
+            status=a.status,
+            accept_time=_time_to_db(a.accept_time),
+            deadline=_time_to_db(a.deadline),
+            submit_time=_opt_time(a.submit_time),
+            auto_approval_time=_opt_time(a.auto_approval_time),
+            approval_time=_opt_time(a.approval_time),
+            rejection_time=_opt_time(a.rejection_time),
+            answer=a.answer,
+            requester_feedback=a.requester_feedback,
+        )
+
+    def list_assignments(self, hit_ids):
+        if hit_ids is None:
+            rows = self._db.execute("SELECT * FROM assignment ORDER BY accept_time, id")
+            return [_assignment_from_row(r) for r in rows.fetchall()]
+        found = []
+        for start in range(0, len(hit_ids), 500):  # within any database's parameter limit
+            chunk = hit_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT * FROM assignment WHERE hit_id IN ({marks}) ORDER BY accept_time, id",
+                tuple(chunk),
+            )
+            found += [_assignment_from_row(r) for r in rows.fetchall()]
+        return found
+
+    def assignments_due(self, now):
+        at = _time_to_db(now)
+        rows = self._db.execute(
+            "SELECT * FROM assignment WHERE (status = 'Accepted' AND deadline <= ?)"
+            " OR (status = 'Submitted' AND auto_approval_time <= ?) ORDER BY accept_time, id",
+            (at, at),
+        )
+        return [_assignment_from_row(r) for r in rows.fetchall()]
+
+    def add_review_item(self, hit_id, level, kind, item, at):
+        seq = self._one("SELECT count(*) AS n FROM review_item WHERE hit_id = ?", (hit_id,))["n"]
+        self._db.execute(
+            "INSERT INTO review_item (id, hit_id, seq, level, kind, created, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item["ActionId"], hit_id, seq, level, kind, _time_to_db(at), json.dumps(item)),
+        )
+
+    def list_review_items(self, hit_id):
+        rows = self._db.execute(
+            "SELECT level, kind, created, data FROM review_item WHERE hit_id = ? ORDER BY seq",
+            (hit_id,),
+        )
+        found = []
+        for row in rows.fetchall():
+            item = json.loads(row["data"])
+            if row["kind"] == "Action":
+                item["CompleteTime"] = _time_from_db(row["created"])
+            found.append((row["level"], row["kind"], item))
+        return found
+
+    def put_uploaded_file(self, assignment_id, question_id, file_key, content):
+        self._upsert(
+            "uploaded_file",
+            ("assignment_id", "question_id"),
+            assignment_id=assignment_id,
+            question_id=question_id,
+            file_key=file_key,
+            size=len(content),
+            content=base64.b64encode(content).decode("ascii"),
+        )
+
+    def uploaded_file_key(self, assignment_id, question_id):
+        row = self._one(
+            "SELECT file_key FROM uploaded_file WHERE assignment_id = ? AND question_id = ?",
+            (assignment_id, question_id),
+        )
+        return row["file_key"] if row else None
+
+    def put_file_link(self, token, file_key, expires):
+        self._upsert(
+            "file_link", ("token",), token=token, file_key=file_key, expires=_time_to_db(expires)
+        )
+
+    def linked_file(self, token):
+        row = self._one(
+            "SELECT l.expires, f.content FROM file_link l"
+            " JOIN uploaded_file f ON f.file_key = l.file_key WHERE l.token = ?",
+            (token,),
+        )
+        if row is None:
+            return None
+        return _time_from_db(row["expires"]), base64.b64decode(row["content"])
+
+    # the emulator clock
+    def clock_offset_ms(self):
+        row = self._one("SELECT value FROM emulator_setting WHERE name = ?", ("clock_offset_ms",))
+        return int(row["value"]) if row else 0
+
+    def set_clock_offset_ms(self, offset_ms):
+        self._upsert(
+            "emulator_setting", ("name",), name="clock_offset_ms", value=str(int(offset_ms))
+        )
+
     def clear_all(self):
-        for table in ("qualification_request", "qualification", "qualification_type"):
+        for table in CLEARED_TABLES:
             self._db.execute(f"DELETE FROM {table}")

@@ -37,6 +37,10 @@ class EmulatorHandle:
     def dashboard_url(self) -> str:
         return self.base_url + "/_emulator/"
 
+    def advance_clock(self, seconds: float) -> dict:
+        """Move emulator time forward (HIT expiry, deadlines, auto-approval)."""
+        return self.control.advance_clock(seconds)
+
     def wsdl_url(self, date: str = LATEST.date) -> str:
         return f"{self.base_url}/AWSMechanicalTurk/{date}/AWSMechanicalTurkRequester.wsdl"
 
