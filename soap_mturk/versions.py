@@ -50,6 +50,20 @@ OPERATIONS_2006_08_23 = FIRST_GENERATION_OPERATIONS | {
 # DisposeQualificationType is absent from the 2007-06-21 WSDL and used by rturk,
 # which sends Version=2008-08-02.
 OPERATIONS_2008_08_02 = OPERATIONS_2006_08_23 | {"DisposeQualificationType"}
+# The account, worker and help operations of the 2007-06-21 WSDL; GetBlockedWorkers
+# first appears in the 2014-08-15 WSDL (no source dates it between them).
+ACCOUNT_OPERATIONS_2007_06_21 = frozenset(
+    {"GetAccountBalance", "BlockWorker", "UnblockWorker", "NotifyWorkers", "Help"}
+)
+ACCOUNT_OPERATIONS_2014_08_15 = ACCOUNT_OPERATIONS_2007_06_21 | {"GetBlockedWorkers"}
+# Notifications, bonuses and statistics need HIT types and assignments: served
+# where HITs are.
+NOTIFICATION_OPERATIONS = frozenset(
+    {
+        "SetHITTypeNotification", "SendTestEventNotification", "GrantBonus", "GetBonusPayments",
+        "GetRequesterStatistic", "GetRequesterWorkerStatistic",
+    }
+)  # fmt: skip
 # HITs and assignments (issue 13), with the 2014-08-15 WSDL's shapes (review policies,
 # HIT layouts). Served from 2012-03-25 on; older versions' HIT messages differ
 # (the 2007-06-21 WSDL has no review policies or layouts) and are not served yet.
@@ -106,6 +120,14 @@ FIRST_GENERATION_SHAPES = Shapes(
 # Until 2014-08-15 a Locale was a Country only (2007-06-21 WSDL; the 2013-11-15
 # classes in ipeirotis/mturk-surveys, Locale.java).
 COUNTRY_ONLY_SHAPES = Shapes(absent={"Locale": frozenset({"Subdivision"})})
+# The 2007-06-21 XSD's NotifyWorkersResult holds only its Request (no failure
+# statuses); 2008-04-01 keeps that (no source between them says otherwise).
+SHAPES_2007_06_21 = Shapes(
+    absent={
+        "Locale": frozenset({"Subdivision"}),
+        "NotifyWorkersResult": frozenset({"NotifyWorkersFailureStatus"}),
+    }
+)
 CURRENT_SHAPES = Shapes()
 
 FIRST_GENERATION_RULES = Rules(anyone_may_read_scores=True)
@@ -190,12 +212,29 @@ def _convert(
 
 
 VERSIONS: tuple[ApiVersion, ...] = (
-    ApiVersion("2014-08-15", OPERATIONS_2012_03_25),
-    ApiVersion("2013-11-15", OPERATIONS_2012_03_25, COUNTRY_ONLY_SHAPES),
-    ApiVersion("2012-03-25", OPERATIONS_2012_03_25, COUNTRY_ONLY_SHAPES),
-    ApiVersion("2008-08-02", OPERATIONS_2008_08_02, COUNTRY_ONLY_SHAPES),
-    ApiVersion("2008-04-01", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
-    ApiVersion("2007-06-21", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
+    ApiVersion(
+        "2014-08-15",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2014_08_15 | NOTIFICATION_OPERATIONS,
+    ),
+    ApiVersion(
+        "2013-11-15",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        COUNTRY_ONLY_SHAPES,
+    ),
+    ApiVersion(
+        "2012-03-25",
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        COUNTRY_ONLY_SHAPES,
+    ),
+    ApiVersion(
+        "2008-08-02", OPERATIONS_2008_08_02 | ACCOUNT_OPERATIONS_2007_06_21, COUNTRY_ONLY_SHAPES
+    ),
+    ApiVersion(
+        "2008-04-01", OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21, SHAPES_2007_06_21
+    ),
+    ApiVersion(
+        "2007-06-21", OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21, SHAPES_2007_06_21
+    ),
     ApiVersion("2006-10-31", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
     ApiVersion("2006-08-23", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
     ApiVersion(

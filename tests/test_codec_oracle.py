@@ -27,6 +27,7 @@ from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
     DECIMAL,
+    DOUBLE,
     ENUMS,
     INT,
     LONG,
@@ -80,6 +81,9 @@ def _lexical(rng: random.Random, kind: str) -> tuple[str, object]:
     if kind == DECIMAL:
         value = Decimal(rng.randint(-(10**6), 10**6)) / 100
         return str(value), value
+    if kind == DOUBLE:
+        value = rng.choice([0.0, 1.0, 0.5, 281.0, rng.randint(-(10**6), 10**6) / 100])
+        return rng.choice([repr(value), str(value)]), value
     if kind in ENUMS:
         value = rng.choice(ENUMS[kind])
         return value, value

@@ -377,6 +377,21 @@ def reject_request_of_others_type(c, store):
     return c.one("RejectQualificationRequest", QualificationRequestId=request_id)
 
 
+# --- notifications -----------------------------------------------------------------------
+
+
+@case(errors.InvalidTransportEndpoint.code)
+def notification_to_no_url(c, store):
+    notification = {"Destination": "no url", "Transport": "REST", "Version": "2006-05-05"}
+    return c.one("SendTestEventNotification", Notification=notification, TestEventType="Ping")
+
+
+@case(errors.InvalidTransportEndpoint.code)
+def notification_by_email_to_no_address(c, store):
+    notification = {"Destination": "nobody", "Transport": "Email", "Version": "2006-05-05"}
+    return c.one("SendTestEventNotification", Notification=notification, TestEventType="Ping")
+
+
 @pytest.mark.parametrize("code, name, run", CASES, ids=[f"{n}" for _, n, _ in CASES])
 def test_error_case(service, emulator, code, name, run):
     assert_error(run(Caller(service), emulator.app.store), code)
@@ -425,7 +440,17 @@ def hit_codes() -> set[str]:
     return found
 
 
+def account_codes() -> set[str]:
+    """Codes the account, bonus and notification tests assert, written there in full
+    ("AWS.MechanicalTurk.Name")."""
+    found = set()
+    for name in ("test_money_with_hits.py", "test_notifications.py", "test_account_and_workers.py"):
+        text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+        found |= set(re.findall(r'"(AWS\.MechanicalTurk\.[A-Za-z]+)"', text))
+    return found
+
+
 def test_every_domain_code_is_reached():
-    reached = {code for code, _, _ in CASES} | worker_side_codes() | hit_codes()
+    reached = {code for code, _, _ in CASES} | worker_side_codes() | hit_codes() | account_codes()
     assert domain_codes() - reached == set(), "codes the domain emits that no test reaches"
     assert len(domain_codes()) >= 12

@@ -12,7 +12,7 @@ from lxml import etree
 
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import errors
-from soap_mturk.versions import HIT_OPERATIONS
+from soap_mturk.versions import BY_DATE, HIT_OPERATIONS
 from tests.conftest import STORE_KINDS
 from tests.lifecycle_support import (
     ANSWER_KEY,
@@ -303,6 +303,19 @@ def echo_cases(caller: Caller, store) -> dict[str, dict]:
         "GetQualificationType": {"QualificationTypeId": type_id},
         "SearchQualificationTypes": {"Query": "echo", "MustBeRequestable": False},
         "UpdateQualificationType": {"QualificationTypeId": type_id, "Description": "new"},
+        "GetAccountBalance": {},
+        "NotifyWorkers": {"Subject": "s", "MessageText": "m", "WorkerId": ["AWORKERNOTIFIED"]},
+        "GetBlockedWorkers": {"PageSize": 3},
+        "BlockWorker": {"WorkerId": "AWORKERBLOCKED", "Reason": "echo"},
+        "UnblockWorker": {"WorkerId": "AWORKERBLOCKED"},
+        "Help": {"About": ["Help"]},
+        "GetRequesterStatistic": {"Statistic": "NumberHITsCreated", "TimePeriod": "LifeToDate"},
+        "GetRequesterWorkerStatistic": {
+            "Statistic": "NumberAssignmentsApproved",
+            "TimePeriod": "OneDay",
+            "WorkerId": "AWORKERSTATS",
+            "Count": 2,
+        },
     }
 
 
@@ -311,18 +324,22 @@ def echo_cases(caller: Caller, store) -> dict[str, dict]:
 ASKABLE_ECHOES = [
     op
     for op in ECHOED_REQUESTS
-    if op != "DisposeQualificationTypeRequest" and op.removesuffix("Request") not in HIT_OPERATIONS
+    if op != "DisposeQualificationTypeRequest"
+    and op.removesuffix("Request") not in HIT_OPERATIONS | {"GrantBonus", "GetBonusPayments"}
 ]
 
 
 @pytest.mark.parametrize("op", ASKABLE_ECHOES)
-def test_every_echo_slot_carries_its_request(caller, emulator, op):
+def test_every_echo_slot_carries_its_request(caller, emulator, op, request):
     operation = op[: -len("Request")]
-    request = echo_cases(caller, emulator.app.store)[operation]
-    result = caller.ok(operation, **request, ResponseGroup=["Request"])
+    date = request.node.callspec.params["service"][0]
+    if operation not in BY_DATE[date].operations:
+        pytest.skip(f"{date} has no {operation}")
+    sent = echo_cases(caller, emulator.app.store)[operation]
+    result = caller.ok(operation, **sent, ResponseGroup=["Request"])
     echo = getattr(result.Request, op)
     assert echo is not None
-    for name, value in request.items():
+    for name, value in sent.items():
         assert getattr(echo, name) == value
     assert list(echo.ResponseGroup) == ["Request"]
     status = caller.last_response_xml().find(f".//{{*}}{op}/..")

@@ -68,6 +68,37 @@ def test_a_database_from_before_migrations_is_upgraded_with_its_data(tmp_path):
     assert "qualification_by_status" in indexes  # migration 2 ran on the old database
 
 
+# Two of the tables main's unversioned schema had once money (issue 14) landed,
+# as it created them, with a row each.
+MONEY_ERA_TABLES = """
+CREATE TABLE account (requester TEXT PRIMARY KEY, available TEXT NOT NULL);
+CREATE TABLE notification_delivery (
+    id TEXT PRIMARY KEY, requester TEXT NOT NULL, transport TEXT NOT NULL,
+    destination TEXT NOT NULL, version TEXT NOT NULL, events TEXT NOT NULL,
+    status TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT,
+    created_time TEXT NOT NULL, updated_time TEXT);
+INSERT INTO account VALUES ('AKIAOLD', '7.25');
+INSERT INTO notification_delivery VALUES ('D1', 'AKIAOLD', 'REST', 'http://x/',
+    '2006-05-05', '[]', 'Pending', 1, 'HTTP 500', '2026-01-02T03:04:05.000000Z', NULL);
+"""
+
+
+def test_a_database_from_main_with_money_tables_is_adopted(tmp_path):
+    path = tmp_path / "money.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(PRE_MIGRATION_SCHEMA + MONEY_ERA_TABLES)
+    store = open_store(str(path))
+    try:
+        assert versions(store) == list(range(1, LATEST_VERSION + 1))
+        with store.read() as session:
+            assert str(session.get_balance("AKIAOLD")) == "7.25"
+            delivery = session.get_delivery("D1")
+            assert (delivery.status, delivery.attempts, delivery.next_try) == ("Pending", 1, None)
+            assert session.next_delivery_time() is not None  # still queued, due now
+    finally:
+        store.close()
+
+
 def test_reopening_applies_nothing_twice(request, any_store):
     first = versions(any_store)
     assert first == list(range(1, LATEST_VERSION + 1))

@@ -32,6 +32,7 @@ from soap_mturk.versions import (
     HIT_OPERATIONS,
     LATEST,
     NAMESPACE_PREFIX,
+    NOTIFICATION_OPERATIONS,
     VERSIONS,
 )
 from tests.conftest import REFERENCE, SECRETS, vendor_wsdl_2007_or_skip
@@ -90,9 +91,12 @@ def test_operations_grow_with_the_versions_as_the_sources_show():
 
 def test_2007_06_21_has_the_qualification_operations_of_the_vendors_2007_wsdl():
     vendor = Wsdl(vendor_wsdl_2007_or_skip())
-    # The HIT operations are served from 2012-03-25 on (README, "HITs and assignments").
+    # The HIT operations are served from 2012-03-25 on (README, "HITs and assignments"),
+    # and with them the notification, bonus and statistics operations.
     qualification_operations = {
-        n for n in vendor.operations() if n in OPERATIONS and n not in HIT_OPERATIONS
+        n
+        for n in vendor.operations()
+        if n in OPERATIONS and n not in HIT_OPERATIONS | NOTIFICATION_OPERATIONS
     }
     assert BY_DATE["2007-06-21"].operations == qualification_operations
     assert set(shipped("2007-06-21").operations()) == qualification_operations
@@ -266,6 +270,21 @@ def test_vendor_2007_client_drives_every_operation_and_reads_a_2014_score(server
         **as_a(), Request=[{"QualificationTypeId": type_id, "SubjectId": granted_worker}]
     )
     assert ok(seen.Qualification[0]).IntegerValue == 5
+
+    # The account, worker and help operations of the 2007-06-21 WSDL.
+    balance = old.GetAccountBalance(**as_a(), Request=[{}])
+    assert ok(balance.GetAccountBalanceResult[0]).AvailableBalance.CurrencyCode == "USD"
+    blocked = old.BlockWorker(**as_a(), Request=[{"WorkerId": worker, "Reason": "2007"}])
+    ok(blocked.BlockWorkerResult[0])
+    unblocked = old.UnblockWorker(**as_a(), Request=[{"WorkerId": worker}])
+    ok(unblocked.UnblockWorkerResult[0])
+    notified = old.NotifyWorkers(
+        **as_a(), Request=[{"Subject": "s", "MessageText": "m", "WorkerId": [worker]}]
+    )
+    ok(notified.NotifyWorkersResult[0])
+    assert [m["Subject"] for m in control.messages(worker)] == ["s"]
+    helped = old.Help(**as_a(), Request=[{"About": ["NotifyWorkers"]}])
+    assert ok(helped.Information[0]).OperationInformation[0].Name == "NotifyWorkers"
     driven = {operation for operation, _ in signer.signed}
     assert BY_DATE["2007-06-21"].operations <= driven
     assert all(re.fullmatch(r".*T.*\.[0-9]{3}Z", stamp) for _, stamp in signer.signed)

@@ -21,8 +21,9 @@ from datetime import datetime
 
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
-from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import utc_now
+from soap_mturk.domain.service import Domain
 from soap_mturk.versions import LATEST, ApiVersion
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class Unreadable(dict):
 
 def run_one(
     op: Operation,
-    domain: QualificationService,
+    domain: Domain,
     caller: str,
     request: Request,
     version: ApiVersion = LATEST,
@@ -105,7 +106,7 @@ _NOT_RUN = errors.ServiceUnavailable(
 
 def run_batch(
     op: Operation,
-    domain: QualificationService,
+    domain: Domain,
     caller: str,
     requests: Sequence[Request],
     version: ApiVersion = LATEST,
@@ -128,7 +129,7 @@ def run_batch(
 
 def answer_call(
     op: Operation,
-    domain: QualificationService,
+    domain: Domain,
     caller: str | MTurkError,
     requests: Sequence[Request],
     version: ApiVersion = LATEST,

@@ -4,10 +4,13 @@ vendor's element names; values are Python values (str, int, bool, datetime)."""
 
 from __future__ import annotations
 
+from soap_mturk.api.help import help_information
 from soap_mturk.api.hit_operations import HIT_OPERATIONS
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
+from soap_mturk.api.schema import TYPES
 from soap_mturk.domain import Qualification, QualificationRequest, QualificationService
 from soap_mturk.domain.model import QualificationType
+from soap_mturk.domain.money import price
 
 # --- domain entities as the vendor's structures -------------------------------------
 
@@ -175,6 +178,108 @@ def _reject(d: QualificationService, caller: str, r: Request) -> Result:
     return {}
 
 
+# --- the account, workers, help -----------------------------------------------------
+
+
+def _account_balance(d, caller: str, r: Request) -> Result:
+    # AvailableBalance alone: OnHoldBalance is "Not used" (reference, GetAccountBalance)
+    # and absent from the captured answer (captured-rest-responses/get_account_balance.xml).
+    return {"AvailableBalance": price(d.accounts.balance(caller))}
+
+
+def _block(d, caller: str, r: Request) -> Result:
+    d.requester_workers.block(caller, r.get("WorkerId"), r.get("Reason"))
+    return {}
+
+
+def _unblock(d, caller: str, r: Request) -> Result:
+    d.requester_workers.unblock(caller, r.get("WorkerId"), r.get("Reason"))
+    return {}
+
+
+def _blocked(d, caller: str, r: Request) -> Result:
+    page = d.requester_workers.blocked(caller, r.get("PageNumber"), r.get("PageSize"))
+    blocks = [{"WorkerId": b.worker_id, "Reason": b.reason} for b in page.items]
+    return page_fields(page, "WorkerBlock", blocks)
+
+
+def _notify(d, caller: str, r: Request) -> Result:
+    d.requester_workers.notify(caller, r.get("Subject"), r.get("MessageText"), r.get("WorkerId"))
+    return {}
+
+
+def _grant_bonus(d, caller: str, r: Request) -> Result:
+    d.bonuses.grant(
+        caller,
+        r.get("WorkerId"),
+        r.get("AssignmentId"),
+        r.get("BonusAmount"),
+        r.get("Reason"),
+        r.get("UniqueRequestToken"),
+    )
+    return {}
+
+
+def _bonus_payments(d, caller: str, r: Request) -> Result:
+    page = d.bonuses.payments(
+        caller, r.get("HITId"), r.get("AssignmentId"), r.get("PageNumber"), r.get("PageSize")
+    )
+    payments = [
+        {
+            "WorkerId": p.worker_id,
+            "BonusAmount": price(p.amount),
+            "AssignmentId": p.assignment_id,
+            "Reason": p.reason,
+            "GrantTime": p.grant_time,
+        }
+        for p in page.items
+    ]
+    return page_fields(page, "BonusPayment", payments)
+
+
+def _statistic_result(points, statistic, period, worker_id=None) -> Result:
+    return {
+        "DataPoint": [
+            {"Date": p.date, "DoubleValue": p.value}
+            if p.is_double
+            else {"Date": p.date, "LongValue": p.value}
+            for p in points
+        ],
+        "Statistic": statistic,
+        "TimePeriod": period,
+        "WorkerId": worker_id,
+    }
+
+
+def _requester_statistic(d, caller: str, r: Request) -> Result:
+    points = d.statistics.requester(caller, r.get("Statistic"), r.get("TimePeriod"), r.get("Count"))
+    return _statistic_result(points, r.get("Statistic"), r.get("TimePeriod"))
+
+
+def _worker_statistic(d, caller: str, r: Request) -> Result:
+    points = d.statistics.worker(
+        caller, r.get("Statistic"), r.get("TimePeriod"), r.get("WorkerId"), r.get("Count")
+    )
+    return _statistic_result(points, r.get("Statistic"), r.get("TimePeriod"), r.get("WorkerId"))
+
+
+def _set_notification(d, caller: str, r: Request) -> Result:
+    d.notifications.set_for_hit_type(
+        caller, r.get("HITTypeId"), r.get("Notification"), r.get("Active")
+    )
+    return {}
+
+
+def _test_notification(d, caller: str, r: Request) -> Result:
+    d.notifications.send_test(caller, r.get("Notification"), r.get("TestEventType"))
+    return {}
+
+
+def _help(d, caller: str, r: Request) -> Result:
+    fields = {name: TYPES[op.request_type] for name, op in OPERATIONS.items()}
+    return help_information(r.get("About"), r.get("HelpType"), fields)
+
+
 def _result(name: str) -> tuple[str, str]:
     return name + "Result", name + "Result"
 
@@ -203,6 +308,32 @@ OPERATIONS: dict[str, Operation] = {
         Operation("GetQualificationRequests", *_result("GetQualificationRequests"), _list_requests),
         Operation("GrantQualification", *_result("GrantQualification"), _grant),
         Operation("RejectQualificationRequest", *_result("RejectQualificationRequest"), _reject),
+        Operation("GetAccountBalance", *_result("GetAccountBalance"), _account_balance),
+        Operation("BlockWorker", *_result("BlockWorker"), _block),
+        Operation("UnblockWorker", *_result("UnblockWorker"), _unblock),
+        Operation("GetBlockedWorkers", *_result("GetBlockedWorkers"), _blocked),
+        Operation("NotifyWorkers", *_result("NotifyWorkers"), _notify),
+        Operation("Help", "Information", "Information", _help),
+        Operation("GrantBonus", *_result("GrantBonus"), _grant_bonus),
+        Operation(
+            "GetRequesterStatistic",
+            "GetStatisticResult",
+            "GetStatisticResult",
+            _requester_statistic,
+        ),
+        Operation(
+            "GetRequesterWorkerStatistic",
+            "GetStatisticResult",
+            "GetStatisticResult",
+            _worker_statistic,
+        ),
+        Operation("GetBonusPayments", *_result("GetBonusPayments"), _bonus_payments),
+        Operation("SetHITTypeNotification", *_result("SetHITTypeNotification"), _set_notification),
+        Operation(
+            "SendTestEventNotification",
+            *_result("SendTestEventNotification"),
+            _test_notification,
+        ),
     )
 }
 

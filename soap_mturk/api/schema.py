@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 STRING, INT, LONG, BOOLEAN, DATETIME = "string", "int", "long", "boolean", "dateTime"
+DOUBLE = "double"  # DataPoint/DoubleValue
 DECIMAL = "decimal"  # the vendor's Price/Amount; no qualification message uses it yet
-PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME, DECIMAL)
+PRIMITIVES = (STRING, INT, LONG, BOOLEAN, DATETIME, DECIMAL, DOUBLE)
 
 
 class Field(NamedTuple):
@@ -52,6 +53,57 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "QualificationStatus": ("Granted", "Revoked"),
     "GetQualificationRequestsSortProperty": ("QualificationTypeId", "SubmitTime"),
     "SearchQualificationTypesSortProperty": ("Name",),
+    "HelpType": ("Operation", "ResponseGroup"),
+    "RequesterStatistic": (
+        "NumberHITsAssignable",
+        "NumberHITsReviewable",
+        "NumberHITsCreated",
+        "NumberHITsCompleted",
+        "TotalRewardPayout",
+        "TotalRewardFeePayout",
+        "TotalFeePayout",
+        "TotalRewardAndFeePayout",
+        "TotalBonusPayout",
+        "TotalBonusFeePayout",
+        "EstimatedFeeLiability",
+        "EstimatedRewardLiability",
+        "EstimatedTotalLiability",
+        "NumberAssignmentsAvailable",
+        "NumberAssignmentsAccepted",
+        "NumberAssignmentsPending",
+        "NumberAssignmentsApproved",
+        "NumberAssignmentsRejected",
+        "NumberAssignmentsReturned",
+        "NumberAssignmentsAbandoned",
+        "AverageRewardAmount",
+        "PercentAssignmentsApproved",
+        "PercentAssignmentsRejected",
+        "NumberKnownAnswersCorrect",
+        "NumberKnownAnswersIncorrect",
+        "NumberKnownAnswersEvaluated",
+        "PercentKnownAnswersCorrect",
+        "NumberPluralityAnswersCorrect",
+        "NumberPluralityAnswersIncorrect",
+        "NumberPluralityAnswersEvaluated",
+        "PercentPluralityAnswersCorrect",
+    ),
+    "TimePeriod": ("OneDay", "SevenDays", "ThirtyDays", "LifeToDate"),
+    "NotifyWorkersFailureCode": ("SoftFailure", "HardFailure"),
+    "NotificationTransport": ("SOAP", "REST", "Email", "SQS"),
+    "EventType": (
+        "AssignmentAccepted",
+        "AssignmentAbandoned",
+        "AssignmentReturned",
+        "AssignmentSubmitted",
+        "AssignmentRejected",
+        "AssignmentApproved",
+        "HITCreated",
+        "HITExpired",
+        "HITReviewable",
+        "HITExtended",
+        "HITDisposed",
+        "Ping",
+    ),
     "HITStatus": ("Assignable", "Unassignable", "Reviewable", "Reviewing", "Disposed"),
     "HITReviewStatus": (
         "NotReviewed",
@@ -86,6 +138,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "ReviewActionStatus": ("Intended", "Succeeded", "Failed", "Cancelled"),
 }
 
+# Enumerations the vendor declares inline, in the one element that has them.
+ANONYMOUS_ENUMS = frozenset({"HelpType"})
+
 # Structures that requests and results share (HITs, prices, requirements, policies).
 SHARED_TYPES: dict[str, list[Field]] = {
     "Price": [required("Amount", DECIMAL), required("CurrencyCode"), f("FormattedPrice")],
@@ -101,6 +156,12 @@ SHARED_TYPES: dict[str, list[Field]] = {
     "ParameterMapEntry": [required("Key"), many("Value")],
     "PolicyParameter": [required("Key"), many("Value"), many("MapEntry", "ParameterMapEntry")],
     "ReviewPolicy": [required("PolicyName"), many("Parameter", "PolicyParameter")],
+    "NotificationSpecification": [
+        required("Destination"),
+        required("Transport", "NotificationTransport"),
+        required("Version"),
+        many("EventType", "EventType"),
+    ],
 }
 
 _PAGE = [f("PageNumber", INT), f("PageSize", INT)]
@@ -269,6 +330,54 @@ REQUEST_TYPES: dict[str, list[Field]] = {
         f("PageSize", INT),
         RESPONSE_GROUP,
     ],
+    "GetAccountBalanceRequest": [RESPONSE_GROUP, f("Unused")],
+    "GetRequesterStatisticRequest": [
+        required("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        f("Count", INT),
+        RESPONSE_GROUP,
+    ],
+    "GetRequesterWorkerStatisticRequest": [
+        required("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        required("WorkerId"),
+        f("Count", INT),
+        RESPONSE_GROUP,
+    ],
+    "GrantBonusRequest": [
+        required("WorkerId"),
+        required("BonusAmount", "Price"),
+        required("AssignmentId"),
+        required("Reason"),
+        f("UniqueRequestToken"),
+        RESPONSE_GROUP,
+    ],
+    "GetBonusPaymentsRequest": [
+        f("HITId"),
+        f("AssignmentId"),
+        f("PageNumber", INT),
+        f("PageSize", INT),
+        RESPONSE_GROUP,
+    ],
+    "SetHITTypeNotificationRequest": [
+        required("HITTypeId"),
+        f("Notification", "NotificationSpecification"),
+        f("Active", BOOLEAN),
+    ],
+    "SendTestEventNotificationRequest": [
+        required("Notification", "NotificationSpecification"),
+        f("TestEventType", "EventType"),
+    ],
+    "HelpRequest": [many("About", min_=1), f("HelpType", "HelpType"), RESPONSE_GROUP],
+    "BlockWorkerRequest": [required("WorkerId"), required("Reason"), RESPONSE_GROUP],
+    "UnblockWorkerRequest": [required("WorkerId"), f("Reason"), RESPONSE_GROUP],
+    "GetBlockedWorkersRequest": [f("PageNumber", INT), f("PageSize", INT), RESPONSE_GROUP],
+    "NotifyWorkersRequest": [
+        f("Subject"),
+        required("MessageText"),
+        Field("WorkerId", STRING, 1, 100),
+        RESPONSE_GROUP,
+    ],
     "UpdateQualificationTypeRequest": [
         required("QualificationTypeId"),
         f("Description"),
@@ -366,6 +475,79 @@ RESULT_TYPES: dict[str, list[Field]] = {
         f("IntegerValue", INT),
         f("LocaleValue", "Locale"),
         f("Status", "QualificationStatus"),
+    ],
+    "GetAccountBalanceResult": [
+        f("Request", "Request"),
+        f("AvailableBalance", "Price"),
+        f("OnHoldBalance", "Price"),
+    ],
+    "Parameters": [many("Parameter", min_=1)],
+    "ResponseGroups": [many("ResponseGroup", min_=1)],
+    "Operations": [many("Operation", min_=1)],
+    "Elements": [many("Element", min_=1)],
+    "OperationInformation": [
+        f("Name"),
+        f("Description"),
+        f("RequiredParameters", "Parameters"),
+        f("AvailableParameters", "Parameters"),
+        f("DefaultResponseGroups", "ResponseGroups"),
+        f("AvailableResponseGroups", "ResponseGroups"),
+    ],
+    "ResponseGroupInformation": [
+        f("Name"),
+        f("CreationDate"),
+        f("ValidOperations", "Operations"),
+        f("Elements", "Elements"),
+    ],
+    "Information": [
+        f("Request", "Request"),
+        many("OperationInformation", "OperationInformation"),
+        many("ResponseGroupInformation", "ResponseGroupInformation"),
+    ],
+    "BlockWorkerResult": _STATUS_ONLY,
+    "SetHITTypeNotificationResult": _STATUS_ONLY,
+    "GrantBonusResult": _STATUS_ONLY,
+    "DataPoint": [required("Date", DATETIME), f("LongValue", LONG), f("DoubleValue", DOUBLE)],
+    "GetStatisticResult": [
+        f("Request", "Request"),
+        many("DataPoint", "DataPoint"),
+        f("Statistic", "RequesterStatistic"),
+        f("TimePeriod", "TimePeriod"),
+        f("WorkerId"),
+    ],
+    "BonusPayment": [
+        f("Request", "Request"),
+        f("WorkerId"),
+        f("BonusAmount", "Price"),
+        f("AssignmentId"),
+        f("Reason"),
+        f("GrantTime", DATETIME),
+    ],
+    "GetBonusPaymentsResult": [
+        f("Request", "Request"),
+        f("NumResults", INT),
+        f("PageNumber", INT),
+        f("TotalNumResults", INT),
+        many("BonusPayment", "BonusPayment"),
+    ],
+    "SendTestEventNotificationResult": _STATUS_ONLY,
+    "UnblockWorkerResult": _STATUS_ONLY,
+    "WorkerBlock": [required("WorkerId"), required("Reason")],
+    "GetBlockedWorkersResult": [
+        f("Request", "Request"),
+        f("PageNumber", INT),
+        f("NumResults", INT),
+        f("TotalNumResults", INT),
+        many("WorkerBlock", "WorkerBlock"),
+    ],
+    "NotifyWorkersFailureStatus": [
+        required("NotifyWorkersFailureCode", "NotifyWorkersFailureCode"),
+        required("NotifyWorkersFailureMessage"),
+        required("WorkerId"),
+    ],
+    "NotifyWorkersResult": [
+        f("Request", "Request"),
+        Field("NotifyWorkersFailureStatus", "NotifyWorkersFailureStatus", 0, 100),
     ],
     "DisposeQualificationTypeResult": _STATUS_ONLY,
     "RejectQualificationRequestResult": _STATUS_ONLY,
@@ -496,13 +678,19 @@ RESULT_TYPES: dict[str, list[Field]] = {
 
 TYPES: dict[str, list[Field]] = {**SHARED_TYPES, **REQUEST_TYPES, **RESULT_TYPES}
 
-# Operations whose message requires at least one Request (the vendor's WSDL gives
-# their Request element no minOccurs="0").
-REQUEST_REQUIRED = frozenset({"CreateHIT", "RegisterHITType", "ChangeHITTypeOfHIT", "ExtendHIT"})
-
 
 def message_fields(operation: str) -> list[Field]:
     """The body element of a call: credentials, then the batch of requests."""
+    if operation == "Help":
+        # The vendor's Help element alone declares the credentials optional and has
+        # no Credential.
+        return [
+            f("AWSAccessKeyId"),
+            f("Timestamp", DATETIME),
+            f("Signature"),
+            f("Validate"),
+            many("Request", "HelpRequest"),
+        ]
     return [
         required("AWSAccessKeyId"),
         required("Timestamp", DATETIME),
@@ -511,6 +699,18 @@ def message_fields(operation: str) -> list[Field]:
         f("Credential"),
         many("Request", operation + "Request", 1 if operation in REQUEST_REQUIRED else 0),
     ]
+
+
+# The operations whose message the vendor's WSDL declares with at least one Request
+# (the others, minOccurs 0). Only the WSDL says so: a call without any is answered
+# like one empty request either way (api.batch).
+REQUEST_REQUIRED = frozenset(
+    {
+        "CreateHIT", "RegisterHITType", "SetHITTypeNotification", "SendTestEventNotification",
+        "ExtendHIT", "GrantBonus", "GetBonusPayments", "ChangeHITTypeOfHIT", "NotifyWorkers",
+        "GetAccountBalance", "GetBlockedWorkers", "BlockWorker", "UnblockWorker",
+    }
+)  # fmt: skip
 
 
 def response_fields(operation: str, result_element: str, result_type: str) -> list[Field]:

@@ -6,10 +6,12 @@ import secrets
 import string
 import threading
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from soap_mturk.domain.identity import new_id
+from soap_mturk.domain.money import parse_balance
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class Requester:
     name: str | None = None
     # Made up at start because none was configured: its secret is printed once, at start-up.
     development: bool = False
+    # The account's balance when it is first used (None: the default, money.DEFAULT_BALANCE).
+    balance: Decimal | None = None
 
     def __repr__(self) -> str:  # never let a secret reach a log line
         return f"Requester(access_key={self.access_key!r}, name={self.name!r})"
@@ -97,12 +101,22 @@ def load_credentials(path: str | Path) -> list[Requester]:
         where = f"{path}: requester {number}"
         if not isinstance(table, dict):
             raise RequesterConfigError(f"{where}: expected a table")
-        unknown = sorted(set(table) - {"access_key", "secret_key", "name"})
+        unknown = sorted(set(table) - {"access_key", "secret_key", "name", "balance"})
         if unknown:
             raise RequesterConfigError(f"{where}: unknown keys {', '.join(unknown)}")
-        found.append(
-            _requester(table.get("access_key"), table.get("secret_key"), table.get("name"), where)
+        requester = _requester(
+            table.get("access_key"), table.get("secret_key"), table.get("name"), where
         )
+        if "balance" in table:
+            balance = table["balance"]
+            if isinstance(balance, bool) or not isinstance(balance, (int, float, str)):
+                raise RequesterConfigError(f"{where}: balance must be a number of dollars")
+            try:
+                amount = parse_balance(balance, where)
+            except ValueError as error:
+                raise RequesterConfigError(str(error)) from None
+            requester = replace(requester, balance=amount)
+        found.append(requester)
     return found
 
 

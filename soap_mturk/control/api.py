@@ -17,6 +17,12 @@ and people, off the SOAP and REST paths.
     GET  /_emulator/files/{token}                        a file, by GetFileUploadURL's link
     POST /_emulator/workers/{WorkerId}/qualification-requests
          {"QualificationTypeId": ..., "Answer": "<QuestionFormAnswers ...>"}
+    GET  /_emulator/workers/{WorkerId}/messages          the worker's inbox (NotifyWorkers)
+    GET  /_emulator/messages                             every message sent to workers
+    POST /_emulator/requesters/{AccessKeyId}/balance     {"AvailableBalance": "123.45"}
+    GET  /_emulator/notifications                        every notification message and its
+                                                         outcome (Pending, Delivered, Failed;
+                                                         Recorded for Email and SQS)
 
 Only loopback clients (and networks allowed with --control-from) are served.
 POST bodies must be application/json: a web page cannot send that cross-site
@@ -41,6 +47,7 @@ from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import PENDING, Locale
+from soap_mturk.domain.money import amount_text, parse_balance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
 from soap_mturk.domain.service import Domain
@@ -48,6 +55,8 @@ from soap_mturk.domain.workers import WorkerService
 
 PREFIX = "/_emulator"
 _WORKER_REQUESTS = re.compile(r"^/workers/(?P<worker>[^/]+)/qualification-requests$")
+_WORKER_MESSAGES = re.compile(r"^/workers/(?P<worker>[^/]+)/messages$")
+_BALANCE = re.compile(r"^/requesters/(?P<requester>[^/]+)/balance$")
 _WORKER_HITS = re.compile(r"^/workers/(?P<worker>[^/]+)/hits$")
 _WORKER_HIT = re.compile(r"^/workers/(?P<worker>[^/]+)/hits/(?P<hit>[^/]+)$")
 _FILE = re.compile(r"^/files/(?P<token>[A-Z0-9]+)$")
@@ -175,6 +184,14 @@ class ControlApi:
                 return self._dashboard(start_response)
             if path == "/state" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.state())
+            if path == "/notifications" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.notifications())
+            if path == "/messages" and method in ("GET", "HEAD"):
+                return self._json(start_response, "200 OK", self.messages(None))
+            match = _WORKER_MESSAGES.match(path)
+            if match and method in ("GET", "HEAD"):
+                worker = unquote(match.group("worker"))
+                return self._json(start_response, "200 OK", self.messages(worker))
             if path == "/clock" and method in ("GET", "HEAD"):
                 return self._json(start_response, "200 OK", self.clock_state())
             file_link = _FILE.match(path)
@@ -214,6 +231,10 @@ class ControlApi:
                 worker = unquote(match.group("worker"))
                 result = self.request_qualification(worker, body)
                 return self._json(start_response, "201 Created", result)
+            match = _BALANCE.match(path)
+            if match:
+                requester = unquote(match.group("requester"))
+                return self._json(start_response, "200 OK", self.set_balance(requester, body))
             raise _Reply("404 Not Found", "NotFound", f"POST {PREFIX}{path} is not served.")
         except _Reply as reply:
             return self._json(
@@ -244,9 +265,9 @@ class ControlApi:
     def _known(path: str) -> bool:
         patterns = (
             _WORKER_REQUESTS, _WORKER_SYSTEM_VALUES, _WORKER_HITS, _WORKER_HIT, _WORKER_ACTION,
-            _UPLOAD, _FILE,
+            _UPLOAD, _FILE, _WORKER_MESSAGES, _BALANCE,
         )  # fmt: skip
-        known = ("/", "/state", "/reset", "/fixtures", "/clock")
+        known = ("/", "/state", "/reset", "/fixtures", "/clock", "/messages", "/notifications")
         return path in known or any(p.match(path) for p in patterns)
 
     def _read_json(self, environ: dict):
@@ -318,9 +339,22 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
-        types = [t for t in types if not t.is_system]  # the requesters' own
+            balances = session.all_balances()
+            blocks = session.all_blocks()
+            messages = session.list_messages(None)
+        for r in self.requesters.all():
+            balances.setdefault(r.access_key, self.domain.accounts.opening_balance(r.access_key))
+        accounts = dashboard.account_sections(
+            {key: amount_text(amount) for key, amount in sorted(balances.items())},
+            blocks,
+            messages,
+            self.domain.notifications.deliveries(),
+        )
         hit_parts = dashboard.hit_sections(*self._hit_world())
-        page = dashboard.render(self.requesters.all(), types, qualifications, pending, hit_parts)
+        types = [t for t in types if not t.is_system]  # the requesters' own
+        page = dashboard.render(
+            self.requesters.all(), types, qualifications, pending, [*hit_parts, *accounts]
+        )
         return self._send(
             start_response,
             "200 OK",
@@ -340,6 +374,8 @@ class ControlApi:
             types = session.all_types()
             qualifications = session.all_qualifications()
             pending = session.all_requests(PENDING)
+            balances = session.all_balances()
+            blocks = session.all_blocks()
         listed, system = [], []
         for t in types:
             entry = views.qualification_type(t)
@@ -350,11 +386,18 @@ class ControlApi:
                 views.qualification_request(r) for r in pending if r.type_id == t.id
             ]
             (system if t.is_system else listed).append(entry)
+        for r in self.requesters.all():
+            balances.setdefault(r.access_key, self.domain.accounts.opening_balance(r.access_key))
         return {
             "Requesters": [
                 {"AccessKeyId": r.access_key, "Name": r.name} for r in self.requesters.all()
             ],
             "QualificationTypes": listed,
+            "Accounts": [
+                {"AccessKeyId": key, "AvailableBalance": amount_text(amount)}
+                for key, amount in sorted(balances.items())
+            ],
+            "WorkerBlocks": [views.worker_block(b) for b in blocks],
             # The types the service supplies, with the values tests gave workers.
             "SystemQualificationTypes": system,
             **self._hit_state(),
@@ -370,6 +413,33 @@ class ControlApi:
             "Assignments": [views.assignment(a) for a in assignments],
         }
 
+    def messages(self, worker_id: str | None) -> dict:
+        return {
+            "Messages": [
+                views.worker_message(m) for m in self.domain.requester_workers.inbox(worker_id)
+            ]
+        }
+
+    def notifications(self) -> dict:
+        return {
+            "Notifications": [views.notification(d) for d in self.domain.notifications.deliveries()]
+        }
+
+    def set_balance(self, requester: str, body) -> dict:
+        if not isinstance(body, dict) or set(body) != {"AvailableBalance"}:
+            raise _Reply(
+                "400 Bad Request", "BadRequest", 'The body must be {"AvailableBalance": "123.45"}.'
+            )
+        value = body["AvailableBalance"]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise _Reply("400 Bad Request", "BadRequest", "AvailableBalance must be a number.")
+        try:
+            amount = parse_balance(value, "AvailableBalance")
+        except ValueError as error:
+            raise _Reply("400 Bad Request", "BadRequest", str(error)) from None
+        self.domain.accounts.set_balance(requester, amount)
+        return {"AccessKeyId": requester, "AvailableBalance": amount_text(amount)}
+
     def reset(self) -> None:
         """Empty the store and forget requesters that fixtures added; requesters
         configured when the server started stay."""
@@ -383,6 +453,9 @@ class ControlApi:
         configured = self.requesters.all()
         fixture = parse_fixture(data, configured[0].access_key if configured else None)
         seeded = self.seeder.load(fixture.types, fixture.system_values)
+        for requester in fixture.requesters:
+            if requester.balance is not None:
+                self.domain.accounts.set_balance(requester.access_key, requester.balance)
         with self._lock:
             for requester in fixture.requesters:
                 if self.requesters.get(requester.access_key) is None:

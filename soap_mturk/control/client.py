@@ -142,3 +142,23 @@ class ControlClient:
         return self._call(
             "POST", f"/workers/{quote(worker_id, safe='')}/qualification-requests", body
         )
+
+    def messages(self, worker_id: str | None = None) -> list[dict]:
+        """The messages NotifyWorkers sent: to one worker (its inbox), or to anyone."""
+        path = (
+            "/messages" if worker_id is None else f"/workers/{quote(worker_id, safe='')}/messages"
+        )
+        return self._call("GET", path)["Messages"]
+
+    def set_balance(self, access_key: str, amount) -> dict:
+        """Set a requester's AvailableBalance (dollars, as a number or text)."""
+        return self._call(
+            "POST",
+            f"/requesters/{quote(access_key, safe='')}/balance",
+            {"AvailableBalance": str(amount)},
+        )
+
+    def notifications(self) -> list[dict]:
+        """Every notification message with its outcome: Pending, Delivered or Failed
+        (REST, SOAP), Recorded (Email, SQS)."""
+        return self._call("GET", "/notifications")["Notifications"]

@@ -12,9 +12,12 @@ from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import (
     Assignment,
     HITType,
+    NotificationDelivery,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 
 STYLE = """
@@ -55,6 +58,56 @@ def _value(q: Qualification) -> str:
     if q.locale is not None:
         return "-".join(p for p in (q.locale.country, q.locale.subdivision) if p)
     return "" if q.integer_value is None else str(q.integer_value)
+
+
+def account_sections(
+    balances: dict[str, str],
+    blocks: list[WorkerBlock],
+    messages: list[WorkerMessage],
+    deliveries: Sequence[NotificationDelivery] = (),
+) -> list[str]:
+    """Balances, blocked workers, the workers' inboxes (NotifyWorkers), and the
+    notification messages with their outcome (Email ones are the recorded mail)."""
+    balance_rows = [
+        f"<tr>{_cell(key, True)}{_cell(amount)}</tr>" for key, amount in balances.items()
+    ]
+    block_rows = [
+        f"<tr>{_cell(b.requester, True)}{_cell(b.worker_id, True)}{_cell(b.reason)}"
+        f"{_cell(format_time(b.block_time))}</tr>"
+        for b in blocks
+    ]
+    inbox_rows = [
+        f"<tr>{_cell(m.worker_id, True)}{_cell(m.requester, True)}{_cell(m.subject)}"
+        f"{_cell(m.text)}{_cell(format_time(m.send_time))}</tr>"
+        for m in messages
+    ]
+    delivery_rows = [
+        f"<tr>{_cell(d.transport)}{_cell(d.destination, True)}"
+        f"{_cell(', '.join(e.get('EventType', '') for e in d.events))}{_cell(d.status)}"
+        f"{_cell(d.attempts)}{_cell(d.last_error)}{_cell(format_time(d.created_time))}</tr>"
+        for d in deliveries
+    ]
+    return [
+        _table(
+            "notifications",
+            "Notifications",
+            ("Transport", "Destination", "Events", "Status", "Attempts", "Last error", "Created"),
+            delivery_rows,
+        ),
+        _table("balances", "Account balances", ("Access key", "Available (USD)"), balance_rows),
+        _table(
+            "blocked-workers",
+            "Blocked workers",
+            ("Requester", "Worker", "Reason", "Since"),
+            block_rows,
+        ),
+        _table(
+            "inbox",
+            "Workers' inbox (NotifyWorkers)",
+            ("Worker", "From", "Subject", "Message", "Sent"),
+            inbox_rows,
+        ),
+    ]
 
 
 def _time(value) -> str:
@@ -136,7 +189,7 @@ def render(
     types: list[QualificationType],
     qualifications: list[Qualification],
     pending: list[QualificationRequest],
-    hit_parts: list[str] = (),
+    extra_sections: Sequence[str] = (),  # HITs, accounts: each part's own tables
 ) -> str:
     names = {t.id: t.name for t in types}
     requester_rows = [f"<tr>{_cell(r.access_key, True)}{_cell(r.name)}</tr>" for r in requesters]
@@ -207,14 +260,12 @@ def render(
             ("Request id", "Type", "Worker", "Submit time", "Answered"),
             pending_rows,
         ),
+        *extra_sections,
     ]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>soap-mturk dashboard</title>"
         f"<style>{STYLE}</style></head><body>"
         '<h1>soap-mturk</h1><p class="note">What the emulator holds now (read-only; reload to refresh).'
-        " Requesters are shown by access key only.</p>"
-        + "".join(sections)
-        + "".join(hit_parts)
-        + "</body></html>"
+        " Requesters are shown by access key only.</p>" + "".join(sections) + "</body></html>"
     )

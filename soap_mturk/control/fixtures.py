@@ -13,6 +13,7 @@ from typing import Any
 from soap_mturk.auth.requesters import Requester
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import ACTIVE, GRANTED, Locale, QualificationType
+from soap_mturk.domain.money import parse_balance
 from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedSystemValue, SeedType
 
 DEFAULT_OWNER = "AKIAEMULATORFIXTURE"
@@ -118,9 +119,20 @@ def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     top = _Reader(data, "fixture", ("Requesters", "QualificationTypes", "SystemQualifications"))
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
-        r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name"))
+        r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name", "Balance"))
+        balance = r._get("Balance", (int, float, str), False)
+        if balance is not None:
+            try:
+                balance = parse_balance(balance, f"Requesters[{n}].Balance")
+            except ValueError as error:
+                raise FixtureError(str(error)) from None
         requesters.append(
-            Requester(r.text("AccessKeyId", True), r.text("SecretAccessKey", True), r.text("Name"))
+            Requester(
+                r.text("AccessKeyId", True),
+                r.text("SecretAccessKey", True),
+                r.text("Name"),
+                balance=balance,
+            )
         )
     if requesters:
         default_owner = requesters[0].access_key

@@ -17,9 +17,12 @@ from soap_mturk.domain.hit_rules import HITState
 from soap_mturk.domain.identity import format_time
 from soap_mturk.domain.model import (
     Assignment,
+    NotificationDelivery,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 
 
@@ -38,6 +41,26 @@ def qualification(q: Qualification) -> dict:
 
 def qualification_request(r: QualificationRequest) -> dict:
     return {**_json(request_fields(r)), "Status": r.status}
+
+
+def worker_block(b: WorkerBlock) -> dict:
+    return {
+        "Requester": b.requester,
+        "WorkerId": b.worker_id,
+        "Reason": b.reason,
+        "BlockTime": format_time(b.block_time),
+    }
+
+
+def worker_message(m: WorkerMessage) -> dict:
+    return {
+        "MessageId": m.id,
+        "Requester": m.requester,
+        "WorkerId": m.worker_id,
+        "Subject": m.subject,
+        "MessageText": m.text,
+        "SendTime": format_time(m.send_time),
+    }
 
 
 def hit(state: HITState) -> dict:
@@ -61,3 +84,18 @@ def assignment(a: Assignment) -> dict:
     # Accepted, Returned and Abandoned are the emulator's own states (the API's
     # AssignmentStatus has only Submitted, Approved, Rejected); Deadline shows too.
     return {**_json(assignment_fields(a, feedback=True)), "Deadline": format_time(a.deadline)}
+
+
+def notification(d: NotificationDelivery) -> dict:
+    return {
+        "NotificationId": d.id,
+        "Requester": d.requester,
+        "Transport": d.transport,
+        "Destination": d.destination,
+        "Version": d.version,
+        "Events": d.events,
+        "Status": d.status,
+        "Attempts": d.attempts,
+        "LastError": d.last_error,
+        "CreatedTime": format_time(d.created_time),
+    }

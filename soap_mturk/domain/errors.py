@@ -173,6 +173,23 @@ class QualificationTypeDoesNotAllowRetake(MTurkError):
     code = _MT + "QualificationTypeDoesNotAllowRetake"
 
 
+# --- money ---------------------------------------------------------------------------
+
+
+class InsufficientFunds(MTurkError):
+    # The code the vendor's Java SDK maps to InsufficientFundsException (tc/java-aws-mturk).
+    code = _MT + "InsufficientFunds"
+
+
+# --- notifications -----------------------------------------------------------------
+
+
+class InvalidTransportEndpoint(MTurkError):
+    # The code the vendor's Java SDK maps to InvalidTransportEndpointException
+    # (tc/java-aws-mturk).
+    code = _MT + "InvalidTransportEndpoint"
+
+
 # --- the service itself --------------------------------------------------------------
 
 

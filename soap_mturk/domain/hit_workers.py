@@ -75,6 +75,12 @@ class WorkerHITService(HITCore):
             session = unit.session
             hit = self.hit(session, hit_id)
             state = self.state(session, hit, unit.now)
+            if session.get_block(hit.owner, worker_id) is not None:
+                # BlockWorker: "prevents a Worker from accepting more of your HITs"
+                # (reference); work accepted before the block may still be submitted.
+                raise errors.PermissionDenied(
+                    f"Worker {worker_id} is blocked by the requester of HIT {hit_id}."
+                )
             unmet = self._unmet(unit, worker_id, state.hit_type.requirements)
             if unmet:
                 raise self._refusal(worker_id, hit_id, unmet, "accept")

@@ -19,13 +19,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors
 from soap_mturk.domain import events as ev
+from soap_mturk.domain.accounts import Accounts
 from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.events import Event, EventPublisher
+from soap_mturk.domain.fees import assignment_cost
 from soap_mturk.domain.hit_rules import (
     ASSIGNMENTS_FEE_THRESHOLD,
     MAX_ANNOTATION,
@@ -100,11 +103,18 @@ class HITCore:
     requester's and the workers' side share."""
 
     def __init__(
-        self, store: Store, clock: Clock | None = None, publisher: EventPublisher | None = None
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        publisher: EventPublisher | None = None,
+        accounts: Accounts | None = None,
     ):
         self.store = store
         self.clock = clock or Clock(store)
         self.publisher = publisher or EventPublisher()
+        # The requester's money: a HIT's assignments are paid for when it is funded
+        # (created, extended) and refunded when they will never be done.
+        self.accounts = accounts or Accounts(store)
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:
@@ -207,6 +217,31 @@ class HITCore:
             hit.reviewable_announced = False
             unit.session.put_hit(hit)
 
+    # money: what a HIT's assignments cost, paid when funded, refunded when undone
+
+    def assignment_cost(self, session: Session, hit: HIT) -> Decimal:
+        reward = self.hit_type(session, hit.type_id).reward.amount
+        return assignment_cost(reward, hit.max_assignments)
+
+    def pay_for(self, unit: Unit, hit: HIT, assignments: int, what: str) -> None:
+        cost = self.assignment_cost(unit.session, hit) * assignments
+        self.accounts.debit(unit.session, hit.owner, cost, what)
+
+    def refund(self, unit: Unit, hit: HIT, assignments: int) -> None:
+        if assignments > 0:
+            cost = self.assignment_cost(unit.session, hit) * assignments
+            self.accounts.credit(unit.session, hit.owner, cost)
+
+    def refund_unused(self, unit: Unit, hit: HIT) -> None:
+        """A HIT leaving the marketplace: the slots no work was submitted for
+        (rejected ones were refunded when rejected)."""
+        answered = [
+            a
+            for a in unit.session.list_assignments([hit.id])
+            if a.status in (SUBMITTED, APPROVED, REJECTED)
+        ]
+        self.refund(unit, hit, hit.max_assignments - len(answered))
+
     def apply_review(self, unit: Unit, hit: HIT, level: str, outcome: Outcome) -> None:
         """Carry out what a review policy decided, and keep its results and actions."""
         actions = list(outcome.actions)
@@ -227,14 +262,21 @@ class HITCore:
                     "Assignment was in an invalid state for this operation.",
                     errors.InvalidAssignmentState.code))  # fmt: skip
         if outcome.extend_by:
-            hit.max_assignments += outcome.extend_by
-            hit.expiration = max(
-                hit.expiration, unit.now + timedelta(seconds=outcome.extend_seconds)
-            )
-            hit.reviewable_announced = hit.reviewing = False
-            self._funded(unit, hit, ev.HIT_EXTENDED)
-            actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
-                            "Status": "Succeeded", "Result": "Extended by one assignment"})  # fmt: skip
+            try:  # the added assignments are paid for, as ExtendHIT's are
+                self.pay_for(unit, hit, outcome.extend_by, "the review policy's extension")
+            except errors.InsufficientFunds as refused:
+                actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
+                                "Status": "Failed", "Result": refused.message,
+                                "ErrorCode": refused.code})  # fmt: skip
+            else:
+                hit.max_assignments += outcome.extend_by
+                hit.expiration = max(
+                    hit.expiration, unit.now + timedelta(seconds=outcome.extend_seconds)
+                )
+                hit.reviewable_announced = hit.reviewing = False
+                self._funded(unit, hit, ev.HIT_EXTENDED)
+                actions.append({"ActionName": "extend", "ObjectId": hit.id, "ObjectType": "HIT",
+                                "Status": "Succeeded", "Result": "Extended by one assignment"})  # fmt: skip
         for kind, items in (("Result", outcome.results), ("Action", actions)):
             for item in items:
                 unit.session.add_review_item(
@@ -244,6 +286,7 @@ class HITCore:
     def reject(self, unit: Unit, assignment: Assignment, hit: HIT, feedback: str | None) -> None:
         assignment.status = REJECTED
         assignment.rejection_time = unit.now
+        self.refund(unit, hit, 1)  # the worker is not paid, nor the fee
         assignment.requester_feedback = feedback
         unit.session.put_assignment(assignment)
         unit.emit(ev.ASSIGNMENT_REJECTED, hit, assignment=assignment)
@@ -258,6 +301,8 @@ class HITCore:
         feedback: str | None,
         at: datetime | None = None,
     ) -> None:
+        if assignment.status == REJECTED:  # paid again: its money was refunded on rejection
+            self.pay_for(unit, hit, 1, "approving a rejected assignment")
         assignment.status = APPROVED
         assignment.approval_time = at or unit.now
         if feedback is not None:
@@ -401,11 +446,14 @@ class HITService(HITCore):
                 assignment_review_policy=policies[0],
                 hit_review_policy=policies[1],
             )
-            self._funded(unit, hit, ev.HIT_CREATED)
+            self._funded(unit, hit, ev.HIT_CREATED, hit.max_assignments)
             return self.state(session, hit, unit.now)
 
-    def _funded(self, unit: Unit, hit: HIT, event: str) -> None:
-        """The one place a HIT is created, or given more assignments or time."""
+    def _funded(self, unit: Unit, hit: HIT, event: str, new_assignments: int = 0) -> None:
+        """The one place a HIT is created, or given more assignments or time; its
+        new assignments are paid for here (reward and fee each), or refused."""
+        if new_assignments:
+            self.pay_for(unit, hit, new_assignments, f"{new_assignments} assignment(s)")
         unit.session.put_hit(hit)
         unit.emit(event, hit)
         self.announce_reviewable(unit, hit)
@@ -516,6 +564,7 @@ class HITService(HITCore):
             MIN_EXPIRATION_INCREMENT,
             MAX_DURATION,
         )
+        added = 0
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             if hit.disposed:
@@ -531,13 +580,14 @@ class HITService(HITCore):
                 if total > MAX_ASSIGNMENTS:
                     raise MTurkError.out_of_range("MaxAssignments", total, 1, MAX_ASSIGNMENTS)
                 hit.max_assignments = total
+                added = max_assignments_increment
             if expiration_increment is not None:
                 # Not yet expired: added to the expiration; expired: from now (reference).
                 base = max(hit.expiration, unit.now)
                 hit.expiration = base + timedelta(seconds=expiration_increment)
                 hit.expiry_announced = False
             hit.reviewing = False
-            self._funded(unit, hit, ev.HIT_EXTENDED)
+            self._funded(unit, hit, ev.HIT_EXTENDED, added)
 
     def force_expire(self, caller: str, hit_id: str | None) -> None:
         require(HITId=hit_id)
@@ -570,6 +620,7 @@ class HITService(HITCore):
                 hit.expiration = unit.now
             hit.expiry_announced = True
             hit.disabled = hit.disposed = True
+            self.refund_unused(unit, hit)
             unit.session.put_hit(hit)
             unit.emit(ev.HIT_DISPOSED, hit)
 
@@ -588,6 +639,7 @@ class HITService(HITCore):
                     "reject before it can be disposed of."
                 )
             hit.disposed = True
+            self.refund_unused(unit, hit)
             unit.session.put_hit(hit)
             unit.emit(ev.HIT_DISPOSED, hit)
 

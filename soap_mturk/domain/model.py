@@ -86,6 +86,31 @@ class Page(Generic[T]):
     number: int = 1
 
 
+# --- the requester's account and its workers ------------------------------------------
+
+
+@dataclass
+class WorkerBlock:
+    """A worker the requester blocked from its HITs."""
+
+    requester: str
+    worker_id: str
+    reason: str
+    block_time: datetime
+
+
+@dataclass
+class WorkerMessage:
+    """A message NotifyWorkers sent: what the worker finds in its inbox."""
+
+    id: str
+    requester: str
+    worker_id: str
+    subject: str
+    text: str
+    send_time: datetime
+
+
 # --- HITs and assignments ---------------------------------------------------------
 
 ASSIGNABLE, UNASSIGNABLE, REVIEWABLE, REVIEWING, DISPOSED = (
@@ -177,3 +202,53 @@ class Assignment:
     rejection_time: datetime | None = None
     answer: str | None = None
     requester_feedback: str | None = None
+
+
+@dataclass
+class NotificationSetting:
+    """A HIT type's notification specification (SetHITTypeNotification)."""
+
+    hit_type_id: str
+    owner: str
+    destination: str
+    transport: str
+    version: str
+    event_types: tuple[str, ...]
+    active: bool = True
+
+
+@dataclass
+class NotificationDelivery:
+    """One notification message and what became of it. REST and SOAP messages are
+    sent over HTTP by the server's deliverer (Pending, then Delivered or Failed);
+    Email and SQS messages are recorded, not sent (Recorded)."""
+
+    id: str
+    requester: str
+    transport: str
+    destination: str
+    version: str
+    events: list[dict]  # EventType, EventTime (text), HITTypeId, HITId, AssignmentId
+    status: str
+    created_time: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    updated_time: datetime | None = None
+    # When the deliverer may next try it (wall clock); it holds the message while sending.
+    next_try: datetime | None = None
+
+
+@dataclass
+class BonusPayment:
+    """A bonus a requester paid a worker for an assignment (GrantBonus)."""
+
+    id: str
+    requester: str
+    worker_id: str
+    assignment_id: str
+    hit_id: str
+    amount: Decimal
+    fee: Decimal
+    reason: str
+    grant_time: datetime
+    unique_request_token: str | None = None

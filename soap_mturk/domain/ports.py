@@ -12,15 +12,21 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from soap_mturk.domain.model import (
     HIT,
     Assignment,
+    BonusPayment,
     HITType,
+    NotificationDelivery,
+    NotificationSetting,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 
 
@@ -84,6 +90,61 @@ class Session(Protocol):
         """Requests in `status` for types owned by `owner` (optionally one type)."""
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
+
+    # the requester's account: its balance (None until first written)
+    def get_balance(self, requester: str) -> Decimal | None: ...
+    def put_balance(self, requester: str, amount: Decimal) -> None: ...
+    def all_balances(self) -> dict[str, Decimal]: ...
+
+    # blocked workers and messages to workers
+    def get_block(self, requester: str, worker_id: str) -> WorkerBlock | None: ...
+    def put_block(self, block: WorkerBlock) -> None:
+        """Insert, or update the block of this requester and worker."""
+
+    def delete_block(self, requester: str, worker_id: str) -> None: ...
+    def list_blocks(self, requester: str, offset: int, limit: int) -> tuple[list[WorkerBlock], int]:
+        """The requester's blocks, oldest first."""
+
+    def all_blocks(self) -> list[WorkerBlock]: ...
+
+    # bonuses
+    def put_bonus(self, payment: BonusPayment) -> None: ...
+    def find_bonus_by_token(self, requester: str, token: str) -> BonusPayment | None:
+        """The newest of the requester's bonuses granted with this UniqueRequestToken."""
+
+    def list_bonuses(
+        self,
+        requester: str,
+        *,
+        hit_id: str | None,
+        assignment_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[BonusPayment], int]:
+        """The requester's bonuses for a HIT or an assignment, in the order granted."""
+
+    # notifications: each HIT type's specification, and the messages (the deliverer's queue)
+    def get_notification_setting(self, hit_type_id: str) -> NotificationSetting | None: ...
+    def put_notification_setting(self, setting: NotificationSetting) -> None: ...
+    def put_delivery(self, delivery: NotificationDelivery) -> None:
+        """Insert, or update the delivery with this id."""
+
+    def get_delivery(self, delivery_id: str) -> NotificationDelivery | None: ...
+    def list_deliveries(self, status: str | None) -> list[NotificationDelivery]:
+        """Deliveries in this status (None: all), oldest first."""
+
+    def claim_delivery(self, now: datetime, hold_until: datetime) -> NotificationDelivery | None:
+        """In a write session: the oldest Pending delivery whose next try is due at
+        `now` (wall clock), its next try set to `hold_until` so that no other
+        deliverer, in any process, takes it meanwhile."""
+
+    def next_delivery_time(self) -> datetime | None:
+        """When the soonest Pending delivery may be tried (datetime.min when one is
+        due now), None when none is Pending."""
+
+    def put_message(self, message: WorkerMessage) -> None: ...
+    def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
+        """Messages to this worker (None: to anyone), oldest first."""
 
     # HIT types, HITs and assignments (domain/hits.py)
     def get_hit_type(self, type_id: str) -> HITType | None: ...

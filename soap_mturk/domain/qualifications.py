@@ -68,12 +68,14 @@ def check_xml(name: str, text: str | None, root_element: str) -> None:
         parse_document(name, text, root_element)
 
 
-def paging(page_number: int | None, page_size: int | None) -> tuple[int, int, int]:
+def paging(
+    page_number: int | None, page_size: int | None, max_size: int = MAX_PAGE_SIZE
+) -> tuple[int, int, int]:
     """(page number, offset, limit) with the vendor's defaults and bounds."""
     number = 1 if page_number is None else page_number
     size = DEFAULT_PAGE_SIZE if page_size is None else page_size
     check_int("PageNumber", number, 1, INT_MAX)
-    check_int("PageSize", size, 1, MAX_PAGE_SIZE)
+    check_int("PageSize", size, 1, max_size)
     return number, (number - 1) * size, size
 
 

@@ -18,6 +18,7 @@ from soap_mturk.protocol.soap.endpoint import SoapEndpoint, StartResponse
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE
 from soap_mturk.protocol.soap.wsdl import build_wsdl, with_address
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
+from soap_mturk.server.deliverer import Deliverer
 from soap_mturk.store import Store
 from soap_mturk.versions import BY_DATE, LATEST, VERSIONS
 
@@ -58,7 +59,12 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
-        self.domain = Domain(store)
+        self.domain = Domain(store, starting_balance=self._starting_balance)
+        # Notification messages leave from a thread of their own (server/deliverer.py).
+        self.deliverer = Deliverer(store, self._secret_key)
+        self.domain.notifications.wake = self.deliverer.wake
+        if not getattr(store, "read_only", False):  # a read-only store queues nothing
+            self.deliverer.start()
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(
@@ -72,6 +78,18 @@ class EmulatorApp:
             HostFilter(served_names),
             self.domain,
         )
+
+    def _secret_key(self, access_key: str) -> str | None:
+        requester = self.requesters.get(access_key)
+        return requester.secret_key if requester is not None else None
+
+    def close(self) -> None:
+        """Stop the work the application does in the background."""
+        self.deliverer.stop()
+
+    def _starting_balance(self, access_key: str):
+        requester = self.requesters.get(access_key)
+        return requester.balance if requester is not None else None
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
         address = base_url(environ) + "/?Service=AWSMechanicalTurkRequester"

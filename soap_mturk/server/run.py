@@ -53,6 +53,7 @@ class Running:
 
     def stop(self) -> None:
         self._server.stop()
+        self.app.close()
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

@@ -181,6 +181,81 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    # Issue 14. Amounts are decimal text (exact on both databases); a database
+    # that main's unversioned schema already gave these tables takes them as
+    # they are (IF NOT EXISTS).
+    Migration(
+        4,
+        "accounts, blocked workers, worker messages, bonuses, notification settings and deliveries",
+        """
+        CREATE TABLE IF NOT EXISTS account (
+            requester TEXT PRIMARY KEY,
+            available TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS worker_block (
+            requester TEXT NOT NULL,
+            worker_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            block_time TEXT NOT NULL,
+            PRIMARY KEY (requester, worker_id)
+        );
+        CREATE TABLE IF NOT EXISTS worker_message (
+            id TEXT PRIMARY KEY,
+            requester TEXT NOT NULL,
+            worker_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            text TEXT NOT NULL,
+            send_time TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS worker_message_by_worker
+            ON worker_message (worker_id, send_time);
+        CREATE TABLE IF NOT EXISTS bonus_payment (
+            id TEXT PRIMARY KEY,
+            requester TEXT NOT NULL,
+            worker_id TEXT NOT NULL,
+            assignment_id TEXT NOT NULL,
+            hit_id TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            fee TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            grant_time TEXT NOT NULL,
+            unique_request_token TEXT
+        );
+        CREATE INDEX IF NOT EXISTS bonus_payment_by_hit
+            ON bonus_payment (requester, hit_id, grant_time);
+        CREATE TABLE IF NOT EXISTS notification_setting (
+            hit_type_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            transport TEXT NOT NULL,
+            version TEXT NOT NULL,
+            event_types TEXT NOT NULL,
+            active INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS notification_delivery (
+            id TEXT PRIMARY KEY,
+            requester TEXT NOT NULL,
+            transport TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            version TEXT NOT NULL,
+            events TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT,
+            created_time TEXT NOT NULL,
+            updated_time TEXT
+        );
+        CREATE INDEX IF NOT EXISTS notification_delivery_by_status
+            ON notification_delivery (status, created_time)
+        """,
+    ),
+    # When a Pending message may next be tried (wall clock, by any process): a
+    # deliverer claims one by setting it, so several processes never send it twice.
+    Migration(
+        5,
+        "notification deliveries: when each may next be tried",
+        "ALTER TABLE notification_delivery ADD COLUMN next_try TEXT",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

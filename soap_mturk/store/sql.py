@@ -21,12 +21,17 @@ from typing import Any
 from soap_mturk.domain.model import (
     HIT,
     Assignment,
+    BonusPayment,
     HITType,
     Locale,
+    NotificationDelivery,
+    NotificationSetting,
     Price,
     Qualification,
     QualificationRequest,
     QualificationType,
+    WorkerBlock,
+    WorkerMessage,
 )
 from soap_mturk.domain.model import QualificationRequirement as Requirement
 
@@ -82,6 +87,12 @@ CLEARED_TABLES = (
     "qualification",
     "qualification_type",
     "emulator_setting",
+    "account",
+    "worker_block",
+    "worker_message",
+    "notification_setting",
+    "notification_delivery",
+    "bonus_payment",
 )
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -619,6 +630,252 @@ class SQLSession:
         if row is None:
             return None
         return _time_from_db(row["expires"]), base64.b64decode(row["content"])
+
+    # the requester's account (amounts kept as decimal text: exact, and portable)
+    def get_balance(self, requester):
+        row = self._one("SELECT available FROM account WHERE requester = ?", (requester,))
+        return Decimal(row["available"]) if row else None
+
+    def put_balance(self, requester, amount):
+        self._upsert("account", ("requester",), requester=requester, available=str(amount))
+
+    def all_balances(self):
+        rows = self._db.execute("SELECT requester, available FROM account ORDER BY requester")
+        return {r["requester"]: Decimal(r["available"]) for r in rows.fetchall()}
+
+    # blocked workers and messages
+    @staticmethod
+    def _block_from_row(row) -> WorkerBlock:
+        return WorkerBlock(
+            row["requester"], row["worker_id"], row["reason"], _time_from_db(row["block_time"])
+        )
+
+    def get_block(self, requester, worker_id):
+        row = self._one(
+            "SELECT * FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+        return self._block_from_row(row) if row else None
+
+    def put_block(self, block):
+        self._upsert(
+            "worker_block",
+            ("requester", "worker_id"),
+            requester=block.requester,
+            worker_id=block.worker_id,
+            reason=block.reason,
+            block_time=_time_to_db(block.block_time),
+        )
+
+    def delete_block(self, requester, worker_id):
+        self._db.execute(
+            "DELETE FROM worker_block WHERE requester = ? AND worker_id = ?",
+            (requester, worker_id),
+        )
+
+    def list_blocks(self, requester, offset, limit):
+        rows, total = self._page(
+            "FROM worker_block",
+            "WHERE requester = ?",
+            (requester,),
+            "block_time, worker_id",
+            offset,
+            limit,
+        )
+        return [self._block_from_row(r) for r in rows], total
+
+    def all_blocks(self):
+        rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
+        return [self._block_from_row(r) for r in rows.fetchall()]
+
+    # bonuses
+    @staticmethod
+    def _bonus_from_row(row) -> BonusPayment:
+        return BonusPayment(
+            id=row["id"],
+            requester=row["requester"],
+            worker_id=row["worker_id"],
+            assignment_id=row["assignment_id"],
+            hit_id=row["hit_id"],
+            amount=Decimal(row["amount"]),
+            fee=Decimal(row["fee"]),
+            reason=row["reason"],
+            grant_time=_time_from_db(row["grant_time"]),
+            unique_request_token=row["unique_request_token"],
+        )
+
+    def put_bonus(self, p):
+        self._upsert(
+            "bonus_payment",
+            ("id",),
+            id=p.id,
+            requester=p.requester,
+            worker_id=p.worker_id,
+            assignment_id=p.assignment_id,
+            hit_id=p.hit_id,
+            amount=str(p.amount),
+            fee=str(p.fee),
+            reason=p.reason,
+            grant_time=_time_to_db(p.grant_time),
+            unique_request_token=p.unique_request_token,
+        )
+
+    def find_bonus_by_token(self, requester, token):
+        row = self._one(
+            "SELECT * FROM bonus_payment WHERE requester = ? AND unique_request_token = ?"
+            " ORDER BY grant_time DESC LIMIT 1",
+            (requester, token),
+        )
+        return self._bonus_from_row(row) if row else None
+
+    def list_bonuses(self, requester, *, hit_id, assignment_id, offset, limit):
+        where, args = "WHERE requester = ?", [requester]
+        if hit_id is not None:
+            where += " AND hit_id = ?"
+            args.append(hit_id)
+        if assignment_id is not None:
+            where += " AND assignment_id = ?"
+            args.append(assignment_id)
+        rows, total = self._page(
+            "FROM bonus_payment", where, tuple(args), "grant_time, id", offset, limit
+        )
+        return [self._bonus_from_row(r) for r in rows], total
+
+    # notifications
+    def get_notification_setting(self, hit_type_id):
+        row = self._one("SELECT * FROM notification_setting WHERE hit_type_id = ?", (hit_type_id,))
+        if row is None:
+            return None
+        return NotificationSetting(
+            row["hit_type_id"],
+            row["owner"],
+            row["destination"],
+            row["transport"],
+            row["version"],
+            tuple(t for t in row["event_types"].split(",") if t),
+            bool(row["active"]),
+        )
+
+    def put_notification_setting(self, setting):
+        self._upsert(
+            "notification_setting",
+            ("hit_type_id",),
+            hit_type_id=setting.hit_type_id,
+            owner=setting.owner,
+            destination=setting.destination,
+            transport=setting.transport,
+            version=setting.version,
+            event_types=",".join(setting.event_types),
+            active=int(setting.active),
+        )
+
+    @staticmethod
+    def _delivery_from_row(row) -> NotificationDelivery:
+        return NotificationDelivery(
+            id=row["id"],
+            requester=row["requester"],
+            transport=row["transport"],
+            destination=row["destination"],
+            version=row["version"],
+            events=json.loads(row["events"]),
+            status=row["status"],
+            created_time=_time_from_db(row["created_time"]),
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            updated_time=_opt_time_from(row["updated_time"]),
+            next_try=_opt_time_from(row["next_try"]),
+        )
+
+    def put_delivery(self, d):
+        self._upsert(
+            "notification_delivery",
+            ("id",),
+            id=d.id,
+            requester=d.requester,
+            transport=d.transport,
+            destination=d.destination,
+            version=d.version,
+            events=json.dumps(d.events),
+            status=d.status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            created_time=_time_to_db(d.created_time),
+            updated_time=_opt_time(d.updated_time),
+            next_try=_opt_time(d.next_try),
+        )
+
+    def get_delivery(self, delivery_id):
+        row = self._one("SELECT * FROM notification_delivery WHERE id = ?", (delivery_id,))
+        return self._delivery_from_row(row) if row else None
+
+    def list_deliveries(self, status):
+        where, args = ("WHERE status = ?", (status,)) if status is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM notification_delivery {where} ORDER BY created_time, id", args
+        ).fetchall()
+        return [self._delivery_from_row(r) for r in rows]
+
+    def claim_delivery(self, now, hold_until):
+        """The oldest Pending delivery due at `now` (wall clock), held until
+        `hold_until`: no other deliverer takes it before then. Call it in a write
+        session: writes run one at a time in every process, so one deliverer wins."""
+        row = self._one(
+            "SELECT * FROM notification_delivery WHERE status = ?"
+            " AND (next_try IS NULL OR next_try <= ?) ORDER BY created_time, id LIMIT 1",
+            ("Pending", _time_to_db(now)),
+        )
+        if row is None:
+            return None
+        self._db.execute(
+            "UPDATE notification_delivery SET next_try = ? WHERE id = ?",
+            (_time_to_db(hold_until), row["id"]),
+        )
+        claimed = self._delivery_from_row(row)
+        claimed.next_try = hold_until
+        return claimed
+
+    def next_delivery_time(self):
+        """When the soonest Pending delivery may be tried (wall clock; the earliest
+        datetime when one is due already), None when none is Pending."""
+        row = self._one(
+            "SELECT next_try FROM notification_delivery WHERE status = ?"
+            " ORDER BY coalesce(next_try, '') LIMIT 1",
+            ("Pending",),
+        )
+        if row is None:
+            return None
+        return (
+            _time_from_db(row["next_try"]) if row["next_try"] else datetime.min.replace(tzinfo=UTC)
+        )
+
+    def put_message(self, message):
+        self._upsert(
+            "worker_message",
+            ("id",),
+            id=message.id,
+            requester=message.requester,
+            worker_id=message.worker_id,
+            subject=message.subject,
+            text=message.text,
+            send_time=_time_to_db(message.send_time),
+        )
+
+    def list_messages(self, worker_id):
+        where, args = ("WHERE worker_id = ?", (worker_id,)) if worker_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM worker_message {where} ORDER BY send_time, id", args
+        ).fetchall()
+        return [
+            WorkerMessage(
+                r["id"],
+                r["requester"],
+                r["worker_id"],
+                r["subject"],
+                r["text"],
+                _time_from_db(r["send_time"]),
+            )
+            for r in rows
+        ]
 
     # the emulator clock
     def clock_offset_ms(self):

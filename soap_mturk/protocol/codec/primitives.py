@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from soap_mturk.api.schema import BOOLEAN, DATETIME, DECIMAL, ENUMS, INT, LONG, STRING
+from soap_mturk.api.schema import BOOLEAN, DATETIME, DECIMAL, DOUBLE, ENUMS, INT, LONG, STRING
 from soap_mturk.domain import MTurkError, errors
 
 
@@ -105,6 +105,30 @@ def _decimal(text: str) -> Decimal:
     return Decimal(collapsed)
 
 
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z", re.ASCII)
+_DOUBLE_SPECIALS = {"INF": float("inf"), "-INF": float("-inf"), "NaN": float("nan")}
+
+
+def _double(text: str) -> float:
+    collapsed = text.strip(_XML_SPACE)
+    if collapsed in _DOUBLE_SPECIALS:
+        return _DOUBLE_SPECIALS[collapsed]
+    if not _DOUBLE.match(collapsed) or len(collapsed) > MAX_DECIMAL_DIGITS + 8:
+        raise BadValue(DOUBLE, text)
+    return float(collapsed)
+
+
+def format_double(value: float) -> str:
+    """The shortest text that reads back as the same double (`0.5`, `281.0`), as
+    spyne writes it; xs:double's INF, -INF and NaN."""
+    value = float(value)
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "INF" if value > 0 else "-INF"
+    return repr(value)
+
+
 def format_datetime(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -134,6 +158,7 @@ PRIMITIVES: dict[str, Primitive] = {
     BOOLEAN: Primitive(BOOLEAN, _boolean, lambda value: "true" if value else "false"),
     DATETIME: Primitive(DATETIME, _datetime, format_datetime),
     DECIMAL: Primitive(DECIMAL, _decimal, lambda value: format(Decimal(value), "f")),
+    DOUBLE: Primitive(DOUBLE, _double, format_double),
     # An enumeration restricts xs:string, whose whitespace is preserved. Which
     # values an operation takes is a rule of the domain (it answers the vendor's
     # InvalidParameterValue for others), so the text is passed on as sent.

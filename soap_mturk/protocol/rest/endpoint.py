@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable
 from soap_mturk.api.batch import Unreadable, run_batch
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import SERVICE, Authenticator, rest_claims
-from soap_mturk.domain import MTurkError, QualificationService, errors
+from soap_mturk.domain import MTurkError, errors
+from soap_mturk.domain.service import Domain
 from soap_mturk.protocol.codec import VersionCodec
 from soap_mturk.protocol.rest.document import CONTENT_TYPE, call_error_document, response_document
 from soap_mturk.protocol.rest.parameters import FORM, content_type, read_parameters
@@ -51,7 +52,7 @@ def is_rest_request(environ: dict) -> bool:
 class RestEndpoint:
     def __init__(
         self,
-        domain: QualificationService,
+        domain: Domain,
         authenticator: Authenticator,
         max_body: int,
         default_version: ApiVersion = LATEST,

@@ -20,7 +20,8 @@ from lxml import etree
 from soap_mturk.api.batch import MAX_BATCH, answer_call
 from soap_mturk.api.operations import OPERATIONS
 from soap_mturk.auth import Authenticator, Claims
-from soap_mturk.domain import MTurkError, QualificationService
+from soap_mturk.domain import MTurkError
+from soap_mturk.domain.service import Domain
 from soap_mturk.protocol.codec import Malformed, VersionCodec
 from soap_mturk.protocol.soap.faults import CONTENT_TYPE, SOAP11_ENV, SOAP12_ENV, fault_document
 from soap_mturk.protocol.xmlguard import (
@@ -70,7 +71,7 @@ def _check_header(root: etree._Element) -> None:
 class SoapEndpoint:
     def __init__(
         self,
-        domain: QualificationService,
+        domain: Domain,
         authenticator: Authenticator,
         max_body: int,
     ):

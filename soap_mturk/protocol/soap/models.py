@@ -10,6 +10,7 @@ from spyne import (
     ComplexModel,
     DateTime,
     Decimal,
+    Double,
     Integer32,
     Integer64,
     Unicode,
@@ -22,6 +23,7 @@ from soap_mturk.api.schema import (
     BOOLEAN,
     DATETIME,
     DECIMAL,
+    DOUBLE,
     ENUMS,
     INT,
     LONG,
@@ -38,6 +40,7 @@ _PRIMITIVES = {
     BOOLEAN: Boolean,
     DATETIME: DateTime,
     DECIMAL: Decimal,
+    DOUBLE: Double,
 }
 
 
@@ -70,7 +73,8 @@ class VersionModels:
             "nillable": False,
         }
         if field.type in ENUMS:
-            # A customised simple type turns anonymous unless it is named again.
+            # A customised simple type turns anonymous unless it is named again
+            # (protocol/soap/wsdl.py inlines the ANONYMOUS_ENUMS the vendor's way).
             occurs["type_name"] = field.type
         customized = base.customize(**occurs)
         return XmlAttribute(customized, use="required") if field.attribute else customized

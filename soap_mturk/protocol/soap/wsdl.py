@@ -12,9 +12,12 @@ so that a client generated from it looks like one generated from the vendor's:
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
+from soap_mturk.api.schema import ANONYMOUS_ENUMS
 from soap_mturk.auth import SERVICE
 from soap_mturk.protocol.soap.service import build_application
 from soap_mturk.versions import ApiVersion
@@ -74,6 +77,11 @@ def _rename(root: etree._Element, version: ApiVersion) -> None:
 # with ref= (vendor WSDL 2014-08-15, lines 2178-2290, "Help and related structures":
 # OperationRequest, Request, Errors, HTTPHeaders, Arguments).
 _ANONYMOUS_STRUCTURES = ("OperationRequest", "Request", "Errors", "HTTPHeaders", "Arguments")
+# The same for Help's structures, in the versions that have Help.
+_HELP_STRUCTURES = ("OperationInformation", "ResponseGroupInformation", "Information")
+# Lists the vendor declares inline wherever they occur (OperationInformation's
+# RequiredParameters, AvailableParameters, ...; ResponseGroupInformation's lists).
+_INLINE_LISTS = ("Parameters", "ResponseGroups", "Operations", "Elements")
 # Types the vendor declares inline in the one element that holds them (Errors/Error,
 # HTTPHeaders/Header, Arguments/Argument): no global element, no name of their own.
 _NESTED = ("Error", "Header", "Argument")
@@ -92,7 +100,7 @@ def _anonymize(root: etree._Element) -> None:
     def inline(element: etree._Element, name: str) -> None:
         """Give the element the content of the named type, as an anonymous type."""
         anonymous = etree.SubElement(element, _XS + "complexType")
-        anonymous[:] = list(types[name])
+        anonymous[:] = [copy.deepcopy(child) for child in types[name]]
         for attribute, value in types[name].attrib.items():
             if attribute != "name":
                 anonymous.set(attribute, value)
@@ -109,7 +117,22 @@ def _anonymize(root: etree._Element) -> None:
         (holder,) = [e for e in schema.iter(_XS + "element") if type_name(e) == name]
         inline(holder, name)
         schema.remove(types.pop(name))
-    for name in _ANONYMOUS_STRUCTURES:
+    simple_types = {t.get("name"): t for t in schema.iterfind(_XS + "simpleType")}
+    for name in ANONYMOUS_ENUMS & set(simple_types):
+        for holder in [e for e in schema.iter(_XS + "element") if type_name(e) == name]:
+            del holder.attrib["type"]
+            holder.append(copy.deepcopy(simple_types[name]))
+            del holder[-1].attrib["name"]
+        schema.remove(simple_types[name])
+    for name in _INLINE_LISTS:
+        if name not in types:
+            continue
+        schema.remove(globals_.pop(name))
+        for holder in [e for e in schema.iter(_XS + "element") if type_name(e) == name]:
+            inline(holder, name)
+        schema.remove(types.pop(name))
+    structures = _ANONYMOUS_STRUCTURES + tuple(n for n in _HELP_STRUCTURES if n in types)
+    for name in structures:
         type_ = type_name(globals_[name])
         for local in schema.iter(_XS + "element"):
             if local is not globals_[name] and type_name(local) == type_:
@@ -124,7 +147,7 @@ def _anonymize(root: etree._Element) -> None:
             type_ = type_name(element)
             inline(element, type_)
             schema.remove(types.pop(type_))
-        elif name not in _ANONYMOUS_STRUCTURES:
+        elif name not in structures:
             schema.remove(element)  # spyne's element for a type; the vendor has none
     # The vendor lists the global elements after the types; keep spyne's order otherwise.
     for element in [e for e in schema if e.tag == _XS + "element"]:
