@@ -13,6 +13,7 @@ literals. Where the two databases must differ, give `postgresql=` (and/or
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from soap_mturk.domain.ports import StoreUnusable
 from soap_mturk.store.sql import Dialect
@@ -273,7 +274,7 @@ class SchemaTooNew(StoreUnusable):
     """The database was migrated by a newer soap-mturk than this one."""
 
 
-def _applied(db) -> set[int]:
+def _applied(db: Any) -> set[int]:
     rows = db.execute("SELECT version FROM schema_migration").fetchall()
     return {row["version"] for row in rows}
 
@@ -286,7 +287,7 @@ def _refuse_newer(newest: int) -> None:
         )
 
 
-def check_version(db, dialect: Dialect) -> None:
+def check_version(db: Any, dialect: Dialect) -> None:
     """For a database served read-only (nothing is migrated): refuse one from a
     newer soap-mturk. One from before migrations, or behind, is served as it is."""
     if db.execute(dialect.table_exists, ("schema_migration",)).fetchone() is None:
@@ -294,7 +295,7 @@ def check_version(db, dialect: Dialect) -> None:
     _refuse_newer(max(_applied(db), default=0))
 
 
-def migrate(db, dialect: Dialect, now: str) -> list[int]:
+def migrate(db: Any, dialect: Dialect, now: str) -> list[int]:
     """Apply, inside the caller's write transaction on `db` (a DB-API-like
     connection taking '?' placeholders), every migration the database lacks.
     Returns the versions applied."""

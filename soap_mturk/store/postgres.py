@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -41,7 +42,7 @@ class _Connection:
     mode: statements go out without waiting for each answer, and a fetch waits for
     everything sent before it."""
 
-    def __init__(self, connection: psycopg.Connection):
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
         self.raw = connection
         self._pipeline_mode = connection.pipeline()
         self.pipeline = self._pipeline_mode.__enter__()
@@ -58,7 +59,7 @@ class _Connection:
         except psycopg.Error:
             pass
 
-    def execute(self, sql: str, args: tuple = ()):
+    def execute(self, sql: str, args: tuple = ()) -> psycopg.Cursor[Any]:
         if args:
             return self.raw.execute(_placeholders(sql), args)
         return self.raw.execute(sql)
@@ -76,7 +77,7 @@ def redacted(url: str) -> str:
 class PostgresStore:
     dialect = POSTGRESQL
     # What a write breaking a unique constraint raises.
-    IntegrityError = psycopg.IntegrityError
+    IntegrityError: type[Exception] = psycopg.IntegrityError
 
     def __init__(self, url: str, read_only: bool = False):
         self.url = url

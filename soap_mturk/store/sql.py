@@ -34,6 +34,7 @@ from soap_mturk.domain.model import (
     WorkerMessage,
 )
 from soap_mturk.domain.model import QualificationRequirement as Requirement
+from soap_mturk.domain.ports import TypeFilter
 
 
 @dataclass(frozen=True)
@@ -250,21 +251,23 @@ def _like(text: str) -> str:
 
 
 class SQLSession:
-    def __init__(self, connection, dialect: Dialect):
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
         self._db = connection
         self._dialect = dialect
 
     def _one(self, sql: str, args: tuple) -> Row | None:
         return self._db.execute(sql, args).fetchone()
 
-    def _page(self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int):
+    def _page(
+        self, sql: str, where: str, args: tuple, order: str, offset: int, limit: int
+    ) -> tuple[list[Row], int]:
         total = self._db.execute(f"SELECT count(*) AS n {sql} {where}", args).fetchone()["n"]
         rows = self._db.execute(
             f"SELECT * {sql} {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
         ).fetchall()
         return rows, total
 
-    def _upsert(self, table: str, key: tuple[str, ...], **row) -> None:
+    def _upsert(self, table: str, key: tuple[str, ...], **row: object) -> None:
         """Insert the row, or update the one with its primary key. Never REPLACE:
         that deletes whatever row a unique constraint names, silently."""
         columns = ", ".join(row)
@@ -277,17 +280,17 @@ class SQLSession:
         )
 
     # qualification types
-    def get_type(self, type_id):
+    def get_type(self, type_id: str) -> QualificationType | None:
         row = self._one("SELECT * FROM qualification_type WHERE id = ?", (type_id,))
         return _type_from_row(row) if row else None
 
-    def find_type_by_name(self, owner, name):
+    def find_type_by_name(self, owner: str, name: str) -> QualificationType | None:
         row = self._one(
             "SELECT * FROM qualification_type WHERE owner = ? AND name = ?", (owner, name)
         )
         return _type_from_row(row) if row else None
 
-    def put_type(self, qtype):
+    def put_type(self, qtype: QualificationType) -> None:
         self._upsert(
             "qualification_type",
             ("id",),
@@ -306,10 +309,18 @@ class SQLSession:
             auto_granted_value=qtype.auto_granted_value,
         )
 
-    def delete_type(self, type_id):
+    def delete_type(self, type_id: str) -> None:
         self._db.execute("DELETE FROM qualification_type WHERE id = ?", (type_id,))
 
-    def search_types(self, *, any_of, query, descending, offset, limit):
+    def search_types(
+        self,
+        *,
+        any_of: list[TypeFilter],
+        query: str | None,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[QualificationType], int]:
         alternatives, args = [], []
         for wanted in any_of:
             parts = []
@@ -342,14 +353,14 @@ class SQLSession:
         return [_type_from_row(r) for r in rows], total
 
     # qualifications
-    def get_qualification(self, type_id, subject_id):
+    def get_qualification(self, type_id: str, subject_id: str) -> Qualification | None:
         row = self._one(
             "SELECT * FROM qualification WHERE type_id = ? AND subject_id = ?",
             (type_id, subject_id),
         )
         return _qualification_from_row(row) if row else None
 
-    def put_qualification(self, q):
+    def put_qualification(self, q: Qualification) -> None:
         locale = q.locale or Locale()
         self._upsert(
             "qualification",
@@ -363,10 +374,12 @@ class SQLSession:
             status=q.status,
         )
 
-    def delete_qualifications(self, type_id):
+    def delete_qualifications(self, type_id: str) -> None:
         self._db.execute("DELETE FROM qualification WHERE type_id = ?", (type_id,))
 
-    def list_qualifications(self, type_id, status, offset, limit):
+    def list_qualifications(
+        self, type_id: str, status: str, offset: int, limit: int
+    ) -> tuple[list[Qualification], int]:
         rows, total = self._page(
             "FROM qualification",
             "WHERE type_id = ? AND status = ?",
@@ -378,11 +391,11 @@ class SQLSession:
         return [_qualification_from_row(r) for r in rows], total
 
     # qualification requests
-    def get_request(self, request_id):
+    def get_request(self, request_id: str) -> QualificationRequest | None:
         row = self._one("SELECT * FROM qualification_request WHERE id = ?", (request_id,))
         return _request_from_row(row) if row else None
 
-    def put_request(self, r):
+    def put_request(self, r: QualificationRequest) -> None:
         self._upsert(
             "qualification_request",
             ("id",),
@@ -396,7 +409,17 @@ class SQLSession:
             reason=r.reason,
         )
 
-    def list_requests(self, *, owner, type_id, status, sort_by, descending, offset, limit):
+    def list_requests(
+        self,
+        *,
+        owner: str,
+        type_id: str | None,
+        status: str,
+        sort_by: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[QualificationRequest], int]:
         where = (
             "WHERE r.status = ? AND r.type_id IN"
             " (SELECT id FROM qualification_type WHERE owner = ?)"
@@ -417,7 +440,7 @@ class SQLSession:
         )
         return [_request_from_row(r) for r in rows], total
 
-    def latest_request(self, type_id, subject_id):
+    def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None:
         row = self._one(
             "SELECT * FROM qualification_request WHERE type_id = ? AND subject_id = ?"
             " ORDER BY submit_time DESC LIMIT 1",
@@ -425,17 +448,17 @@ class SQLSession:
         )
         return _request_from_row(row) if row else None
 
-    def all_types(self):
+    def all_types(self) -> list[QualificationType]:
         rows = self._db.execute("SELECT * FROM qualification_type ORDER BY creation_time, id")
         return [_type_from_row(r) for r in rows.fetchall()]
 
-    def all_qualifications(self):
+    def all_qualifications(self) -> list[Qualification]:
         rows = self._db.execute(
             "SELECT * FROM qualification ORDER BY type_id, grant_time, subject_id"
         )
         return [_qualification_from_row(r) for r in rows.fetchall()]
 
-    def all_requests(self, status):
+    def all_requests(self, status: str) -> list[QualificationRequest]:
         rows = self._db.execute(
             "SELECT * FROM qualification_request WHERE status = ? ORDER BY submit_time, id",
             (status,),
@@ -443,15 +466,15 @@ class SQLSession:
         return [_request_from_row(r) for r in rows.fetchall()]
 
     # HIT types, HITs, assignments
-    def get_hit_type(self, type_id):
+    def get_hit_type(self, type_id: str) -> HITType | None:
         row = self._one("SELECT * FROM hit_type WHERE id = ?", (type_id,))
         return _hit_type_from_row(row) if row else None
 
-    def find_hit_type_by_signature(self, signature):
+    def find_hit_type_by_signature(self, signature: str) -> HITType | None:
         row = self._one("SELECT * FROM hit_type WHERE signature = ?", (signature,))
         return _hit_type_from_row(row) if row else None
 
-    def put_hit_type(self, t, signature):
+    def put_hit_type(self, t: HITType, signature: str) -> None:
         self._upsert(
             "hit_type",
             ("id",),
@@ -469,7 +492,7 @@ class SQLSession:
             creation_time=_time_to_db(t.creation_time),
         )
 
-    def list_hit_types(self, owner):
+    def list_hit_types(self, owner: str | None) -> list[HITType]:
         if owner is None:
             rows = self._db.execute("SELECT * FROM hit_type ORDER BY creation_time, id")
         else:
@@ -478,11 +501,11 @@ class SQLSession:
             )
         return [_hit_type_from_row(r) for r in rows.fetchall()]
 
-    def get_hit(self, hit_id):
+    def get_hit(self, hit_id: str) -> HIT | None:
         row = self._one("SELECT * FROM hit WHERE id = ?", (hit_id,))
         return _hit_from_row(row) if row else None
 
-    def put_hit(self, h):
+    def put_hit(self, h: HIT) -> None:
         self._upsert(
             "hit",
             ("id",),
@@ -507,7 +530,7 @@ class SQLSession:
             reviewable_announced=int(h.reviewable_announced),
         )
 
-    def find_hit_by_token(self, owner, token):
+    def find_hit_by_token(self, owner: str, token: str) -> HIT | None:
         row = self._one(
             "SELECT * FROM hit WHERE owner = ? AND unique_request_token = ?"
             " ORDER BY creation_time DESC LIMIT 1",
@@ -515,7 +538,7 @@ class SQLSession:
         )
         return _hit_from_row(row) if row else None
 
-    def list_hits(self, owner):
+    def list_hits(self, owner: str | None) -> list[HIT]:
         if owner is None:
             rows = self._db.execute("SELECT * FROM hit ORDER BY creation_time, id")
         else:
@@ -524,18 +547,18 @@ class SQLSession:
             )
         return [_hit_from_row(r) for r in rows.fetchall()]
 
-    def hits_newly_expired(self, now):
+    def hits_newly_expired(self, now: datetime) -> list[HIT]:
         rows = self._db.execute(
             "SELECT * FROM hit WHERE expiry_announced = 0 AND expiration <= ? ORDER BY expiration",
             (_time_to_db(now),),
         )
         return [_hit_from_row(r) for r in rows.fetchall()]
 
-    def get_assignment(self, assignment_id):
+    def get_assignment(self, assignment_id: str) -> Assignment | None:
         row = self._one("SELECT * FROM assignment WHERE id = ?", (assignment_id,))
         return _assignment_from_row(row) if row else None
 
-    def put_assignment(self, a):
+    def put_assignment(self, a: Assignment) -> None:
         self._upsert(
             "assignment",
             ("id",),
@@ -553,7 +576,7 @@ class SQLSession:
             requester_feedback=a.requester_feedback,
         )
 
-    def list_assignments(self, hit_ids):
+    def list_assignments(self, hit_ids: list[str] | None) -> list[Assignment]:
         if hit_ids is None:
             rows = self._db.execute("SELECT * FROM assignment ORDER BY accept_time, id")
             return [_assignment_from_row(r) for r in rows.fetchall()]
@@ -568,7 +591,7 @@ class SQLSession:
             found += [_assignment_from_row(r) for r in rows.fetchall()]
         return found
 
-    def assignments_due(self, now):
+    def assignments_due(self, now: datetime) -> list[Assignment]:
         at = _time_to_db(now)
         rows = self._db.execute(
             "SELECT * FROM assignment WHERE (status = 'Accepted' AND deadline <= ?)"
@@ -577,15 +600,17 @@ class SQLSession:
         )
         return [_assignment_from_row(r) for r in rows.fetchall()]
 
-    def add_review_item(self, hit_id, level, kind, item, at):
-        seq = self._one("SELECT count(*) AS n FROM review_item WHERE hit_id = ?", (hit_id,))["n"]
+    def add_review_item(self, hit_id: str, level: str, kind: str, item: dict, at: datetime) -> None:
+        seq = self._db.execute(
+            "SELECT count(*) AS n FROM review_item WHERE hit_id = ?", (hit_id,)
+        ).fetchone()["n"]
         self._db.execute(
             "INSERT INTO review_item (id, hit_id, seq, level, kind, created, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (item["ActionId"], hit_id, seq, level, kind, _time_to_db(at), json.dumps(item)),
         )
 
-    def list_review_items(self, hit_id):
+    def list_review_items(self, hit_id: str) -> list[tuple[str, str, dict]]:
         rows = self._db.execute(
             "SELECT level, kind, created, data FROM review_item WHERE hit_id = ? ORDER BY seq",
             (hit_id,),
@@ -598,7 +623,9 @@ class SQLSession:
             found.append((row["level"], row["kind"], item))
         return found
 
-    def put_uploaded_file(self, assignment_id, question_id, file_key, content):
+    def put_uploaded_file(
+        self, assignment_id: str, question_id: str, file_key: str, content: bytes
+    ) -> None:
         self._upsert(
             "uploaded_file",
             ("assignment_id", "question_id"),
@@ -609,19 +636,19 @@ class SQLSession:
             content=base64.b64encode(content).decode("ascii"),
         )
 
-    def uploaded_file_key(self, assignment_id, question_id):
+    def uploaded_file_key(self, assignment_id: str, question_id: str) -> str | None:
         row = self._one(
             "SELECT file_key FROM uploaded_file WHERE assignment_id = ? AND question_id = ?",
             (assignment_id, question_id),
         )
         return row["file_key"] if row else None
 
-    def put_file_link(self, token, file_key, expires):
+    def put_file_link(self, token: str, file_key: str, expires: datetime) -> None:
         self._upsert(
             "file_link", ("token",), token=token, file_key=file_key, expires=_time_to_db(expires)
         )
 
-    def linked_file(self, token):
+    def linked_file(self, token: str) -> tuple[datetime, bytes] | None:
         row = self._one(
             "SELECT l.expires, f.content FROM file_link l"
             " JOIN uploaded_file f ON f.file_key = l.file_key WHERE l.token = ?",
@@ -632,32 +659,32 @@ class SQLSession:
         return _time_from_db(row["expires"]), base64.b64decode(row["content"])
 
     # the requester's account (amounts kept as decimal text: exact, and portable)
-    def get_balance(self, requester):
+    def get_balance(self, requester: str) -> Decimal | None:
         row = self._one("SELECT available FROM account WHERE requester = ?", (requester,))
         return Decimal(row["available"]) if row else None
 
-    def put_balance(self, requester, amount):
+    def put_balance(self, requester: str, amount: Decimal) -> None:
         self._upsert("account", ("requester",), requester=requester, available=str(amount))
 
-    def all_balances(self):
+    def all_balances(self) -> dict[str, Decimal]:
         rows = self._db.execute("SELECT requester, available FROM account ORDER BY requester")
         return {r["requester"]: Decimal(r["available"]) for r in rows.fetchall()}
 
     # blocked workers and messages
     @staticmethod
-    def _block_from_row(row) -> WorkerBlock:
+    def _block_from_row(row: Row) -> WorkerBlock:
         return WorkerBlock(
             row["requester"], row["worker_id"], row["reason"], _time_from_db(row["block_time"])
         )
 
-    def get_block(self, requester, worker_id):
+    def get_block(self, requester: str, worker_id: str) -> WorkerBlock | None:
         row = self._one(
             "SELECT * FROM worker_block WHERE requester = ? AND worker_id = ?",
             (requester, worker_id),
         )
         return self._block_from_row(row) if row else None
 
-    def put_block(self, block):
+    def put_block(self, block: WorkerBlock) -> None:
         self._upsert(
             "worker_block",
             ("requester", "worker_id"),
@@ -667,13 +694,13 @@ class SQLSession:
             block_time=_time_to_db(block.block_time),
         )
 
-    def delete_block(self, requester, worker_id):
+    def delete_block(self, requester: str, worker_id: str) -> None:
         self._db.execute(
             "DELETE FROM worker_block WHERE requester = ? AND worker_id = ?",
             (requester, worker_id),
         )
 
-    def list_blocks(self, requester, offset, limit):
+    def list_blocks(self, requester: str, offset: int, limit: int) -> tuple[list[WorkerBlock], int]:
         rows, total = self._page(
             "FROM worker_block",
             "WHERE requester = ?",
@@ -684,13 +711,13 @@ class SQLSession:
         )
         return [self._block_from_row(r) for r in rows], total
 
-    def all_blocks(self):
+    def all_blocks(self) -> list[WorkerBlock]:
         rows = self._db.execute("SELECT * FROM worker_block ORDER BY requester, block_time")
         return [self._block_from_row(r) for r in rows.fetchall()]
 
     # bonuses
     @staticmethod
-    def _bonus_from_row(row) -> BonusPayment:
+    def _bonus_from_row(row: Row) -> BonusPayment:
         return BonusPayment(
             id=row["id"],
             requester=row["requester"],
@@ -704,7 +731,7 @@ class SQLSession:
             unique_request_token=row["unique_request_token"],
         )
 
-    def put_bonus(self, p):
+    def put_bonus(self, p: BonusPayment) -> None:
         self._upsert(
             "bonus_payment",
             ("id",),
@@ -720,7 +747,7 @@ class SQLSession:
             unique_request_token=p.unique_request_token,
         )
 
-    def find_bonus_by_token(self, requester, token):
+    def find_bonus_by_token(self, requester: str, token: str) -> BonusPayment | None:
         row = self._one(
             "SELECT * FROM bonus_payment WHERE requester = ? AND unique_request_token = ?"
             " ORDER BY grant_time DESC LIMIT 1",
@@ -728,7 +755,15 @@ class SQLSession:
         )
         return self._bonus_from_row(row) if row else None
 
-    def list_bonuses(self, requester, *, hit_id, assignment_id, offset, limit):
+    def list_bonuses(
+        self,
+        requester: str,
+        *,
+        hit_id: str | None,
+        assignment_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[BonusPayment], int]:
         where, args = "WHERE requester = ?", [requester]
         if hit_id is not None:
             where += " AND hit_id = ?"
@@ -742,7 +777,7 @@ class SQLSession:
         return [self._bonus_from_row(r) for r in rows], total
 
     # notifications
-    def get_notification_setting(self, hit_type_id):
+    def get_notification_setting(self, hit_type_id: str) -> NotificationSetting | None:
         row = self._one("SELECT * FROM notification_setting WHERE hit_type_id = ?", (hit_type_id,))
         if row is None:
             return None
@@ -756,7 +791,7 @@ class SQLSession:
             bool(row["active"]),
         )
 
-    def put_notification_setting(self, setting):
+    def put_notification_setting(self, setting: NotificationSetting) -> None:
         self._upsert(
             "notification_setting",
             ("hit_type_id",),
@@ -770,7 +805,7 @@ class SQLSession:
         )
 
     @staticmethod
-    def _delivery_from_row(row) -> NotificationDelivery:
+    def _delivery_from_row(row: Row) -> NotificationDelivery:
         return NotificationDelivery(
             id=row["id"],
             requester=row["requester"],
@@ -786,7 +821,7 @@ class SQLSession:
             next_try=_opt_time_from(row["next_try"]),
         )
 
-    def put_delivery(self, d):
+    def put_delivery(self, d: NotificationDelivery) -> None:
         self._upsert(
             "notification_delivery",
             ("id",),
@@ -804,18 +839,18 @@ class SQLSession:
             next_try=_opt_time(d.next_try),
         )
 
-    def get_delivery(self, delivery_id):
+    def get_delivery(self, delivery_id: str) -> NotificationDelivery | None:
         row = self._one("SELECT * FROM notification_delivery WHERE id = ?", (delivery_id,))
         return self._delivery_from_row(row) if row else None
 
-    def list_deliveries(self, status):
+    def list_deliveries(self, status: str | None) -> list[NotificationDelivery]:
         where, args = ("WHERE status = ?", (status,)) if status is not None else ("", ())
         rows = self._db.execute(
             f"SELECT * FROM notification_delivery {where} ORDER BY created_time, id", args
         ).fetchall()
         return [self._delivery_from_row(r) for r in rows]
 
-    def claim_delivery(self, now, hold_until):
+    def claim_delivery(self, now: datetime, hold_until: datetime) -> NotificationDelivery | None:
         """The oldest Pending delivery due at `now` (wall clock), held until
         `hold_until`: no other deliverer takes it before then. Call it in a write
         session: writes run one at a time in every process, so one deliverer wins."""
@@ -834,7 +869,7 @@ class SQLSession:
         claimed.next_try = hold_until
         return claimed
 
-    def next_delivery_time(self):
+    def next_delivery_time(self) -> datetime | None:
         """When the soonest Pending delivery may be tried (wall clock; the earliest
         datetime when one is due already), None when none is Pending."""
         row = self._one(
@@ -848,7 +883,7 @@ class SQLSession:
             _time_from_db(row["next_try"]) if row["next_try"] else datetime.min.replace(tzinfo=UTC)
         )
 
-    def put_message(self, message):
+    def put_message(self, message: WorkerMessage) -> None:
         self._upsert(
             "worker_message",
             ("id",),
@@ -860,7 +895,7 @@ class SQLSession:
             send_time=_time_to_db(message.send_time),
         )
 
-    def list_messages(self, worker_id):
+    def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
         where, args = ("WHERE worker_id = ?", (worker_id,)) if worker_id is not None else ("", ())
         rows = self._db.execute(
             f"SELECT * FROM worker_message {where} ORDER BY send_time, id", args
@@ -878,15 +913,15 @@ class SQLSession:
         ]
 
     # the emulator clock
-    def clock_offset_ms(self):
+    def clock_offset_ms(self) -> int:
         row = self._one("SELECT value FROM emulator_setting WHERE name = ?", ("clock_offset_ms",))
         return int(row["value"]) if row else 0
 
-    def set_clock_offset_ms(self, offset_ms):
+    def set_clock_offset_ms(self, offset_ms: int) -> None:
         self._upsert(
             "emulator_setting", ("name",), name="clock_offset_ms", value=str(int(offset_ms))
         )
 
-    def clear_all(self):
+    def clear_all(self) -> None:
         for table in CLEARED_TABLES:
             self._db.execute(f"DELETE FROM {table}")

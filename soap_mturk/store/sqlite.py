@@ -62,7 +62,7 @@ def _check_file(path: str, read_only: bool) -> None:
 class SQLiteStore:
     dialect = SQLITE
     # What a write breaking a unique constraint raises.
-    IntegrityError = sqlite3.IntegrityError
+    IntegrityError: type[Exception] = sqlite3.IntegrityError
 
     def __init__(self, path: str, read_only: bool = False, check: bool = True):
         """`check=False` skips the integrity check: for a process opening a
