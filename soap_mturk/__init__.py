@@ -9,4 +9,7 @@ Layout:
   versions   API versions, as declarations
 """
 
-__version__ = "0.1.0"
+# Before anything reaches spyne: its vendored six and cgi need help on 3.11-3.13.
+from soap_mturk import _compat  # noqa: F401  (imported for its effect)
+
+__version__ = "0.2.0"

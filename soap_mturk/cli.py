@@ -1,89 +1,155 @@
-"""The `soap-mturk` command."""
+"""The `soap-mturk` command.
+
+Every mistake a user can make on the command line ends with one line on stderr
+(`soap-mturk: ...`) and a non-zero exit status, never a traceback: argparse's usage
+dump is cut to its error line, numeric options are range-checked where they are
+parsed, and the errors of opening a database or a socket are caught here."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import socket
+import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from soap_mturk import __version__
+from soap_mturk.control.commands import DEFAULT_URL, url_option
 from soap_mturk.protocol.xmlguard import DEFAULT_MAX_BODY
 from soap_mturk.server.http import Limits
 from soap_mturk.server.run import DEFAULT_THREADS
 from soap_mturk.versions import LATEST, VERSIONS
 
+# Ranges of the numeric options: what the option can mean, not what is sensible.
+PORTS = (0, 65535)
+THREADS = (1, 1024)  # each is an OS thread and a connection slot
+MAX_BODY = (1024, 1024**3)  # below 1 KiB no SOAP call fits; above 1 GiB is a mistake
+CLOCK_SKEW = (0, 10 * 365 * 24 * 3600)  # ten years: "any Timestamp" without overflow
+CONNECTIONS = (1, 100_000)  # each is a file descriptor
+TIMEOUT = (0.001, 24 * 3600.0)
+WORKERS = (
+    1,
+    1024,
+)  # each is a process with its own store connections  # seconds; positive and finite (no NaN, no inf)
 
-def _requesters(args: argparse.Namespace):
-    """The configured requesters, or one development requester when none is."""
-    from soap_mturk.auth.requesters import development_requester, load_credentials, registry_of
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (`soap-mturk: ...`), not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        # "soap-mturk: --port: ..." like every other refusal of ours.
+        self.exit(2, f"soap-mturk: {message.removeprefix('argument ')} (see {self.prog} --help)\n")
+
+
+def _int_in(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in some messages
+    return parse
+
+
+def _seconds_in(low: float, high: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not low <= value <= high:  # also false for NaN
+            raise argparse.ArgumentTypeError(f"{text} is outside {low:g}..{high:g} seconds")
+        return value
+
+    parse.__name__ = "seconds"
+    return parse
+
+
+def _configured(args: argparse.Namespace):
+    from soap_mturk.auth.requesters import load_credentials
 
     configured = list(args.requester)
     for path in args.credentials:
         configured += load_credentials(path)
-    return registry_of(configured or [development_requester()])
+    return configured
+
+
+def _open_store(path: str, read_only: bool):
+    """The store at `path`, or None after printing why it cannot be used."""
+    from soap_mturk.store import StoreUnusable, open_store
+
+    try:
+        return open_store(path, read_only=read_only)
+    except StoreUnusable as error:  # missing folder, a directory, not SQLite, corrupt, read-only
+        return _fail(f"--db: {error}")
+    except (sqlite3.Error, OSError) as error:
+        return _fail(f"--db: cannot use {path}: {error}")
+
+
+def _fail(message: str) -> None:
+    print(f"soap-mturk: {message}", file=sys.stderr)
+    return None
 
 
 def _serve(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from soap_mturk.auth.requesters import RequesterConfigError
+    from soap_mturk.auth.requesters import RequesterConfigError, requesters_at_start
     from soap_mturk.auth.verify import authenticator_for
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
     from soap_mturk.server.workers import can_fork, default_workers
-    from soap_mturk.store import StoreUnusable, open_store
-
-    for option in ("request_line_timeout", "header_timeout", "body_timeout"):
-        if not getattr(args, option) > 0:
-            print(f"soap-mturk: --{option.replace('_', '-')} must be positive", file=sys.stderr)
-            return 2
-    if args.max_connections < 1 or args.threads < 1:
-        print("soap-mturk: --max-connections and --threads must be at least 1", file=sys.stderr)
-        return 2
 
     memory = args.db == ":memory:"
-    if args.workers is not None and args.workers < 1:
-        print("soap-mturk: --workers must be at least 1", file=sys.stderr)
-        return 2
     if args.workers is not None and args.workers > 1 and memory:
-        print(
-            "soap-mturk: --workers above 1 needs a database file or PostgreSQL: "
-            "':memory:' lives inside one process",
-            file=sys.stderr,
+        _fail(
+            "--workers above 1 needs a database file or PostgreSQL: ':memory:' lives inside one process"
         )
         return 2
     if args.workers is not None and args.workers > 1 and not can_fork():
-        print("soap-mturk: --workers above 1 needs a system with fork()", file=sys.stderr)
+        _fail("--workers above 1 needs a system with fork()")
         return 2
     # Unasked, ':memory:' (one process by nature) and systems without fork get one.
     workers = args.workers or (1 if memory or not can_fork() else default_workers())
-    if args.clock_skew < 0:
-        print("soap-mturk: --clock-skew must not be negative", file=sys.stderr)
-        return 2
     try:
         control_from = parse_networks(args.control_from)
     except ValueError as error:
-        print(f"soap-mturk: --control-from: {error}", file=sys.stderr)
+        _fail(f"--control-from: {error}")
         return 2
     try:
-        requesters = _requesters(args)
+        configured = _configured(args)
     except RequesterConfigError as error:
-        print(f"soap-mturk: {error}", file=sys.stderr)
+        _fail(str(error))
         return 2
-    authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
+    store = _open_store(args.db, args.read_only)
+    if store is None:
+        return 1
     try:
-        store = open_store(args.db, read_only=args.read_only)
-    except StoreUnusable as error:
-        print(f"soap-mturk: {error}", file=sys.stderr)
+        requesters = requesters_at_start(configured, store)
+    except RequesterConfigError as error:
+        store.close()
+        _fail(str(error))
+        return 2
+    except sqlite3.Error as error:
+        store.close()
+        _fail(f"--db: cannot use {args.db}: {error}")
         return 1
 
     def make_app(store) -> EmulatorApp:
+        # Each process's application keeps fixtures' requesters in its own store
+        # connection (EmulatorApp shares the registry through it).
         return EmulatorApp(
             store,
-            authenticator=authenticator,
+            authenticator=authenticator_for(
+                args.auth, requesters, timedelta(seconds=args.clock_skew)
+            ),
             max_body=args.max_body,
             requesters=requesters,
             control_from=control_from,
@@ -103,9 +169,10 @@ def _serve(args: argparse.Namespace) -> int:
         return _serve_workers(args, workers, store, make_app, limits)
     try:
         running = start(make_app(store), args.host, args.port, threads=args.threads, limits=limits)
-    except OSError as error:
+    except (OSError, OverflowError) as error:
         store.close()
-        print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        reason = getattr(error, "strerror", None) or error
+        _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
         return 1
     serve(running)
     return 0
@@ -120,11 +187,14 @@ def _serve_workers(args: argparse.Namespace, workers: int, store, make_app, limi
 
     try:
         sock = listening_socket(args.host, args.port)
-    except OSError as error:
+    except (OSError, OverflowError) as error:
         store.close()
-        print(f"soap-mturk: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        reason = getattr(error, "strerror", None) or error
+        _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
         return 1
-    banner(make_app(store), base_url_of(args.host, sock.getsockname()[1]), workers=workers)
+    shown = make_app(store)
+    banner(shown, base_url_of(args.host, sock.getsockname()[1]), workers=workers)
+    shown.close()  # its deliverer's thread: the workers deliver
     store.close()  # connections never cross a fork
     print("Press Ctrl+C to stop.", flush=True)
 
@@ -152,8 +222,12 @@ def _wsdl(args: argparse.Namespace) -> int:
 
     for version in VERSIONS:
         target = Path(args.out) / version.date / "AWSMechanicalTurkRequester.wsdl"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(with_address(build_wsdl(version), args.address or SHIPPED_ADDRESS))
+        except OSError as error:
+            _fail(f"cannot write {target}: {error.strerror or error}")
+            return 2
         print(f"wrote {target}")
     return 0
 
@@ -169,17 +243,26 @@ def _requester_option(text: str):
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="soap-mturk",
         description="Local emulator of the legacy Mechanical Turk Requester API.",
     )
     top.add_argument("--version", action="version", version=f"soap-mturk {__version__}")
+    top.add_argument(
+        "--url",
+        type=url_option,
+        default=None,  # resolved by the commands that use it: $SOAP_MTURK_URL, then the default
+        help=f"the running emulator, for the commands that talk to one (default $SOAP_MTURK_URL or {DEFAULT_URL})",
+    )
     commands = top.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the SOAP API and its WSDL")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+        "--port",
+        type=_int_in(*PORTS),
+        default=8080,
+        help="port (default 8080; 0 picks a free one)",
     )
     serve.add_argument(
         "--db",
@@ -189,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--workers",
-        type=int,
+        type=_int_in(*WORKERS),
         metavar="N",
         help="processes serving the one port, sharing the database (default: the number of "
         "cores; 1 with ':memory:', which lives in one process)",
@@ -201,7 +284,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--threads",
-        type=int,
+        type=_int_in(*THREADS),
         default=DEFAULT_THREADS,
         help=f"threads running the application on complete requests (default {DEFAULT_THREADS}; "
         "connections are read by one event loop, see bench/README.md)",
@@ -209,7 +292,7 @@ def parser() -> argparse.ArgumentParser:
     defaults = Limits()
     serve.add_argument(
         "--request-line-timeout",
-        type=float,
+        type=_seconds_in(*TIMEOUT),
         default=defaults.request_line_timeout,
         metavar="SECONDS",
         help="how long a connection may wait before its request line is complete, "
@@ -217,27 +300,27 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--header-timeout",
-        type=float,
+        type=_seconds_in(*TIMEOUT),
         default=defaults.header_timeout,
         metavar="SECONDS",
         help=f"how long the headers may take after the request line (default {defaults.header_timeout:g})",
     )
     serve.add_argument(
         "--body-timeout",
-        type=float,
+        type=_seconds_in(*TIMEOUT),
         default=defaults.body_timeout,
         metavar="SECONDS",
         help=f"how long the body may take after the headers (default {defaults.body_timeout:g})",
     )
     serve.add_argument(
         "--max-connections",
-        type=int,
+        type=_int_in(*CONNECTIONS),
         default=defaults.max_connections,
         help=f"open connections served at once; more are answered 503 (default {defaults.max_connections})",
     )
     serve.add_argument(
         "--max-body",
-        type=int,
+        type=_int_in(*MAX_BODY),
         default=DEFAULT_MAX_BODY,
         help=f"largest request body accepted, in bytes (default {DEFAULT_MAX_BODY})",
     )
@@ -264,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--clock-skew",
-        type=int,
+        type=_int_in(*CLOCK_SKEW),
         default=900,
         metavar="SECONDS",
         help="how far a request's Timestamp may be from the server clock (default 900)",
@@ -297,5 +380,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as done:  # a mistake (2), --help or --version (0): already printed
+        return done.code if isinstance(done.code, int) else 2
     return args.run(args)

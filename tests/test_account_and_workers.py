@@ -13,7 +13,7 @@ from lxml import etree
 
 from soap_mturk.auth.requesters import RequesterConfigError, load_credentials
 from soap_mturk.control.client import ControlClient, ControlError
-from tests.conftest import REFERENCE, STORE_KINDS, served_client, vendor_service
+from tests.conftest import REFERENCE, STORE_KINDS, served_client
 from tests.lifecycle_support import Caller, codes, new_key
 from tests.rest_support import OWNER, call, local_paths, rest_emulator, text, vendor_signed
 
@@ -36,7 +36,7 @@ def new_worker() -> str:
 def caller(request, emulator) -> Caller:
     if request.param == "served":
         return Caller(served_client(emulator, "2014-08-15").service)
-    return Caller(vendor_service(emulator, "2014-08-15"))
+    return Caller(served_client(emulator, "2014-08-15").service)
 
 
 @pytest.fixture

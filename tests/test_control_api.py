@@ -121,7 +121,9 @@ def test_yaml_fixture_loads_and_resets_through_the_cli(mturk_emulator, yaml_fixt
 @pytest.mark.parametrize("driver", [ApiDriver, CliDriver], ids=lambda d: d.name)
 def test_reset_empties_the_store(mturk_emulator, driver):
     drive = driver(mturk_emulator)
-    drive.load({"QualificationTypes": [{"Name": "Gone soon", "AutoGranted": True}]})
+    drive.load(
+        {"QualificationTypes": [{"Name": "Gone soon", "Description": "d", "AutoGranted": True}]}
+    )
     assert len(mturk_emulator.control.state()["QualificationTypes"]) == 1
     drive.reset()
     assert mturk_emulator.control.state()["QualificationTypes"] == []
@@ -134,7 +136,7 @@ def test_reset_empties_the_store(mturk_emulator, driver):
         ({"QualificationTypes": [{"Description": "no name"}]}, "Name is required"),
         ({"QualificationTypes": [{"Name": "x", "RetryDelayInSeconds": "soon"}]}, "expected int"),
         ({"QualificationTypes": [{"Name": "x", "CreationTime": "yesterday"}]}, "ISO 8601"),
-        ({"Requesters": [{"AccessKeyId": "AKIA"}]}, "SecretAccessKey is required"),
+        ({"Requesters": [{"AccessKeyId": "AKIA"}]}, "SecretAccessKey must be a non-empty string"),
         ([1, 2], "expected a mapping"),
     ],
 )
@@ -147,7 +149,9 @@ def test_malformed_fixtures_are_refused_with_where_and_why(mturk_emulator, fixtu
 
 
 def test_fixture_types_without_owner_belong_to_the_configured_requester(mturk_emulator):
-    mturk_emulator.control.load({"QualificationTypes": [{"Name": "Mine", "AutoGranted": True}]})
+    mturk_emulator.control.load(
+        {"QualificationTypes": [{"Name": "Mine", "Description": "d", "AutoGranted": True}]}
+    )
     [loaded] = mturk_emulator.control.state()["QualificationTypes"]
     assert loaded["Owner"] == mturk_emulator.access_key
 
@@ -155,9 +159,10 @@ def test_fixture_types_without_owner_belong_to_the_configured_requester(mturk_em
 def test_fixture_breaking_a_rule_loads_nothing(mturk_emulator):
     fixture = {
         "QualificationTypes": [
-            {"Name": "Fine", "AutoGranted": True},
+            {"Name": "Fine", "Description": "d", "AutoGranted": True},
             {
                 "Name": "Test and auto-grant",
+                "Description": "d",
                 "AutoGranted": True,
                 "Test": CHESS_TEST,
                 "TestDurationInSeconds": 5,
@@ -171,7 +176,7 @@ def test_fixture_breaking_a_rule_loads_nothing(mturk_emulator):
 
 
 def test_fixture_with_a_duplicate_name_is_refused(mturk_emulator):
-    fixture = {"QualificationTypes": [{"Name": "Twice", "AutoGranted": True}]}
+    fixture = {"QualificationTypes": [{"Name": "Twice", "Description": "d", "AutoGranted": True}]}
     mturk_emulator.control.load(fixture)
     with pytest.raises(ControlError) as refused:
         mturk_emulator.control.load(fixture)
@@ -290,6 +295,7 @@ def test_dashboard_html_is_escaped_locked_down_and_secret_free(mturk_emulator):
             "QualificationTypes": [
                 {
                     "Name": '"quoted" & <img src=x onerror=alert(1)>',
+                    "Description": "<b>bold</b>",
                     "AutoGranted": True,
                     "Qualifications": [{"SubjectId": "W<1>", "IntegerValue": 3}],
                 }
@@ -316,6 +322,7 @@ def test_cli_worker_request_reads_the_answer_from_stdin(mturk_emulator):
             "QualificationTypes": [
                 {
                     "Name": "Graded",
+                    "Description": "A chess test graded by its key",
                     "Test": CHESS_TEST,
                     "TestDurationInSeconds": 60,
                     "AnswerKey": CHESS_KEY,

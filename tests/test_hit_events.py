@@ -8,7 +8,7 @@ import pytest
 
 from soap_mturk.control.client import ControlClient
 from soap_mturk.domain import events as ev
-from tests.conftest import vendor_service
+from tests.conftest import served_client
 from tests.hit_support import Worker
 from tests.test_hits_soap import MT, Requester
 
@@ -30,7 +30,7 @@ def control(emulator):
 
 
 def test_a_hits_life_as_events(emulator, heard, control):
-    requester = Requester(vendor_service(emulator, "2014-08-15"))
+    requester = Requester(served_client(emulator, "2014-08-15").service)
     hit_type = requester.hit_type(AssignmentDurationInSeconds=60, AutoApprovalDelayInSeconds=600)
     hit = requester.hit(hit_type, MaxAssignments=2, LifetimeInSeconds=300)
     done, idle = Worker(control), Worker(control)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.conftest import vendor_service
+from tests.conftest import served_client
 from tests.hit_support import QUESTION_FORM, answers, worker_id
 from tests.test_hits_soap import MT, Requester
 from tests.worker_drivers import run_cli
@@ -16,7 +16,7 @@ from tests.worker_drivers import run_cli
 
 @pytest.fixture
 def hit(emulator):
-    return Requester(vendor_service(emulator, "2014-08-15")).hit(MaxAssignments=2)
+    return Requester(served_client(emulator, "2014-08-15").service).hit(MaxAssignments=2)
 
 
 def cli(emulator, *args: str, stdin: str | None = None):

@@ -12,7 +12,7 @@ import pytest
 from lxml import html
 
 from soap_mturk.control.client import ControlClient
-from tests.conftest import vendor_service
+from tests.conftest import served_client
 from tests.hit_support import QUESTION_FORM, Worker
 from tests.test_hits_soap import Requester
 
@@ -43,7 +43,7 @@ def count(document, section: str) -> int:
 
 
 def test_hit_tables_show_types_hits_and_assignments(emulator, control):
-    requester = Requester(vendor_service(emulator, "2014-08-15"))
+    requester = Requester(served_client(emulator, "2014-08-15").service)
     hit_type = requester.hit_type(
         Title=HOSTILE, Reward={"Amount": Decimal("0.25"), "CurrencyCode": "USD"}
     )

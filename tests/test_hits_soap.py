@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.conftest import STORE_KINDS, vendor_service
+from tests.conftest import STORE_KINDS, served_client
 from tests.hit_support import (
     EXTERNAL_QUESTION,
     HTML_QUESTION,
@@ -91,7 +91,7 @@ def store_kind(request):
 
 @pytest.fixture(scope="module")
 def service(emulator):
-    return vendor_service(emulator, "2014-08-15")
+    return served_client(emulator, "2014-08-15").service
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_whole_qualification_flow(mturk_emulator):
 PLUGIN_USER = textwrap.dedent(
     """
     def test_first_leaves_a_type_behind(mturk_emulator):
-        mturk_emulator.control.load({"QualificationTypes": [{"Name": "left over", "AutoGranted": True}]})
+        mturk_emulator.control.load({"QualificationTypes": [{"Name": "left over", "Description": "d", "AutoGranted": True}]})
         assert len(mturk_emulator.control.state()["QualificationTypes"]) == 1
 
     def test_second_starts_empty(mturk_emulator):
@@ -115,10 +115,14 @@ PLUGIN_USER = textwrap.dedent(
 
 def test_plugin_is_found_by_entry_point_and_state_is_fresh_per_test(tmp_path):
     """Another project's suite, run by a separate pytest that finds the plugin only
-    through the installed package's `pytest11` entry point."""
+    through the installed package's `pytest11` entry point, with every warning an
+    error from the interpreter's start (spyne's import included: see _compat.py)."""
     (tmp_path / "test_user.py").write_text(PLUGIN_USER, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        [
+            *(sys.executable, "-W", "error", "-m", "pytest", "-W", "error"),
+            *("-q", "-p", "no:cacheprovider", str(tmp_path)),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -126,6 +130,28 @@ def test_plugin_is_found_by_entry_point_and_state_is_fresh_per_test(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+def test_importing_everything_is_warning_free():
+    """No ImportWarning (spyne's six) or DeprecationWarning (cgi) on any supported
+    Python, as a `-W error` suite or `soap-mturk --version` would see it."""
+    code = (
+        "import soap_mturk.cli, soap_mturk.server.app, soap_mturk.testing.pytest_plugin;"
+        "import soap_mturk.protocol.soap.service, soap_mturk.protocol.rest.document;"
+        "import soap_mturk.testing.boto2, boto.mturk.connection;"
+        "import importlib; importlib.import_module('spyne.util.six.moves.urllib')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    version = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "soap_mturk", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert version.returncode == 0 and version.stdout.startswith("soap-mturk "), version
 
 
 def test_plugin_moves_the_clock_for_a_hit_flow(mturk_emulator):

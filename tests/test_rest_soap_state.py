@@ -9,6 +9,8 @@ from datetime import datetime
 
 import pytest
 
+import soap_mturk.testing.boto2  # boto 2 on Python 3.12+
+
 boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
 )

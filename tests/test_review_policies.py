@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.conftest import vendor_service
+from tests.conftest import served_client
 from tests.hit_support import DATA, Worker, refused_code
 from tests.test_hits_soap import MT, Requester
 
@@ -59,7 +59,7 @@ PLURALITY = {
 
 @pytest.fixture
 def requester(emulator):
-    return Requester(vendor_service(emulator, "2014-08-15"))
+    return Requester(served_client(emulator, "2014-08-15").service)
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_a_policy_that_cannot_run_is_refused(requester, field, policy):
 
 def test_review_results_belong_to_the_hits_owner(requester, emulator, control):
     hit = requester.hit(Question=FORM, AssignmentReviewPolicy=KNOWN)
-    other = Requester(vendor_service(emulator, "2014-08-15"))
+    other = Requester(served_client(emulator, "2014-08-15").service)
     assert other.error("GetReviewResultsForHIT", HITId=hit) == MT + "PermissionDeniedException"
     assert refused_code(control.accept_hit, "A1", "NOSUCH") == MT + "HITDoesNotExist"
 

@@ -35,7 +35,7 @@ from soap_mturk.versions import (
     NOTIFICATION_OPERATIONS,
     VERSIONS,
 )
-from tests.conftest import REFERENCE, SECRETS, vendor_wsdl_2007_or_skip
+from tests.conftest import REFERENCE, SECRETS, reference_absent, vendor_wsdl_2007_or_skip
 from tests.rest_support import call as rest_call
 from tests.rest_support import vendor_signed
 from tests.signing import SOAP_ENV, VendorSigner, java_timestamp, signed, vendor_signature
@@ -451,7 +451,7 @@ def seed_001_sample() -> str:
     seeds = REFERENCE.parent / "seeds"
     found = list(seeds.glob("001_*.txt")) if seeds.is_dir() else []
     if not found:
-        pytest.skip(f"seed 001 is not here ({seeds})")
+        reference_absent(f"seed 001 is not here ({seeds})")
     text = found[0].read_text(encoding="utf-8")
     return re.search(r"http://mechanicalturk\.amazonaws\.com/onca/xml\?[^\n]+", text).group(0)
 

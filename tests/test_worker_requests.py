@@ -180,6 +180,7 @@ def test_asking_again_after_the_retry_delay_is_allowed(mturk_emulator, owner, wo
                 {
                     "Owner": mturk_emulator.access_key,
                     "Name": "Retry after an hour",
+                    "Description": "A chess test that may be retaken after an hour",
                     "Test": CHESS_TEST,
                     "TestDurationInSeconds": 60,
                     "RetryDelayInSeconds": 3600,

@@ -77,9 +77,9 @@ def run_one(
         status = {"IsValid": "False", "Errors": error_fields(error)}
     except Exception:  # a bug of ours must not take the batch or the server down
         log.exception("%s failed", op.name)
-        error = errors.ServiceUnavailable("The request could not be processed.")
+        failure = errors.ServiceUnavailable("The request could not be processed.")
         body = {}
-        status = {"IsValid": "False", "Errors": error_fields(error)}
+        status = {"IsValid": "False", "Errors": error_fields(failure)}
     if "Request" in (request.get("ResponseGroup") or ()) and op.request_type in ECHOED_REQUESTS:
         status[op.request_type] = dict(request)
     return {"Request": status, **body}

@@ -16,7 +16,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 SERVICE = "AWSMechanicalTurkRequester"
@@ -24,7 +25,7 @@ SERVICE = "AWSMechanicalTurkRequester"
 V2_METHODS = {"HmacSHA256": hashlib.sha256, "HmacSHA1": hashlib.sha1}
 
 
-def hmac_base64(secret: str, message: str, digest=hashlib.sha1) -> str:
+def hmac_base64(secret: str, message: str, digest: Callable[..., Any] = hashlib.sha1) -> str:
     mac = hmac.new(secret.encode("utf-8"), message.encode("utf-8"), digest)
     return base64.b64encode(mac.digest()).decode("ascii")
 

@@ -40,13 +40,13 @@ import threading
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from soap_mturk.auth.requesters import RequesterRegistry
+from soap_mturk.auth.requesters import Requester, RequesterRegistry
 from soap_mturk.control import dashboard, views
 from soap_mturk.control.access import ClientFilter, HostFilter
 from soap_mturk.control.fixtures import FixtureError, parse_fixture
 from soap_mturk.domain import MTurkError, errors
 from soap_mturk.domain.identity import format_time
-from soap_mturk.domain.model import PENDING, Locale
+from soap_mturk.domain.model import FIXTURE, PENDING, Locale
 from soap_mturk.domain.money import amount_text, parse_balance
 from soap_mturk.domain.ports import Store
 from soap_mturk.domain.seeding import Seeder
@@ -148,7 +148,8 @@ class ControlApi:
         self.workers = WorkerService(store, self.clock)
         self.hit_workers = self.domain.hit_workers
         self.seeder = Seeder(store)
-        self._loaded_keys: set[str] = set()
+        # One load or reset at a time: each reads the registry, writes the store, then
+        # updates the registry, and two interleaved would leave them disagreeing.
         self._lock = threading.Lock()
 
     # --- WSGI -----------------------------------------------------------------------
@@ -376,7 +377,8 @@ class ControlApi:
             pending = session.all_requests(PENDING)
             balances = session.all_balances()
             blocks = session.all_blocks()
-        listed, system = [], []
+        listed: list[dict] = []
+        system: list[dict] = []
         for t in types:
             entry = views.qualification_type(t)
             entry["Qualifications"] = [
@@ -442,25 +444,32 @@ class ControlApi:
 
     def reset(self) -> None:
         """Empty the store and forget requesters that fixtures added; requesters
-        configured when the server started stay."""
-        self.seeder.reset()
+        configured when the server started (and the development one) stay."""
         with self._lock:
-            for key in self._loaded_keys:
-                self.requesters.remove(key)
-            self._loaded_keys.clear()
+            self.seeder.reset()
+            for requester in self.requesters.all():
+                if requester.origin == FIXTURE:
+                    self.requesters.remove(requester.access_key)
 
     def load(self, data) -> dict:
-        configured = self.requesters.all()
-        fixture = parse_fixture(data, configured[0].access_key if configured else None)
-        seeded = self.seeder.load(fixture.types, fixture.system_values)
-        for requester in fixture.requesters:
-            if requester.balance is not None:
-                self.domain.accounts.set_balance(requester.access_key, requester.balance)
         with self._lock:
-            for requester in fixture.requesters:
-                if self.requesters.get(requester.access_key) is None:
-                    self._loaded_keys.add(requester.access_key)
+            known = self.requesters.all()
+            servers_own = [r for r in known if r.origin != FIXTURE]
+            fixture = parse_fixture(data, servers_own[0].access_key if servers_own else None)
+            added = self._fixture_requesters(fixture.requesters)
+            owners = {r.access_key for r in known} | {r.access_key for r in fixture.requesters}
+            for n, seed in enumerate(fixture.types):
+                if seed.qtype.owner not in owners:
+                    raise FixtureError(
+                        f"QualificationTypes[{n}].Owner: {seed.qtype.owner} is not a requester"
+                        " of this server; list it under Requesters or configure it at start"
+                    )
+            seeded = self.seeder.load(fixture.types, fixture.system_values, added)
+            for requester in added:
                 self.requesters.add(requester)
+            for requester in fixture.requesters:
+                if requester.balance is not None:
+                    self.domain.accounts.set_balance(requester.access_key, requester.balance)
         return {
             "Loaded": {
                 "Requesters": len(fixture.requesters),
@@ -471,6 +480,22 @@ class ControlApi:
             },
             "QualificationTypeIds": [seed.qtype.id for seed in fixture.types],
         }
+
+    def _fixture_requesters(self, requesters: list[Requester]) -> list[Requester]:
+        """The fixture's requesters to add or replace. A requester the server was
+        started with (configured, or the development one) is the user's: a fixture
+        may name it with its own secret (nothing changes) but never replace it."""
+        added = []
+        for n, requester in enumerate(requesters):
+            held = self.requesters.get(requester.access_key)
+            if held is None or held.origin == FIXTURE:
+                added.append(requester)
+            elif held.secret_key != requester.secret_key:
+                raise FixtureError(
+                    f"Requesters[{n}]: {requester.access_key} is configured on this server;"
+                    " a fixture cannot change its secret key"
+                )
+        return added
 
     def clock_state(self) -> dict:
         now = self.clock.now()

@@ -7,13 +7,27 @@ or the input cannot be read."""
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import sys
 import urllib.error
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def url_option(text: str) -> str:
+    """An emulator's base URL, as `--url` or $SOAP_MTURK_URL gives it."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has an invalid port") from None
+    return text.rstrip("/")
 
 
 def _client(args: argparse.Namespace):
@@ -22,18 +36,36 @@ def _client(args: argparse.Namespace):
     return ControlClient(args.url)
 
 
-def _run(action) -> int:
+def _run(args: argparse.Namespace, action) -> int:
     from soap_mturk.control.client import ControlError
     from soap_mturk.control.fixtures import FixtureError
 
+    if getattr(args, "url", None) is None:  # neither before nor after the command
+        try:
+            args.url = url_option(os.environ.get("SOAP_MTURK_URL") or DEFAULT_URL)
+        except argparse.ArgumentTypeError as error:
+            print(f"soap-mturk: $SOAP_MTURK_URL: {error}", file=sys.stderr)
+            return 2
     try:
         result = action()
     except ControlError as error:
         print(f"soap-mturk: {error.code}: {error.message}", file=sys.stderr)
         return 1
-    except (FixtureError, OSError) as error:
-        reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        print(f"soap-mturk: {reason}", file=sys.stderr)
+    except urllib.error.URLError as error:  # before OSError: it is one
+        print(f"soap-mturk: cannot reach {args.url}: {error.reason}", file=sys.stderr)
+        return 2
+    except (http.client.HTTPException, ConnectionError) as error:
+        print(f"soap-mturk: {args.url} did not answer as an emulator: {error!r}", file=sys.stderr)
+        return 2
+    except (FixtureError, UnicodeDecodeError) as error:
+        print(f"soap-mturk: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"soap-mturk: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # an answer that is not the control API's JSON
+        print(f"soap-mturk: {args.url} did not answer as an emulator: {error}", file=sys.stderr)
         return 2
     if result is not None:
         print(json.dumps(result, indent=2))
@@ -49,7 +81,7 @@ def _worker_request(args: argparse.Namespace) -> int:
             answer = Path(args.answer).read_text(encoding="utf-8")
         return _client(args).request_qualification(args.worker_id, args.type_id, answer)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _read_text(name: str) -> str:
@@ -57,15 +89,15 @@ def _read_text(name: str) -> str:
 
 
 def _worker_hits(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).worker_hits(args.worker_id))
+    return _run(args, lambda: _client(args).worker_hits(args.worker_id))
 
 
 def _worker_preview(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).preview_hit(args.worker_id, args.hit_id))
+    return _run(args, lambda: _client(args).preview_hit(args.worker_id, args.hit_id))
 
 
 def _worker_accept(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).accept_hit(args.worker_id, args.hit_id))
+    return _run(args, lambda: _client(args).accept_hit(args.worker_id, args.hit_id))
 
 
 def _worker_submit(args: argparse.Namespace) -> int:
@@ -73,11 +105,11 @@ def _worker_submit(args: argparse.Namespace) -> int:
         answer = _read_text(args.answer)
         return _client(args).submit_assignment(args.worker_id, args.assignment_id, answer)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _worker_return(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).return_assignment(args.worker_id, args.assignment_id))
+    return _run(args, lambda: _client(args).return_assignment(args.worker_id, args.assignment_id))
 
 
 def _worker_upload(args: argparse.Namespace) -> int:
@@ -85,7 +117,7 @@ def _worker_upload(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
         return _client(args).upload_file(args.worker_id, args.assignment_id, args.question, data)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _reset(args: argparse.Namespace) -> int:
@@ -93,21 +125,21 @@ def _reset(args: argparse.Namespace) -> int:
         _client(args).reset()
         print("emptied", file=sys.stderr)
 
-    return _run(action)
+    return _run(args, action)
 
 
 def _load(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).load(args.fixture))
+    return _run(args, lambda: _client(args).load(args.fixture))
 
 
 def _state(args: argparse.Namespace) -> int:
-    return _run(lambda: _client(args).state())
+    return _run(args, lambda: _client(args).state())
 
 
 def _clock(args: argparse.Namespace) -> int:
     if args.advance is None:
-        return _run(lambda: _client(args).clock())
-    return _run(lambda: _client(args).advance_clock(args.advance))
+        return _run(args, lambda: _client(args).clock())
+    return _run(args, lambda: _client(args).advance_clock(args.advance))
 
 
 def _seconds(text: str) -> float:
@@ -118,10 +150,14 @@ def _seconds(text: str) -> float:
 
 
 def add_commands(commands) -> None:
+    """The commands, each taking `--url` after it too; given before the command
+    (`soap-mturk --url URL state`), the top-level parser holds the value and
+    SUPPRESS keeps the subcommand's absent option from overwriting it."""
     url = argparse.ArgumentParser(add_help=False)
     url.add_argument(
         "--url",
-        default=os.environ.get("SOAP_MTURK_URL", DEFAULT_URL),
+        type=url_option,
+        default=argparse.SUPPRESS,
         help=f"the running emulator (default $SOAP_MTURK_URL or {DEFAULT_URL})",
     )
 

@@ -5,18 +5,16 @@ fixture reads like the API's own structures. The format is in README."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from soap_mturk.auth.requesters import Requester
+from soap_mturk.auth.requesters import Requester, RequesterConfigError, checked_requester
 from soap_mturk.domain.identity import new_id, utc_now
-from soap_mturk.domain.model import ACTIVE, GRANTED, Locale, QualificationType
+from soap_mturk.domain.model import ACTIVE, FIXTURE, GRANTED, Locale, QualificationType
 from soap_mturk.domain.money import parse_balance
 from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedSystemValue, SeedType
-
-DEFAULT_OWNER = "AKIAEMULATORFIXTURE"
 
 
 class FixtureError(ValueError):
@@ -90,8 +88,11 @@ class _Reader:
             raise FixtureError(f"{self.where}.{key}: expected {names}, got {type(value).__name__}")
         return value
 
-    def text(self, key: str, required: bool = False) -> str | None:
-        return self._get(key, (str,), required)
+    def text(self, key: str) -> str | None:
+        return self._get(key, (str,), False)
+
+    def required_text(self, key: str) -> str:
+        return self._get(key, (str,), True)
 
     def integer(self, key: str) -> int | None:
         return self._get(key, (int,), False)
@@ -115,28 +116,37 @@ class _Reader:
 
 def parse_fixture(data: Any, default_owner: str | None = None) -> Fixture:
     """Types without an Owner belong to the fixture's first requester, else to
-    `default_owner` (the server's first configured requester), else DEFAULT_OWNER."""
+    `default_owner` (the server's first configured requester). Requesters obey the
+    command line's rules; whether an Owner is known is the control API's check."""
     top = _Reader(data, "fixture", ("Requesters", "QualificationTypes", "SystemQualifications"))
     requesters = []
     for n, item in enumerate(top.items("Requesters")):
-        r = _Reader(item, f"Requesters[{n}]", ("AccessKeyId", "SecretAccessKey", "Name", "Balance"))
+        where = f"Requesters[{n}]"
+        r = _Reader(item, where, ("AccessKeyId", "SecretAccessKey", "Name", "Balance"))
         balance = r._get("Balance", (int, float, str), False)
         if balance is not None:
             try:
-                balance = parse_balance(balance, f"Requesters[{n}].Balance")
+                balance = parse_balance(balance, f"{where}.Balance")
             except ValueError as error:
                 raise FixtureError(str(error)) from None
-        requesters.append(
-            Requester(
-                r.text("AccessKeyId", True),
-                r.text("SecretAccessKey", True),
-                r.text("Name"),
-                balance=balance,
+        try:
+            requester = checked_requester(
+                r.data.get("AccessKeyId"),
+                r.data.get("SecretAccessKey"),
+                r.data.get("Name"),
+                where,
+                FIXTURE,
+                fields=("AccessKeyId", "SecretAccessKey", "Name"),
             )
-        )
+        except RequesterConfigError as error:
+            raise FixtureError(str(error)) from None
+        requesters.append(replace(requester, balance=balance))
+    keys = [r.access_key for r in requesters]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise FixtureError(f"Requesters: access key {twice[0]} appears twice")
     if requesters:
         default_owner = requesters[0].access_key
-    default_owner = default_owner or DEFAULT_OWNER
     types = [
         _seed_type(item, f"QualificationTypes[{n}]", default_owner)
         for n, item in enumerate(top.items("QualificationTypes"))
@@ -152,15 +162,15 @@ def _locale(data: Any, where: str) -> Locale | None:
     if data is None:
         return None
     loc = _Reader(data, f"{where}.LocaleValue", ("Country", "Subdivision"))
-    return Locale(loc.text("Country", True), loc.text("Subdivision"))
+    return Locale(loc.required_text("Country"), loc.text("Subdivision"))
 
 
 def _system_value(item: Any, where: str) -> SeedSystemValue:
     """A worker's value for a system type (approval rate, locale, Masters, ...)."""
     v = _Reader(item, where, ("SubjectId", "QualificationTypeId", "IntegerValue", "LocaleValue"))
     return SeedSystemValue(
-        worker_id=v.text("SubjectId", True),
-        type_id=v.text("QualificationTypeId", True),
+        worker_id=v.required_text("SubjectId"),
+        type_id=v.required_text("QualificationTypeId"),
         integer_value=v.integer("IntegerValue"),
         locale=_locale(v.data.get("LocaleValue"), where),
     )
@@ -185,12 +195,15 @@ _TYPE_KEYS = (
 )
 
 
-def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
+def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
     t = _Reader(item, where, _TYPE_KEYS)
+    owner = t.text("Owner") or default_owner
+    if owner is None:
+        raise FixtureError(f"{where}: Owner is required (the server has no requester)")
     qtype = QualificationType(
         id=t.text("QualificationTypeId") or new_id(),
-        owner=t.text("Owner") or default_owner,
-        name=t.text("Name", True),
+        owner=owner,
+        name=t.required_text("Name"),
         creation_time=t.time("CreationTime") or utc_now(),
         description=t.text("Description"),
         keywords=t.text("Keywords"),
@@ -214,10 +227,10 @@ def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
             loc = _Reader(
                 q.data["LocaleValue"], f"{q.where}.LocaleValue", ("Country", "Subdivision")
             )
-            locale = Locale(loc.text("Country", True), loc.text("Subdivision"))
+            locale = Locale(loc.required_text("Country"), loc.text("Subdivision"))
         qualifications.append(
             SeedQualification(
-                worker_id=q.text("SubjectId", True),
+                worker_id=q.required_text("SubjectId"),
                 integer_value=q.integer("IntegerValue"),
                 locale=locale,
                 status=q.text("Status") or GRANTED,
@@ -233,7 +246,7 @@ def _seed_type(item: Any, where: str, default_owner: str) -> SeedType:
         )
         requests.append(
             SeedRequest(
-                worker_id=r.text("SubjectId", True),
+                worker_id=r.required_text("SubjectId"),
                 answer=r.text("Answer"),
                 submit_time=r.time("SubmitTime"),
                 request_id=r.text("QualificationRequestId"),

@@ -41,7 +41,7 @@ NUMBER_LIMIT = Decimal(10**9)
 DECIMAL_PLACES = 9
 
 
-def _out_of_range(name: str, text: str | None, low, high) -> errors.MTurkError:
+def _out_of_range(name: str, text: str | None, low: Decimal, high: Decimal) -> errors.MTurkError:
     shown = text if text is None or len(text) <= 40 else text[:40] + "..."
     return errors.MTurkError.out_of_range(f"AnswerKey {name}", shown, low, high)
 
@@ -59,11 +59,12 @@ def _number(
     # else is computed before the value is known to be small.
     if not low <= value <= high:
         raise _out_of_range(name, text, low, high)
-    digits, exponent = value.as_tuple()[1:]
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a finite value's exponent (checked above)
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     if value and exponent + trailing_zeros < -DECIMAL_PLACES:
         raise errors.ParameterOutOfRange(
-            f"AnswerKey: {name} {text[:40]!r} has more than {DECIMAL_PLACES} decimal places."
+            f"AnswerKey: {name} {(text or '')[:40]!r} has more than {DECIMAL_PLACES} decimal places."
         )
     return value
 

@@ -44,7 +44,7 @@ class MTurkError(Exception):
         )
 
     @staticmethod
-    def out_of_range(name: str, value: object, low: int, high: int) -> ParameterOutOfRange:
+    def out_of_range(name: str, value: object, low: object, high: object) -> ParameterOutOfRange:
         return ParameterOutOfRange(
             f"The value {value} for {name} is out of range: it must be between {low} and {high}."
         )

@@ -86,6 +86,33 @@ class Page(Generic[T]):
     number: int = 1
 
 
+# Where a requester came from. Configured ones (command line, credentials files) are
+# read at every start and never stored; the development requester (made when none is
+# configured) and those that fixtures add are kept in the store, so the types they
+# own stay manageable after a restart.
+CONFIGURED, DEVELOPMENT, FIXTURE = "configured", "development", "fixture"
+
+
+@dataclass(frozen=True)
+class Requester:
+    access_key: str
+    secret_key: str
+    name: str | None = None
+    origin: str = CONFIGURED
+    # The account's balance when it is first used (None: the default, money.DEFAULT_BALANCE).
+    balance: Decimal | None = None
+
+    @property
+    def development(self) -> bool:
+        """Made up because none was configured: its secret is printed at start-up."""
+        return self.origin == DEVELOPMENT
+
+    def __repr__(self) -> str:  # never let a secret reach a log line
+        return (
+            f"Requester(access_key={self.access_key!r}, name={self.name!r}, origin={self.origin!r})"
+        )
+
+
 # --- the requester's account and its workers ------------------------------------------
 
 

@@ -25,6 +25,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
     WorkerBlock,
     WorkerMessage,
 )
@@ -90,6 +91,14 @@ class Session(Protocol):
         """Requests in `status` for types owned by `owner` (optionally one type)."""
 
     def latest_request(self, type_id: str, subject_id: str) -> QualificationRequest | None: ...
+
+    # requesters kept across restarts (never the configured ones)
+    def kept_requesters(self) -> list[Requester]: ...
+    def kept_requester(self, access_key: str) -> Requester | None:
+        """The kept requester with this access key (what another process may have added)."""
+
+    def keep_requester(self, requester: Requester) -> None: ...
+    def forget_requesters(self, origin: str) -> None: ...
 
     # the requester's account: its balance (None until first written)
     def get_balance(self, requester: str) -> Decimal | None: ...
@@ -198,7 +207,8 @@ class Session(Protocol):
     def all_types(self) -> list[QualificationType]: ...
     def all_qualifications(self) -> list[Qualification]: ...
     def all_requests(self, status: str) -> list[QualificationRequest]: ...
-    def clear_all(self) -> None: ...
+    def clear_all(self) -> None:
+        """Empty the qualification tables; kept requesters stay (see forget_requesters)."""
 
 
 class StoreUnusable(Exception):

@@ -237,6 +237,7 @@ class QualificationService:
         auto_granted_value: int | None = None,
     ) -> QualificationType:
         require(Name=name, Description=description, QualificationTypeStatus=status)
+        assert name is not None and status is not None  # require() refused None
         qtype = QualificationType(
             id=new_id(),
             owner=caller,
@@ -264,6 +265,7 @@ class QualificationService:
 
     def get_type(self, caller: str, type_id: str | None) -> QualificationType:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         with self.store.read() as session:
             return as_seen_by(caller, self._type(session, type_id))
 
@@ -282,6 +284,7 @@ class QualificationService:
         auto_granted_value: int | None = None,
     ) -> QualificationType:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         check_choice("QualificationTypeStatus", status, (ACTIVE, INACTIVE))
         if test is None and (answer_key is not None or test_duration is not None):
             # The vendor took Test, its duration and its key as one description of the test.
@@ -329,6 +332,7 @@ class QualificationService:
         page_size: int | None = None,
     ) -> Page[QualificationType]:
         require(MustBeRequestable=must_be_requestable)
+        assert must_be_requestable is not None  # require() refused None
         check_choice("SortProperty", sort_property, ("Name",))
         # The vendor listed types by name, descending, unless asked otherwise.
         descending = is_descending(sort_direction or "Descending")
@@ -363,6 +367,7 @@ class QualificationService:
         through the type, which is gone ("you can no longer use it"), so they answer
         QualificationTypeDoesNotExist."""
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
             while True:
@@ -395,6 +400,7 @@ class QualificationService:
         send_notification: bool | None = None,
     ) -> Qualification:
         require(QualificationTypeId=type_id, WorkerId=worker_id)
+        assert type_id is not None and worker_id is not None  # require() refused None
         value = 1 if integer_value is None else integer_value
         check_int("IntegerValue", value)
         with self.store.write() as session:
@@ -410,6 +416,7 @@ class QualificationService:
         self, caller: str, type_id: str | None, subject_id: str | None, reason: str | None = None
     ) -> Qualification:
         require(SubjectId=subject_id, QualificationTypeId=type_id)
+        assert subject_id is not None and type_id is not None  # require() refused None
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
             held = session.get_qualification(type_id, subject_id)
@@ -426,6 +433,7 @@ class QualificationService:
     def get_score(self, caller: str, type_id: str | None, subject_id: str | None) -> Qualification:
         """Who may read a score is a rule of the API version (`Rules`)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id)
+        assert type_id is not None and subject_id is not None  # require() refused None
         with self.store.read() as session:
             qtype = self._type(session, type_id)
             if qtype.owner != caller and not self.rules.anyone_may_read_scores:
@@ -443,6 +451,9 @@ class QualificationService:
     ) -> Qualification:
         """Only the owner, and only for a worker who holds the qualification (seed 000)."""
         require(QualificationTypeId=type_id, SubjectId=subject_id, IntegerValue=integer_value)
+        assert (
+            type_id is not None and subject_id is not None and integer_value is not None
+        )  # require() refused None
         check_int("IntegerValue", integer_value)
         with self.store.write() as session:
             self._owned_type(session, caller, type_id)
@@ -467,6 +478,7 @@ class QualificationService:
         page_size: int | None = None,
     ) -> Page[Qualification]:
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         check_choice("Status", status, (GRANTED, REVOKED))
         number, offset, limit = paging(page_number, page_size)
         with self.store.read() as session:
@@ -506,6 +518,7 @@ class QualificationService:
         self, caller: str, request_id: str | None, integer_value: int | None = None
     ) -> Qualification:
         require(QualificationRequestId=request_id)
+        assert request_id is not None  # require() refused None
         value = 1 if integer_value is None else integer_value
         check_int("IntegerValue", value)
         with self.store.write() as session:
@@ -520,6 +533,7 @@ class QualificationService:
         self, caller: str, request_id: str | None, reason: str | None = None
     ) -> None:
         require(QualificationRequestId=request_id)
+        assert request_id is not None  # require() refused None
         with self.store.write() as session:
             request = self._pending_request(session, caller, request_id)
             request.status = REJECTED

@@ -4,6 +4,7 @@ at all, and its types obey the same rules as types created over the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from soap_mturk.domain.answer_key import parse_answers
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import new_id, utc_now
 from soap_mturk.domain.model import (
+    FIXTURE,
     GRANTED,
     PENDING,
     REVOKED,
@@ -20,6 +22,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
 )
 from soap_mturk.domain.qualifications import (
     check_choice,
@@ -30,7 +33,7 @@ from soap_mturk.domain.qualifications import (
 from soap_mturk.domain.workers import check_worker_id
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.domain.ports import Store
+    from soap_mturk.domain.ports import Session, Store
 
 
 @dataclass
@@ -80,13 +83,24 @@ class Seeder:
         self.store = store
 
     def reset(self) -> None:
+        """Empty the store and forget the requesters fixtures added, in one transaction."""
         with self.store.write() as session:
             session.clear_all()
+            session.forget_requesters(FIXTURE)
             system_types.install(session)  # the service's own types are always there
 
-    def load(self, seeds: list[SeedType], system_values: list[SeedSystemValue] = ()) -> Seeded:
+    def load(
+        self,
+        seeds: list[SeedType],
+        system_values: Iterable[SeedSystemValue] = (),
+        requesters: Iterable[Requester] = (),
+    ) -> Seeded:
+        """Keep `requesters` (a fixture's own), set `system_values` and load `seeds`,
+        all or nothing."""
         seeded = Seeded()
         with self.store.write() as session:
+            for requester in requesters:
+                session.keep_requester(requester)
             for value in system_values:
                 check_worker_id(value.worker_id)
                 system_types.set_value(
@@ -95,8 +109,12 @@ class Seeder:
                 seeded.system_qualifications += 1
             for seed in seeds:
                 qtype = seed.qtype
-                require(Name=qtype.name, QualificationTypeStatus=qtype.status)
-                check_choice("QualificationTypeStatus", qtype.status, ("Active", "Inactive"))
+                # CreateQualificationType's own checks: what it requires, then the rules.
+                require(
+                    Name=qtype.name,
+                    Description=qtype.description,
+                    QualificationTypeStatus=qtype.status,
+                )
                 if qtype.auto_granted and qtype.auto_granted_value is None:
                     qtype.auto_granted_value = 1
                 validate_type(qtype)
@@ -119,7 +137,9 @@ class Seeder:
         return seeded
 
     @staticmethod
-    def _qualification(session, qtype: QualificationType, held: SeedQualification) -> Qualification:
+    def _qualification(
+        session: Session, qtype: QualificationType, held: SeedQualification
+    ) -> Qualification:
         check_worker_id(held.worker_id)
         check_int("IntegerValue", held.integer_value)
         check_choice("Status", held.status, (GRANTED, REVOKED))
@@ -144,7 +164,9 @@ class Seeder:
         )
 
     @staticmethod
-    def _request(session, qtype: QualificationType, pending: SeedRequest) -> QualificationRequest:
+    def _request(
+        session: Session, qtype: QualificationType, pending: SeedRequest
+    ) -> QualificationRequest:
         check_worker_id(pending.worker_id)
         if pending.answer is not None:
             parse_answers(pending.answer)

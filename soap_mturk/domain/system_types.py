@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from soap_mturk.domain.errors import MTurkError
 from soap_mturk.domain.identity import utc_now
@@ -32,6 +33,10 @@ from soap_mturk.domain.model import (
 INTEGER, LOCALE = "IntegerValue", "LocaleValue"
 # Ours: the vendor's creation times are not recorded. The API version's date.
 CREATED = datetime(2014, 8, 15, tzinfo=UTC)
+
+
+if TYPE_CHECKING:  # the store implements the domain's port
+    from soap_mturk.domain.ports import Session
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ SYSTEM_TYPES: dict[str, SystemType] = {
 }
 
 
-def install(session) -> None:
+def install(session: Session) -> None:
     """Put the system's types in the store (idempotent): at start-up and after a reset."""
     for system_type in SYSTEM_TYPES.values():
         existing = session.get_type(system_type.id)
@@ -123,7 +128,7 @@ def install(session) -> None:
 
 
 def set_value(
-    session, worker_id: str, type_id: str, integer_value: int | None, locale: Locale | None
+    session: Session, worker_id: str, type_id: str, integer_value: int | None, locale: Locale | None
 ) -> Qualification:
     """Set a worker's value for a system type, as the marketplace did: granted, now."""
     system_type = SYSTEM_TYPES.get(type_id)

@@ -17,7 +17,7 @@ Every request keeps its SubmitTime, a snapshot of the Test as it was, and the An
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors, system_types
@@ -40,7 +40,7 @@ from soap_mturk.domain.qualifications import (
 )
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
-    from soap_mturk.domain.ports import Store
+    from soap_mturk.domain.ports import Session, Store
 
 MAX_WORKER_ID = 64
 MAX_TEST_DOCUMENT = 65535
@@ -59,8 +59,10 @@ class RequestOutcome:
         return self.request.status
 
 
-def check_worker_id(worker_id: str | None) -> None:
+def check_worker_id(worker_id: str | None) -> str:
+    """`worker_id`, if it is one the vendor would accept."""
     require(WorkerId=worker_id)
+    assert worker_id is not None  # require() refused None
     if (
         len(worker_id) > MAX_WORKER_ID
         or not worker_id.isprintable()
@@ -71,6 +73,7 @@ def check_worker_id(worker_id: str | None) -> None:
             worker_id,
             f"printable, no surrounding spaces, at most {MAX_WORKER_ID} characters",
         )
+    return worker_id
 
 
 class WorkerService:
@@ -86,16 +89,18 @@ class WorkerService:
         locale: Locale | None = None,
     ) -> Qualification:
         """The marketplace's part: a worker's approval rate, locale, Masters, ..."""
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         with self.store.write() as session:
             return system_types.set_value(session, worker_id, type_id, integer_value, locale)
 
     def request_qualification(
         self, worker_id: str | None, type_id: str | None, answer: str | None = None
     ) -> RequestOutcome:
-        check_worker_id(worker_id)
+        worker_id = check_worker_id(worker_id)
         require(QualificationTypeId=type_id)
+        assert type_id is not None  # require() refused None
         if answer is not None:
             if len(answer.encode("utf-8")) > MAX_TEST_DOCUMENT:
                 raise MTurkError.invalid(
@@ -141,6 +146,8 @@ class WorkerService:
                     raise errors.InvalidParameterValue(
                         f"The AnswerKey of {type_id} gives {value}, outside the range of a qualification value.",
                     )
+            if value is not None and not self._may_replace(session, request, previous):
+                value = None  # the owner's qualification: the owner decides (see _may_replace)
             qualification = None
             if value is not None:
                 request.status = GRANTED
@@ -149,7 +156,25 @@ class WorkerService:
             return RequestOutcome(request, qualification)
 
     @staticmethod
-    def _check_retake(retry_delay: int | None, previous: QualificationRequest, now) -> None:
+    def _may_replace(
+        session: Session, request: QualificationRequest, previous: QualificationRequest | None
+    ) -> bool:
+        """Whether an automatic grant (AutoGranted, or a test graded by its AnswerKey)
+        may set the worker's qualification. Yes when the worker holds none, or holds
+        one from an earlier request of its own that was granted (a retake replaces
+        its score). Not when the owner assigned, revoked or seeded it: the reference
+        (AssignQualification, "Tip") has the owner choose between granting the request,
+        which may change the score, and rejecting it, which leaves the qualification
+        as it is; so the request waits for the owner instead."""
+        held = session.get_qualification(request.type_id, request.subject_id)
+        if held is None:
+            return True
+        return held.status == GRANTED and previous is not None and previous.status == GRANTED
+
+    @staticmethod
+    def _check_retake(
+        retry_delay: int | None, previous: QualificationRequest, now: datetime
+    ) -> None:
         if retry_delay is None:
             # The vendor allowed one request per worker, ever, when retries were off.
             raise errors.QualificationTypeDoesNotAllowRetake(

@@ -59,6 +59,8 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
+        # Requesters fixtures add are kept in the store: every worker process knows them.
+        self.requesters.share_through(store)
         self.domain = Domain(store, starting_balance=self._starting_balance)
         # Notification messages leave from a thread of their own (server/deliverer.py).
         self.deliverer = Deliverer(store, self._secret_key)

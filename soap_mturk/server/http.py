@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 log = logging.getLogger("soap_mturk.server")
@@ -93,7 +94,7 @@ def _plain_response(status: str, text: str, close: bool = True) -> bytes:
     return head.encode("latin-1") + body
 
 
-_date_cache = [0, ""]
+_date_cache: list[Any] = [0, ""]  # [second, its HTTP date]
 
 
 def _http_date() -> str:
@@ -121,10 +122,11 @@ class _Connection(asyncio.Protocol):
         self.front = front
         self.limits = front.limits
         self.buffer = bytearray()
-        self.transport: asyncio.Transport | None = None
+        # Set by connection_made, cleared by connection_lost; used only in between.
+        self.transport: asyncio.Transport = None  # type: ignore[assignment]
         self.timer: asyncio.TimerHandle | None = None
         self.phase = "line"  # line, headers, body, chunked, app, closing
-        self.head: tuple | None = None
+        self.head: Any = None  # (method, target, version, headers, keep_alive)
         self.body_length = 0
         self.chunks = bytearray()
         self.chunk_left = -1  # bytes of the current chunk's data still to come; -1: a size line
@@ -159,7 +161,7 @@ class _Connection(asyncio.Protocol):
         self.chunks = bytearray()
         self.in_app = 0
         self._account()
-        self.transport = None
+        self.transport = None  # type: ignore[assignment]
 
     def data_received(self, data):
         if self.phase == "closing":
@@ -313,7 +315,7 @@ class _Connection(asyncio.Protocol):
         return method.decode("ascii"), target.decode("latin-1"), version.decode("ascii")
 
     def _parse_headers(self, raw: bytes) -> list[tuple[str, str]]:
-        headers = []
+        headers: list[tuple[str, str]] = []
         if not raw:
             return headers
         lines = raw.split(b"\n")
@@ -331,7 +333,7 @@ class _Connection(asyncio.Protocol):
         return headers
 
     def _start_body(self, method, target, version, headers):
-        get = {}
+        get: dict[str, str] = {}
         for name, value in headers:
             if name in ("content-length", "transfer-encoding") and name in get:
                 if name == "transfer-encoding" or get[name] != value:
@@ -563,7 +565,7 @@ class HttpFront:
         path, _, query = request.target.partition("?")
         if path.startswith(("http://", "https://")):  # absolute form
             path = "/" + path.split("://", 1)[1].partition("/")[2]
-        environ = {
+        environ: dict[str, Any] = {
             "REQUEST_METHOD": request.method,
             "SCRIPT_NAME": "",
             "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),

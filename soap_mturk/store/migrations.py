@@ -257,6 +257,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         "notification deliveries: when each may next be tried",
         "ALTER TABLE notification_delivery ADD COLUMN next_try TEXT",
     ),
+    # Issue 8: the development requester and those fixtures add (never the
+    # configured ones), kept across restarts and read by every worker process.
+    # A database that main's unversioned schema already gave the table keeps it.
+    Migration(
+        6,
+        "requesters kept in the store: the development one, those fixtures add",
+        """
+        CREATE TABLE IF NOT EXISTS requester (
+            access_key TEXT PRIMARY KEY,
+            secret_key TEXT NOT NULL,
+            name TEXT,
+            origin TEXT NOT NULL
+        )
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

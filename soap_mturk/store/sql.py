@@ -30,6 +30,7 @@ from soap_mturk.domain.model import (
     Qualification,
     QualificationRequest,
     QualificationType,
+    Requester,
     WorkerBlock,
     WorkerMessage,
 )
@@ -243,6 +244,10 @@ def _assignment_from_row(row: Row) -> Assignment:
         answer=row["answer"],
         requester_feedback=row["requester_feedback"],
     )
+
+
+def _requester_from_row(row: Row) -> Requester:
+    return Requester(row["access_key"], row["secret_key"], row["name"], row["origin"])
 
 
 def _like(text: str) -> str:
@@ -657,6 +662,28 @@ class SQLSession:
         if row is None:
             return None
         return _time_from_db(row["expires"]), base64.b64decode(row["content"])
+
+    # requesters that are not configured: the development one, those fixtures add
+    def kept_requesters(self) -> list[Requester]:
+        rows = self._db.execute("SELECT * FROM requester ORDER BY access_key").fetchall()
+        return [_requester_from_row(row) for row in rows]
+
+    def kept_requester(self, access_key: str) -> Requester | None:
+        row = self._one("SELECT * FROM requester WHERE access_key = ?", (access_key,))
+        return _requester_from_row(row) if row else None
+
+    def keep_requester(self, requester: Requester) -> None:
+        self._upsert(
+            "requester",
+            ("access_key",),
+            access_key=requester.access_key,
+            secret_key=requester.secret_key,
+            name=requester.name,
+            origin=requester.origin,
+        )
+
+    def forget_requesters(self, origin: str) -> None:
+        self._db.execute("DELETE FROM requester WHERE origin = ?", (origin,))
 
     # the requester's account (amounts kept as decimal text: exact, and portable)
     def get_balance(self, requester: str) -> Decimal | None:

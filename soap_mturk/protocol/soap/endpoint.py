@@ -126,10 +126,10 @@ class SoapEndpoint:
             return self._fault(start_response, fault)
         except Exception:
             log.exception("a SOAP call failed unexpectedly")
-            fault = SoapFault(
+            failure = SoapFault(
                 "Server", "The service could not process this request; the failure was logged."
             )
-            return self._fault(start_response, fault)
+            return self._fault(start_response, failure)
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
         )

@@ -97,8 +97,9 @@ def _anonymize(root: etree._Element) -> None:
         value = element.get("type") or ""
         return value.split(":", 1)[1] if value.startswith("tns:") else None
 
-    def inline(element: etree._Element, name: str) -> None:
+    def inline(element: etree._Element, name: str | None) -> None:
         """Give the element the content of the named type, as an anonymous type."""
+        assert name is not None  # callers pass elements whose type is one of ours (tns:)
         anonymous = etree.SubElement(element, _XS + "complexType")
         anonymous[:] = [copy.deepcopy(child) for child in types[name]]
         for attribute, value in types[name].attrib.items():
