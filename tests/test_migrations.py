@@ -68,9 +68,13 @@ def test_a_database_from_before_migrations_is_upgraded_with_its_data(tmp_path):
     assert "qualification_by_status" in indexes  # migration 2 ran on the old database
 
 
-# Two of the tables main's unversioned schema had once money (issue 14) landed,
-# as it created them, with a row each.
+# Three of the tables main's unversioned schema had once money (issue 14) and
+# kept requesters (issue 8) landed, as it created them, with a row each.
 MONEY_ERA_TABLES = """
+CREATE TABLE requester (
+    access_key TEXT PRIMARY KEY, secret_key TEXT NOT NULL, name TEXT, origin TEXT NOT NULL);
+INSERT INTO requester VALUES ('AKIAOLDDEV', 'old-secret', 'development requester',
+    'development');
 CREATE TABLE account (requester TEXT PRIMARY KEY, available TEXT NOT NULL);
 CREATE TABLE notification_delivery (
     id TEXT PRIMARY KEY, requester TEXT NOT NULL, transport TEXT NOT NULL,
@@ -83,7 +87,7 @@ INSERT INTO notification_delivery VALUES ('D1', 'AKIAOLD', 'REST', 'http://x/',
 """
 
 
-def test_a_database_from_main_with_money_tables_is_adopted(tmp_path):
+def test_a_database_from_main_with_money_and_requester_tables_is_adopted(tmp_path):
     path = tmp_path / "money.sqlite3"
     with sqlite3.connect(path) as old:
         old.executescript(PRE_MIGRATION_SCHEMA + MONEY_ERA_TABLES)
@@ -92,6 +96,7 @@ def test_a_database_from_main_with_money_tables_is_adopted(tmp_path):
         assert versions(store) == list(range(1, LATEST_VERSION + 1))
         with store.read() as session:
             assert str(session.get_balance("AKIAOLD")) == "7.25"
+            assert [r.secret_key for r in session.kept_requesters()] == ["old-secret"]
             delivery = session.get_delivery("D1")
             assert (delivery.status, delivery.attempts, delivery.next_try) == ("Pending", 1, None)
             assert session.next_delivery_time() is not None  # still queued, due now

@@ -68,6 +68,12 @@ class RequesterRegistry:
         with self._lock:
             self._by_key.pop(access_key, None)
 
+    def held(self, access_key: str) -> Requester | None:
+        """The requester held in memory (configured, or the development one), without
+        reading the store: safe inside one of the store's transactions."""
+        with self._lock:
+            return self._by_key.get(access_key)
+
     def get(self, access_key: str) -> Requester | None:
         with self._lock:
             held = self._by_key.get(access_key)

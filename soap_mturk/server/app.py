@@ -90,7 +90,9 @@ class EmulatorApp:
         self.deliverer.stop()
 
     def _starting_balance(self, access_key: str):
-        requester = self.requesters.get(access_key)
+        # Asked inside a write transaction. Only configured requesters carry one: a
+        # fixture's balance was written to its account when the fixture loaded.
+        requester = self.requesters.held(access_key)
         return requester.balance if requester is not None else None
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:
