@@ -28,5 +28,5 @@ def test_an_unreachable_postgresql_is_one_line_without_the_password():
     result = serve("--db", url)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("soap-mturk: cannot open postgresql://someone:***@")
+    assert result.stderr.startswith("soap-mturk: --db: cannot open postgresql://someone:***@")
     assert "hunter2" not in result.stderr + result.stdout
