@@ -72,6 +72,9 @@ class BenchApp:
         self.emulator = emulator
         self._bodies: dict[int, bytes] = {}
 
+    def close(self) -> None:
+        self.emulator.close()  # its notification deliverer
+
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if not path.startswith(STATIC_PREFIX):

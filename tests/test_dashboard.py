@@ -136,6 +136,13 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
         "qualification-types": 2,
         "qualifications": 2,
         "pending-requests": 1,
+        "hit-types": 0,
+        "hits": 0,
+        "assignments": 0,
+        "notifications": 0,
+        "balances": 2,
+        "blocked-workers": 0,
+        "inbox": 0,
     }
     requesters = [row[0] for row in _cells(browser, "requesters")]
     assert requesters == sorted(["AKIADASHBOARDDEMO", mturk_emulator.access_key])
@@ -177,5 +184,12 @@ def test_empty_dashboard_says_none_and_counts_zero(mturk_emulator, browser):
         "qualification-types": 0,
         "qualifications": 0,
         "pending-requests": 0,
+        "hit-types": 0,
+        "hits": 0,
+        "assignments": 0,
+        "notifications": 0,
+        "balances": 1,
+        "blocked-workers": 0,
+        "inbox": 0,
     }
     assert _cells(browser, "pending-requests") == [["none"]]
