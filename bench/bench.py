@@ -93,6 +93,32 @@ class BenchApp:
         return [body]
 
 
+class StaticApp:
+    """The floor: reads the request body like any POST and answers as many bytes as
+    the path's size (/__static__/<size>), whatever else is asked."""
+
+    def __init__(self):
+        self._bodies: dict[int, bytes] = {}
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        try:
+            size = int(path[len(STATIC_PREFIX) :])
+        except ValueError:
+            size = 1
+        body = self._bodies.get(size)
+        if body is None:
+            body = self._bodies.setdefault(size, b"x" * size)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length:
+            environ["wsgi.input"].read(length)
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(size))],
+        )
+        return [body]
+
+
 def make_app(db: str, auth: str = "verify") -> BenchApp:
     """The emulator as `soap-mturk serve` runs it: signatures checked (`--auth verify`,
     its default) for the bench's two requesters, or not (`off`)."""
@@ -166,6 +192,8 @@ def _serve_gunicorn(args: argparse.Namespace) -> int:
                 "workers": workers,
                 "worker_class": "gthread",
                 "threads": max(1, args.threads // workers),
+                # The floor is the machine's best: no access log, no per-request extras.
+                "accesslog": None,
                 "keepalive": 30,
                 "loglevel": "warning",
             }
@@ -173,7 +201,7 @@ def _serve_gunicorn(args: argparse.Namespace) -> int:
                 self.cfg.set(key, value)
 
         def load(self):
-            return make_app(args.db, args.auth)
+            return StaticApp() if args.db == "floor" else make_app(args.db, args.auth)
 
     print(f"PORT {args.port}", flush=True)
     Gunicorn().run()
@@ -514,6 +542,8 @@ class Row:
     p50_ms: float
     p99_ms: float
     errors: int
+    rss_mb: float = float("nan")  # the largest of the server's processes, after the row
+    floor_rps: float = float("nan")  # the floor's req/s at this response size
 
 
 def _free_port() -> int:
@@ -637,16 +667,80 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    servers = [s.strip() for s in args.server.split(",") if s.strip()]
-    for s in servers:
-        if s not in SERVERS:
-            raise SystemExit(f"unknown server {s!r}; choose from {', '.join(SERVERS)}")
+def _pick_load(args: argparse.Namespace) -> str:
     load = args.load
     if load == "auto":  # wrk only counts whole seconds
         load = "wrk" if shutil.which("wrk") and args.seconds >= 1 else "python"
     elif load == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk), use --load python")
+    return load
+
+
+def run_scale(args: argparse.Namespace, load: str, log) -> list[Row]:
+    """The floor and the emulator as shipped, on each store and size (bench/scale.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from scale import emulator_rows, max_rss_mb
+
+    def run_load(port: int, work: Workload, folder: Path) -> dict:
+        if load == "wrk":
+            return wrk_load(port, work, args.connections, args.seconds, folder)
+        return python_load(port, work, args.connections, args.seconds, args.load_procs)
+
+    rows, bodies_at = emulator_rows(args, load, log, run_load, sys.modules[__name__])
+    floor_label = f"floor gunicorn x{args.server_workers}"
+    floor_rows = []
+    with tempfile.TemporaryDirectory(prefix="soap-mturk-bench-") as folder:
+        log(f"[{floor_label}] a static app, one gunicorn worker process per core")
+        child, port = start_server(
+            "gunicorn", "floor", 4 * args.server_workers, args.server_workers
+        )
+        try:
+            for size, bodies in sorted(bodies_at.items()):
+                work = Workload(f"static ({size} bytes)", f"{STATIC_PREFIX}{size}", bodies, size)
+                log(f"[{floor_label}] {work.name}: {args.connections} connections ({load})")
+                row = Row(floor_label, work.name, load, size, **run_load(port, work, Path(folder)))
+                row.rss_mb = max_rss_mb(child.pid)
+                row.floor_rps = row.rps
+                floor_rows.append(row)
+        finally:
+            stop_server(child)
+    floor_at = {r.response_bytes: r.rps for r in floor_rows}
+    for row in rows:
+        row.floor_rps = floor_at.get(row.response_bytes, float("nan"))
+    return floor_rows + rows
+
+
+def scale_table(rows: list[Row]) -> str:
+    lines = [
+        f"{'server':<26} {'workload':<25} {'bytes':>5} {'req/s':>8} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'errors':>6} {'x floor':>7} {'RSS MB':>6}"
+    ]
+    for r in rows:
+        lines.append(
+            f"{r.server:<26} {r.workload:<25} {r.response_bytes:>5} {r.rps:>8.1f} "
+            f"{r.p50_ms:>7.2f} {r.p99_ms:>7.2f} {r.errors:>6} {r.rps / r.floor_rps:>7.3f} "
+            f"{r.rss_mb:>6.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.server:
+        load = _pick_load(args)
+        log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+        log(f"load generator: {load}; {os.cpu_count()} CPUs")
+        rows = run_scale(args, load, log)
+        print(scale_table(rows), flush=True)
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps({"rows": [asdict(r) for r in rows]}, indent=2), encoding="utf-8"
+            )
+        return 0
+    servers = [s.strip() for s in args.server.split(",") if s.strip()]
+    for s in servers:
+        if s not in SERVERS:
+            raise SystemExit(f"unknown server {s!r}; choose from {', '.join(SERVERS)}")
+    load = _pick_load(args)
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     log(f"load generator: {load}; {os.cpu_count()} CPUs")
     rows = []
@@ -661,6 +755,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     top.add_argument(
@@ -671,8 +772,33 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument(
         "--server",
-        default="production",
-        help=f"comma-separated servers to measure: {', '.join(SERVERS)} (default production)",
+        default="",
+        help=f"compare WSGI servers instead (the application in one process): comma-separated, "
+        f"from {', '.join(SERVERS)}",
+    )
+    top.add_argument(
+        "--server-workers",
+        type=int,
+        default=_cores(),
+        help=f"soap-mturk serve --workers, and the floor's gunicorn workers (default: the cores, {_cores()})",
+    )
+    top.add_argument(
+        "--stores",
+        default="sqlite,postgresql",
+        help="stores to measure the emulator on (default sqlite,postgresql)",
+    )
+    top.add_argument(
+        "--rows", type=int, default=100, help="qualifications stored, small row (default 100)"
+    )
+    top.add_argument(
+        "--large",
+        type=int,
+        default=1_000_000,
+        help="qualifications stored, large row (default 1000000; 0: no large row)",
+    )
+    top.add_argument(
+        "--postgres-url",
+        help="a PostgreSQL database to use (default: start one from the Debian packages, fsync on)",
     )
     top.add_argument(
         "--load",

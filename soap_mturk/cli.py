@@ -28,7 +28,11 @@ THREADS = (1, 1024)  # each is an OS thread and a connection slot
 MAX_BODY = (1024, 1024**3)  # below 1 KiB no SOAP call fits; above 1 GiB is a mistake
 CLOCK_SKEW = (0, 10 * 365 * 24 * 3600)  # ten years: "any Timestamp" without overflow
 CONNECTIONS = (1, 100_000)  # each is a file descriptor
-TIMEOUT = (0.001, 24 * 3600.0)  # seconds; positive and finite (no NaN, no inf)
+TIMEOUT = (0.001, 24 * 3600.0)
+WORKERS = (
+    1,
+    1024,
+)  # each is a process with its own store connections  # seconds; positive and finite (no NaN, no inf)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,7 +105,19 @@ def _serve(args: argparse.Namespace) -> int:
     from soap_mturk.control.access import parse_networks
     from soap_mturk.server.app import EmulatorApp
     from soap_mturk.server.run import serve, start
+    from soap_mturk.server.workers import can_fork, default_workers
 
+    memory = args.db == ":memory:"
+    if args.workers is not None and args.workers > 1 and memory:
+        _fail(
+            "--workers above 1 needs a database file or PostgreSQL: ':memory:' lives inside one process"
+        )
+        return 2
+    if args.workers is not None and args.workers > 1 and not can_fork():
+        _fail("--workers above 1 needs a system with fork()")
+        return 2
+    # Unasked, ':memory:' (one process by nature) and systems without fork get one.
+    workers = args.workers or (1 if memory or not can_fork() else default_workers())
     try:
         control_from = parse_networks(args.control_from)
     except ValueError as error:
@@ -125,26 +141,34 @@ def _serve(args: argparse.Namespace) -> int:
         store.close()
         _fail(f"--db: cannot use {args.db}: {error}")
         return 1
-    authenticator = authenticator_for(args.auth, requesters, timedelta(seconds=args.clock_skew))
-    app = EmulatorApp(
-        store,
-        authenticator=authenticator,
-        max_body=args.max_body,
-        requesters=requesters,
-        control_from=control_from,
-        rest_default_version=args.rest_default_version,
-        # A rebinding attacker's page sends its own name; these are ours.
-        served_names=(args.host, socket.gethostname()),
-    )
-    try:
-        limits = Limits(
-            max_body=2 * args.max_body,
-            request_line_timeout=args.request_line_timeout,
-            header_timeout=args.header_timeout,
-            body_timeout=args.body_timeout,
-            max_connections=args.max_connections,
+
+    def make_app(store) -> EmulatorApp:
+        # Each process's application keeps fixtures' requesters in its own store
+        # connection (EmulatorApp shares the registry through it).
+        return EmulatorApp(
+            store,
+            authenticator=authenticator_for(
+                args.auth, requesters, timedelta(seconds=args.clock_skew)
+            ),
+            max_body=args.max_body,
+            requesters=requesters,
+            control_from=control_from,
+            rest_default_version=args.rest_default_version,
+            # A rebinding attacker's page sends its own name; these are ours.
+            served_names=(args.host, socket.gethostname()),
         )
-        running = start(app, args.host, args.port, threads=args.threads, limits=limits)
+
+    limits = Limits(
+        max_body=2 * args.max_body,
+        request_line_timeout=args.request_line_timeout,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+    )
+    if workers > 1:
+        return _serve_workers(args, workers, store, make_app, limits)
+    try:
+        running = start(make_app(store), args.host, args.port, threads=args.threads, limits=limits)
     except (OSError, OverflowError) as error:
         store.close()
         reason = getattr(error, "strerror", None) or error
@@ -152,6 +176,45 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     serve(running)
     return 0
+
+
+def _serve_workers(args: argparse.Namespace, workers: int, store, make_app, limits) -> int:
+    """N processes on one listening socket (server/workers.py). The store opened
+    here has run the migrations and fed the banner; each worker opens its own."""
+    from soap_mturk.server.run import banner, base_url_of, listening_socket, start
+    from soap_mturk.server.workers import Supervisor
+    from soap_mturk.store import open_store
+
+    try:
+        sock = listening_socket(args.host, args.port)
+    except (OSError, OverflowError) as error:
+        store.close()
+        reason = getattr(error, "strerror", None) or error
+        _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
+        return 1
+    shown = make_app(store)
+    banner(shown, base_url_of(args.host, sock.getsockname()[1]), workers=workers)
+    shown.close()  # its deliverer's thread: the workers deliver
+    store.close()  # connections never cross a fork
+    print("Press Ctrl+C to stop.", flush=True)
+
+    def serve_one(sock) -> None:
+        # The parent has just checked the file's integrity; at 10^6 rows that takes
+        # seconds, which a replaced worker need not spend again.
+        own = open_store(args.db, read_only=args.read_only, check=False)
+        running = start(
+            make_app(own), args.host, args.port, threads=args.threads, limits=limits, sock=sock
+        )
+        try:
+            running.serve_forever()
+        finally:
+            running.stop()
+            own.close()
+
+    code = Supervisor(workers, sock, serve_one).run()
+    sock.close()
+    print("soap-mturk stopped.", flush=True)
+    return code
 
 
 def _wsdl(args: argparse.Namespace) -> int:
@@ -204,7 +267,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--db",
         default="soap-mturk.sqlite3",
-        help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing)",
+        help="SQLite database file (default soap-mturk.sqlite3; ':memory:' keeps nothing), "
+        "or a PostgreSQL URL postgresql://user:password@host:port/database",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_int_in(*WORKERS),
+        metavar="N",
+        help="processes serving the one port, sharing the database (default: the number of "
+        "cores; 1 with ':memory:', which lives in one process)",
     )
     serve.add_argument(
         "--read-only",

@@ -25,6 +25,7 @@ from soap_mturk.server.app import EmulatorApp
 from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
 from soap_mturk.versions import BY_DATE, LATEST
+from tests.postgres_support import start_server
 
 # The versions the general suite drives every operation through: the latest and
 # 2012-03-25, both with all 13 operations and the vendor's current message shapes
@@ -73,11 +74,48 @@ def vendor_wsdl_2007_or_skip() -> Path:
     return VENDOR_WSDL_2007
 
 
+STORE_KINDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/postgres_support.py), started
+    on first use; skips (or, in CI, fails) where PostgreSQL is not installed."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+def fresh_store_url(request, kind: str, sqlite_path) -> str:
+    """Where a fresh, empty store of this kind lives."""
+    if kind == "postgresql":
+        return request.getfixturevalue("postgres_server").fresh_url()
+    return str(sqlite_path)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request):
+    """A fresh store, once on SQLite (in memory) and once on PostgreSQL: for
+    store-level tests that must hold on both."""
+    store = open_store(fresh_store_url(request, request.param, ":memory:"))
+    yield store
+    store.close()
+
+
 @pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    """A running emulator on a fresh SQLite file; shared by one test module.
+def store_kind():
+    """The store `emulator` runs on. A module runs its tests on both stores by
+    overriding this fixture with `params=STORE_KINDS`."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
+def emulator(request, store_kind, tmp_path_factory):
+    """A running emulator on a fresh store (a SQLite file unless the module asks
+    for both stores); shared by one test module.
     Signatures are not checked (`--auth off`): the access key is the identity."""
-    store = open_store(str(tmp_path_factory.mktemp("db") / "emulator.sqlite3"))
+    sqlite_path = tmp_path_factory.mktemp("db") / "emulator.sqlite3"
+    store = open_store(fresh_store_url(request, store_kind, sqlite_path))
     running = start_in_thread(EmulatorApp(store, authenticator=AccessKeyIdentity()))
     yield running
     running.stop()

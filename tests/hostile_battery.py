@@ -81,7 +81,10 @@ def serving(*options: str) -> Iterator[Target]:
             child = subprocess.Popen(
                 [sys.executable, "-m", "soap_mturk", "serve", "--port", "0",
                  *(f"--requester={key}:{secret}" for key, secret in SECRETS.items()),
-                 "--db", str(Path(folder) / "hostile.sqlite3"), *options],
+                 "--db", str(Path(folder) / "hostile.sqlite3"),
+                 # One process: the battery measures one front and its memory
+                 # (`serve` would start one worker per core).
+                 "--workers", "1", *options],
                 stdout=subprocess.PIPE, stderr=stderr, text=True,
                 cwd=Path(__file__).resolve().parents[1],
             )  # fmt: skip

@@ -29,10 +29,14 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @pytest.fixture(scope="module")
-def rest_emulator(tmp_path_factory):
+def rest_emulator(request, store_kind, tmp_path_factory):
     """A running emulator verifying signatures, with OWNER and OTHER as requesters:
-    boto 2's version 1 signatures and the tests' vendor and version 2 ones are checked."""
-    store = open_store(str(tmp_path_factory.mktemp("db") / "rest.sqlite3"))
+    boto 2's version 1 signatures and the tests' vendor and version 2 ones are checked.
+    On SQLite, or on both stores where the module overrides `store_kind`."""
+    from tests.conftest import fresh_store_url
+
+    sqlite_path = tmp_path_factory.mktemp("db") / "rest.sqlite3"
+    store = open_store(fresh_store_url(request, store_kind, sqlite_path))
     registry = RequesterRegistry([OWNER, OTHER])
     running = start_in_thread(
         EmulatorApp(store, authenticator=SignatureVerifier(registry), requesters=registry)

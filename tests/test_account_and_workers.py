@@ -13,13 +13,19 @@ from lxml import etree
 
 from soap_mturk.auth.requesters import RequesterConfigError, load_credentials
 from soap_mturk.control.client import ControlClient, ControlError
-from tests.conftest import REFERENCE, served_client
+from tests.conftest import REFERENCE, STORE_KINDS, served_client
 from tests.lifecycle_support import Caller, codes, new_key
 from tests.rest_support import OWNER, call, local_paths, rest_emulator, text, vendor_signed
 
 boto_mturk = pytest.importorskip("boto.mturk.connection")
 
 CAPTURED = REFERENCE / "captured-rest-responses"
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL (the money tables' SQL is shared)."""
+    return request.param
 
 
 def new_worker() -> str:

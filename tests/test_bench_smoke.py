@@ -28,6 +28,8 @@ def test_bench_reports_every_row(tmp_path):
             "0.3",
             "--load",
             "python",
+            "--server",
+            "production",
             "--workers",
             "10",
             "--json",
@@ -57,3 +59,32 @@ def test_bench_reports_every_row(tmp_path):
     for workload in WORKLOADS:
         assert workload in done.stdout
     assert "reads/static" in done.stdout and "writes/static" in done.stdout
+
+
+def test_bench_scale_rows_report_the_floor_ratio_and_memory(tmp_path):
+    """The default run: the floor, then soap-mturk serve --workers on a small and
+    a larger store (SQLite here: PostgreSQL's rows are the same code)."""
+    out = tmp_path / "scale.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--seconds", "0.3", "--load", "python", "--stores",
+         "sqlite", "--rows", "10", "--large", "500", "--server-workers", "2",
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert [(r["server"], r["workload"]) for r in rows] == [
+        ("floor gunicorn x2", f"static ({rows[0]['response_bytes']} bytes)"),
+        ("floor gunicorn x2", f"static ({rows[1]['response_bytes']} bytes)"),
+        ("sqlite 10 x2", "GetQualificationScore"),
+        ("sqlite 10 x2", "UpdateQualificationScore"),
+        ("sqlite 500 x2", "GetQualificationScore"),
+        ("sqlite 500 x2", "UpdateQualificationScore"),
+    ]
+    for row in rows:
+        assert row["requests"] > 0 and row["errors"] == 0, row
+        for key in ("rps", "p99_ms", "rss_mb", "floor_rps"):
+            assert math.isfinite(row[key]) and row[key] > 0, (key, row)
+    floor_sizes = {r["response_bytes"] for r in rows[:2]}
+    assert {r["response_bytes"] for r in rows[2:]} == floor_sizes
+    assert "x floor" in done.stdout and "RSS MB" in done.stdout

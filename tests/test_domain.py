@@ -1,4 +1,5 @@
-"""The rules of QualificationService on an in-memory SQLite store: no XML, no server."""
+"""The rules of QualificationService on a store (SQLite in memory, and PostgreSQL):
+no XML, no server."""
 
 from __future__ import annotations
 
@@ -18,10 +19,9 @@ OWNER, OTHER, WORKER = "AKIAOWNER", "AKIAOTHER", "AWORKER"
 
 
 @pytest.fixture
-def store():
-    store = open_store(":memory:")
-    yield store
-    store.close()
+def store(any_store):
+    """Each test runs on SQLite and on PostgreSQL."""
+    return any_store
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ stores (search filters, row writes), the api only maps fields."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from soap_mturk.domain import QualificationService, errors
 from soap_mturk.domain.model import Qualification, QualificationType
 from soap_mturk.domain.ports import TypeFilter
 from soap_mturk.domain.qualifications import as_seen_by, validate_type, visible_types
-from soap_mturk.store import SQLiteStore
 
 NOW = datetime(2014, 8, 15, 9, tzinfo=UTC)
 KEY = (
@@ -27,10 +25,9 @@ def qtype(**fields) -> QualificationType:
 
 
 @pytest.fixture
-def store():
-    store = SQLiteStore(":memory:")
-    yield store
-    store.close()
+def store(any_store):
+    """Each test runs on SQLite and on PostgreSQL."""
+    return any_store
 
 
 @pytest.mark.parametrize(
@@ -106,7 +103,7 @@ def test_a_row_write_never_deletes_another_row(store):
     with store.write() as session:
         session.put_type(qtype(id="T1", name="Same"))
         session.put_qualification(Qualification("T1", "AWORKER", NOW, 3))
-    with pytest.raises(sqlite3.IntegrityError), store.write() as session:
+    with pytest.raises(store.IntegrityError), store.write() as session:
         session.put_type(qtype(id="T2", name="Same"))
     with store.write() as session:
         session.put_type(qtype(id="T1", name="Renamed"))  # its own row: updated in place
@@ -117,4 +114,4 @@ def test_a_row_write_never_deletes_another_row(store):
 
 
 def test_the_store_port_declares_the_path_the_server_reports(store):
-    assert store.path == ":memory:"
+    assert store.path == ":memory:" or store.path.startswith("postgresql://")

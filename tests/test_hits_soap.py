@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.conftest import served_client
+from tests.conftest import STORE_KINDS, served_client
 from tests.hit_support import (
     EXTERNAL_QUESTION,
     HTML_QUESTION,
@@ -81,6 +81,12 @@ class Requester:
 
     def status(self, hit_id: str) -> str:
         return self.get(hit_id).HITStatus
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL (the HIT tables' SQL is shared)."""
+    return request.param
 
 
 @pytest.fixture(scope="module")

@@ -231,3 +231,28 @@ def test_fixture_types_obey_create_qualification_types_rules(mturk_emulator, qty
     )
     assert field in refused.value.message
     assert mturk_emulator.control.state()["QualificationTypes"] == []
+
+
+def test_every_worker_process_knows_the_requesters_another_added(tmp_path):
+    """`serve --workers N`: each process has its own application, registry and store
+    connections on one database; a fixture loaded through one is seen by the others,
+    and so is a reset."""
+    from soap_mturk.server.app import EmulatorApp
+
+    path = str(tmp_path / "shared.sqlite3")
+    stores = [open_store(path), open_store(path)]
+    apps = [EmulatorApp(store, requesters=requesters_at_start([], store)) for store in stores]
+    try:
+        one, other = apps
+        one.control.load(
+            {"Requesters": [{"AccessKeyId": FIXTURE_KEY, "SecretAccessKey": FIXTURE_SECRET}]}
+        )
+        assert other.requesters.get(FIXTURE_KEY).secret_key == FIXTURE_SECRET
+        assert FIXTURE_KEY in [r.access_key for r in other.requesters.all()]
+        one.control.reset()
+        assert other.requesters.get(FIXTURE_KEY) is None
+        assert FIXTURE_KEY not in [r.access_key for r in other.requesters.all()]
+    finally:
+        for app, store in zip(apps, stores, strict=True):
+            app.close()
+            store.close()

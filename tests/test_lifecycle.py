@@ -13,6 +13,7 @@ from lxml import etree
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import errors
 from soap_mturk.versions import BY_DATE, HIT_OPERATIONS
+from tests.conftest import STORE_KINDS
 from tests.lifecycle_support import (
     ANSWER_KEY,
     QUESTION_FORM,
@@ -26,6 +27,12 @@ from tests.lifecycle_support import (
 )
 
 WORKER, NEVER_HELD = "AZ3456EXAMPLE", "ANEVERQUALIFIED"
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return request.param
 
 
 @pytest.fixture

@@ -11,13 +11,19 @@ import pytest
 from lxml import etree
 
 from soap_mturk.control.client import ControlClient, ControlError
-from tests.conftest import REFERENCE, served_client
+from tests.conftest import REFERENCE, STORE_KINDS, served_client
 from tests.hit_support import QUESTION_FORM, Worker
 from tests.lifecycle_support import Caller, codes
 from tests.rest_support import OTHER, OWNER, call, local_paths, rest_emulator, vendor_signed
 
 boto_mturk = pytest.importorskip("boto.mturk.connection")
 CAPTURED = REFERENCE / "captured-rest-responses"
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL (the money tables' SQL is shared)."""
+    return request.param
 
 
 def rest(running, operation: str, requester=OWNER, **params) -> etree._Element:

@@ -12,6 +12,7 @@ import hmac
 import queue
 import threading
 import uuid
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -19,6 +20,10 @@ import pytest
 from lxml import etree
 
 from soap_mturk.control.client import ControlClient
+from soap_mturk.domain.model import NotificationDelivery
+from soap_mturk.server.deliverer import Deliverer
+from soap_mturk.store import open_store
+from tests.conftest import STORE_KINDS, fresh_store_url
 from tests.hit_support import QUESTION_FORM, Worker
 from tests.rest_support import OTHER, OWNER, call, rest_emulator, vendor_signed
 
@@ -259,3 +264,40 @@ def test_set_notification_rules_on_a_hit_type(rest_emulator):
                         HITTypeId=hit_type, **spec(url, "REST", "HITExpired"))) == (
         "AWS.MechanicalTurk.PermissionDeniedException"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", STORE_KINDS)
+def test_deliverers_sharing_a_store_send_each_message_once(request, tmp_path, listener, kind):
+    """`serve --workers N`: each process has a deliverer on the one store; a message
+    is claimed in the store before it is sent, so it reaches the listener once."""
+    url = fresh_store_url(request, kind, tmp_path / "shared.sqlite3")
+    stores = [open_store(url), open_store(url)]  # as two processes would open it
+    try:
+        now = datetime.now(UTC)
+        with stores[0].write() as session:
+            for n in range(12):
+                session.put_delivery(
+                    NotificationDelivery(
+                        id=f"D{n:02}", requester=OWNER.access_key, transport="REST",
+                        destination=listener.url, version="2006-05-05",
+                        events=[{"EventType": "Ping", "EventTime": "2026-01-01T00:00:00Z"}],
+                        status="Pending", created_time=now,
+                    )
+                )  # fmt: skip
+        deliverers = [Deliverer(store, lambda requester: "secret") for store in stores]
+        threads = [threading.Thread(target=d.deliver_due) for d in deliverers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        sent = []
+        while not listener.received.empty():
+            _, path, _, _ = listener.received.get_nowait()
+            sent.append(path)
+        assert len(sent) == 12
+        with stores[1].read() as session:
+            outcomes = {(d.status, d.attempts) for d in session.list_deliveries(None)}
+        assert outcomes == {("Delivered", 1)}
+    finally:
+        for store in stores:
+            store.close()

@@ -11,6 +11,7 @@ import pytest
 
 from soap_mturk.domain import errors
 from soap_mturk.domain.model import REJECTED
+from tests.conftest import STORE_KINDS
 from tests.lifecycle_support import (
     QUESTION_FORM,
     Caller,
@@ -19,6 +20,12 @@ from tests.lifecycle_support import (
     minutes_ago,
     new_key,
 )
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return request.param
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
 )
 
-from tests.conftest import served_client  # noqa: E402
+from tests.conftest import STORE_KINDS, served_client  # noqa: E402
 from tests.rest_support import OWNER, now_text, rest_emulator, vendor_signature  # noqa: E402
 
 WORKER = "AZ3456EXAMPLE"
@@ -28,6 +28,12 @@ def soap_credentials(operation: str) -> dict:
         "Timestamp": timestamp,
         "Signature": vendor_signature(OWNER.secret_key, operation, timestamp),
     }
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def store_kind(request):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return request.param
 
 
 @pytest.fixture

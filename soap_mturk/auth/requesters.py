@@ -21,34 +21,81 @@ __all__ = ["Requester", "RequesterConfigError", "RequesterRegistry"]
 
 
 class RequesterRegistry:
-    """Thread-safe, in memory: what the verifier and the control API consult. Filled at
-    start from configuration and the store (see `requesters_at_start`)."""
+    """Thread-safe: what the verifier and the control API consult. Filled at start
+    from configuration and the store (see `requesters_at_start`).
+
+    Configured requesters and the development one are held in memory (every process
+    reads the same configuration at start). Once an application shares it through
+    its store (`share_through`), the requesters fixtures add live in the store
+    alone, so every `--workers` process (and host) knows those another added or a
+    reset forgot; configuration still wins over a kept requester of the same key."""
 
     def __init__(self, requesters: list[Requester] | None = None):
         self._lock = threading.Lock()
         self._by_key: dict[str, Requester] = {}
+        self._store: Store | None = None
         for requester in requesters or []:
             self.add(requester)
 
+    def share_through(self, store: Store) -> None:
+        """Keep fixtures' requesters in `store` from now on (those held so far too)."""
+        with self._lock:
+            added = [r for r in self._by_key.values() if r.origin == FIXTURE]
+            for requester in added:
+                del self._by_key[requester.access_key]
+            self._store = store
+        if not added:
+            return
+        with store.read() as session:
+            kept = set(session.kept_requesters())
+        missing = [r for r in added if r not in kept]
+        if missing:  # none when they came from this store (a read-only one included)
+            with store.write() as session:
+                for requester in missing:
+                    session.keep_requester(requester)
+
     def add(self, requester: Requester) -> None:
+        store = self._store
+        if store is not None and requester.origin == FIXTURE:
+            with store.write() as session:  # the seeder has usually kept it already
+                session.keep_requester(requester)
+            return
         with self._lock:
             self._by_key[requester.access_key] = requester
 
     def remove(self, access_key: str) -> None:
+        """Forget a requester held in memory (a reset forgets the kept ones itself)."""
         with self._lock:
             self._by_key.pop(access_key, None)
 
-    def get(self, access_key: str) -> Requester | None:
+    def held(self, access_key: str) -> Requester | None:
+        """The requester held in memory (configured, or the development one), without
+        reading the store: safe inside one of the store's transactions."""
         with self._lock:
             return self._by_key.get(access_key)
 
+    def get(self, access_key: str) -> Requester | None:
+        with self._lock:
+            held = self._by_key.get(access_key)
+        if held is not None or self._store is None:
+            return held
+        with self._store.read() as session:
+            kept = session.kept_requester(access_key)
+        return kept if kept is not None and kept.origin == FIXTURE else None
+
     def all(self) -> list[Requester]:
         with self._lock:
-            return sorted(self._by_key.values(), key=lambda r: r.access_key)
+            by_key = dict(self._by_key)
+        if self._store is not None:
+            with self._store.read() as session:
+                kept = session.kept_requesters()
+            for requester in kept:
+                if requester.origin == FIXTURE:
+                    by_key.setdefault(requester.access_key, requester)
+        return sorted(by_key.values(), key=lambda r: r.access_key)
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._by_key)
+        return len(self.all())
 
 
 class RequesterConfigError(ValueError):

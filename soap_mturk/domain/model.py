@@ -261,6 +261,8 @@ class NotificationDelivery:
     attempts: int = 0
     last_error: str | None = None
     updated_time: datetime | None = None
+    # When the deliverer may next try it (wall clock); it holds the message while sending.
+    next_try: datetime | None = None
 
 
 @dataclass

@@ -94,6 +94,9 @@ class Session(Protocol):
 
     # requesters kept across restarts (never the configured ones)
     def kept_requesters(self) -> list[Requester]: ...
+    def kept_requester(self, access_key: str) -> Requester | None:
+        """The kept requester with this access key (what another process may have added)."""
+
     def keep_requester(self, requester: Requester) -> None: ...
     def forget_requesters(self, origin: str) -> None: ...
 
@@ -138,6 +141,15 @@ class Session(Protocol):
     def get_delivery(self, delivery_id: str) -> NotificationDelivery | None: ...
     def list_deliveries(self, status: str | None) -> list[NotificationDelivery]:
         """Deliveries in this status (None: all), oldest first."""
+
+    def claim_delivery(self, now: datetime, hold_until: datetime) -> NotificationDelivery | None:
+        """In a write session: the oldest Pending delivery whose next try is due at
+        `now` (wall clock), its next try set to `hold_until` so that no other
+        deliverer, in any process, takes it meanwhile."""
+
+    def next_delivery_time(self) -> datetime | None:
+        """When the soonest Pending delivery may be tried (datetime.min when one is
+        due now), None when none is Pending."""
 
     def put_message(self, message: WorkerMessage) -> None: ...
     def list_messages(self, worker_id: str | None) -> list[WorkerMessage]:
@@ -204,7 +216,8 @@ class StoreUnusable(Exception):
 
 
 class Store(Protocol):
-    path: str  # where the data lives (a file, or ':memory:'), as the server reports it
+    path: str  # where the data lives (a file, ':memory:', a URL without password), as reported
+    IntegrityError: type[Exception]  # what a write breaking a unique constraint raises
 
     def read(self) -> AbstractContextManager[Session]: ...
     def write(self) -> AbstractContextManager[Session]: ...

@@ -59,11 +59,14 @@ class EmulatorApp:
     ):
         self.store = store
         self.requesters = requesters if requesters is not None else RequesterRegistry()
+        # Requesters fixtures add are kept in the store: every worker process knows them.
+        self.requesters.share_through(store)
         self.domain = Domain(store, starting_balance=self._starting_balance)
         # Notification messages leave from a thread of their own (server/deliverer.py).
         self.deliverer = Deliverer(store, self._secret_key)
         self.domain.notifications.wake = self.deliverer.wake
-        self.deliverer.start()
+        if not getattr(store, "read_only", False):  # a read-only store queues nothing
+            self.deliverer.start()
         self.authenticator = authenticator or AccessKeyIdentity()
         self.soap = SoapEndpoint(self.domain, self.authenticator, max_body)
         self.rest = RestEndpoint(
@@ -87,7 +90,9 @@ class EmulatorApp:
         self.deliverer.stop()
 
     def _starting_balance(self, access_key: str):
-        requester = self.requesters.get(access_key)
+        # Asked inside a write transaction. Only configured requesters carry one: a
+        # fixture's balance was written to its account when the fixture loaded.
+        requester = self.requesters.held(access_key)
         return requester.balance if requester is not None else None
 
     def wsdl(self, environ: dict, start_response: StartResponse, date: str) -> Iterable[bytes]:

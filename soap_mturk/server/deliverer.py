@@ -5,7 +5,8 @@ in status Pending), never in the thread of the operation that caused them.
 A message is tried up to MAX_ATTEMPTS times, RETRY_DELAYS apart (wall-clock
 seconds: delivery is I/O, not an emulator rule); then it is Failed, with its last
 error, for the control API to show. Rows still Pending when the server stops are
-tried again when it starts.
+tried again when it starts. The queue and its retry times are in the store, and a
+message is claimed before it is sent, so `serve --workers N` sends each once.
 
 What is sent (boto 2's boto/mturk/notification.py reads and verifies it):
 REST: an HTTP GET of the destination with method=Notify, Version, Timestamp,
@@ -23,13 +24,12 @@ import hashlib
 import hmac
 import logging
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
 from soap_mturk.domain.model import NotificationDelivery
@@ -42,6 +42,12 @@ SERVICE, OPERATION = "AWSMechanicalTurkRequesterNotification", "Notify"
 MAX_ATTEMPTS = 3
 RETRY_DELAYS = (0.2, 1.0)
 TIMEOUT = 5.0
+# How long a claimed message is held by the deliverer sending it: past the longest
+# send, so only a deliverer whose process died leaves it to another.
+HOLD_SECONDS = 4 * TIMEOUT
+# How often an idle deliverer looks at the store: messages another process queued
+# and left (it stopped, or died holding one) are sent within this.
+POLL_SECONDS = 5.0
 # Never through a proxy from the environment: destinations are the user's own.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -86,7 +92,6 @@ class Deliverer:
         self.secret_for = secret_for
         self._wakeup = threading.Event()
         self._stopped = threading.Event()
-        self._next_try: dict[str, float] = {}  # delivery id -> monotonic time
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -117,40 +122,50 @@ class Deliverer:
             self._wakeup.wait(timeout=wait)
 
     def deliver_due(self) -> float | None:
-        """Send every Pending message that is due; the seconds until the next is."""
-        with self.store.read() as session:
-            pending = session.list_deliveries(PENDING)
-        now = time.monotonic()
-        soonest = None
-        for delivery in pending:
-            due = self._next_try.get(delivery.id, 0.0)
-            if due > now:
-                soonest = min(soonest or due - now, due - now)
-                continue
-            error = self._send(delivery)
-            attempts = delivery.attempts + 1
-            if error is None:
-                status = DELIVERED
-            elif attempts >= MAX_ATTEMPTS:
-                status = FAILED
-            else:
-                status = PENDING
-                delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-                self._next_try[delivery.id] = time.monotonic() + delay
-                soonest = min(soonest or delay, delay)
-            if status != PENDING:
-                self._next_try.pop(delivery.id, None)
+        """Send every Pending message that is due; the seconds until the next is.
+
+        Each message is claimed in a write transaction first (its next try moved
+        past the time a send can take), so the deliverers of several `--workers`
+        processes sharing the store never send one message twice; the retry
+        schedule lives in the store too, so whichever process is free retries."""
+        while not self._stopped.is_set():
+            with self.store.read() as session:
+                due = session.next_delivery_time()
+            if due is None:
+                return POLL_SECONDS
+            wait = (due - datetime.now(UTC)).total_seconds()
+            if wait > 0:
+                return min(wait, POLL_SECONDS)
+            now = datetime.now(UTC)
             with self.store.write() as session:
-                session.put_delivery(
-                    replace(
-                        delivery,
-                        status=status,
-                        attempts=attempts,
-                        last_error=error,
-                        updated_time=datetime.now(UTC),
-                    )
+                delivery = session.claim_delivery(now, now + timedelta(seconds=HOLD_SECONDS))
+            if delivery is not None:
+                self._deliver(delivery)
+        return None
+
+    def _deliver(self, delivery: NotificationDelivery) -> None:
+        error = self._send(delivery)
+        attempts = delivery.attempts + 1
+        next_try = None
+        if error is None:
+            status = DELIVERED
+        elif attempts >= MAX_ATTEMPTS:
+            status = FAILED
+        else:
+            status = PENDING
+            delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+            next_try = datetime.now(UTC) + timedelta(seconds=delay)
+        with self.store.write() as session:
+            session.put_delivery(
+                replace(
+                    delivery,
+                    status=status,
+                    attempts=attempts,
+                    last_error=error,
+                    updated_time=datetime.now(UTC),
+                    next_try=next_try,
                 )
-        return soonest
+            )
 
     def _send(self, delivery: NotificationDelivery) -> str | None:
         """None when the destination answered 2xx, else what went wrong."""

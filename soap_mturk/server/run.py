@@ -39,8 +39,7 @@ class Running:
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return base_url_of(self.host, self.port)
 
     @property
     def soap_url(self) -> str:
@@ -58,10 +57,15 @@ class Running:
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound and listening (port 0 picks a free port), to be served by
+    one process or shared by several (`serve --workers`)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit it: small answers leave at once instead of
+        # waiting out the client's delayed ACK (40 ms a request on Linux).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
         sock.listen(1024)
     except OSError:
@@ -77,15 +81,18 @@ def start(
     port: int = 8080,
     threads: int = DEFAULT_THREADS,
     limits: Limits | None = None,
+    sock: socket.socket | None = None,
 ) -> Running:
-    """Bind (port 0 picks a free port) without serving yet."""
+    """Bind (port 0 picks a free port), or take `sock` already listening (shared
+    by `serve --workers`), without serving yet."""
     if limits is None:
         # Up to twice the application's limit the body is read and the endpoint
         # answers with its own error (a SOAP fault, an MTurk error); past that the
         # front refuses it with a plain 413 before reading it.
         max_body = getattr(getattr(app, "soap", None), "max_body", DEFAULT_MAX_BODY)
         limits = Limits(max_body=2 * max_body)
-    sock = listening_socket(host, port)
+    if sock is None:
+        sock = listening_socket(host, port)
     front = HttpFront(app, sock, limits, app_threads=threads)
     return Running(app, host, sock.getsockname()[1], front)
 
@@ -98,6 +105,37 @@ def start_in_thread(
     return running
 
 
+def base_url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def banner(app: EmulatorApp, base_url: str, out=sys.stdout, workers: int = 1) -> None:
+    """Where we listen, what we serve, and with which requesters."""
+    soap_url = base_url + "/?Service=AWSMechanicalTurkRequester"
+    print(f"soap-mturk listening on {base_url}", file=out)
+    print(f"  SOAP endpoint: {soap_url}", file=out)
+    print(f"  REST endpoint: {soap_url}&Operation=... (GET, or POST a form)", file=out)
+    for v in VERSIONS:
+        print(
+            f"  WSDL {v.date}: {base_url}/AWSMechanicalTurk/{v.date}/AWSMechanicalTurkRequester.wsdl",
+            file=out,
+        )
+    print(f"  dashboard: {base_url}/_emulator/ (control API there too; loopback clients)", file=out)
+    print(f"  database: {app.store.path}", file=out)
+    if workers > 1:
+        print(f"  workers: {workers} processes", file=out)
+    authenticator = app.authenticator
+    print(
+        f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out
+    )
+    for requester in app.requesters.all():
+        named = f" ({requester.name})" if requester.name else ""
+        print(f"  requester: {requester.access_key}{named}", file=out)
+        if requester.development:
+            # The one secret ever shown: made up here, so the user has no other way to learn it.
+            print(f"    secret key: {requester.secret_key}", file=out)
+
+
 def serve(running: Running, out=sys.stdout) -> None:
     """Print where we listen, serve, and stop cleanly on SIGINT or SIGTERM."""
 
@@ -105,26 +143,7 @@ def serve(running: Running, out=sys.stdout) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"soap-mturk listening on {running.base_url}", file=out)
-    print(f"  SOAP endpoint: {running.soap_url}", file=out)
-    print(f"  REST endpoint: {running.soap_url}&Operation=... (GET, or POST a form)", file=out)
-    for v in VERSIONS:
-        print(f"  WSDL {v.date}: {running.wsdl_url(v.date)}", file=out)
-    print(
-        f"  dashboard: {running.base_url}/_emulator/ (control API there too; loopback clients)",
-        file=out,
-    )
-    print(f"  database: {running.app.store.path}", file=out)
-    authenticator = running.app.authenticator
-    print(
-        f"  auth: {getattr(authenticator, 'description', type(authenticator).__name__)}", file=out
-    )
-    for requester in running.app.requesters.all():
-        named = f" ({requester.name})" if requester.name else ""
-        print(f"  requester: {requester.access_key}{named}", file=out)
-        if requester.development:
-            # The one secret ever shown: made up here, so the user has no other way to learn it.
-            print(f"    secret key: {requester.secret_key}", file=out)
+    banner(running.app, running.base_url, out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         running.serve_forever()
