@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from soap_mturk.api.schema import ECHOED_REQUESTS, TYPES, Field
+from soap_mturk.api.schema import ECHOED_REQUESTS, ENUMS, INT, TYPES, Field
 from soap_mturk.domain.rules import Rules
 
 NAMESPACE_PREFIX = "http://requester.mturk.amazonaws.com/doc/"
@@ -64,9 +64,10 @@ NOTIFICATION_OPERATIONS = frozenset(
         "GetRequesterStatistic", "GetRequesterWorkerStatistic",
     }
 )  # fmt: skip
-# HITs and assignments (issue 13), with the 2014-08-15 WSDL's shapes (review policies,
-# HIT layouts). Served from 2012-03-25 on; older versions' HIT messages differ
-# (the 2007-06-21 WSDL has no review policies or layouts) and are not served yet.
+# HITs and assignments (issue 13): from 2012-03-25 on, the 19 of the 2014-08-15 WSDL
+# (review policies, HIT layouts); 2007-06-21 to 2008-08-02, the 16 of the 2007-06-21
+# WSDL with its shapes (SHAPES_2007_06_21). No source at hand gives the HIT
+# messages of 2006-10-31 or older: those versions do not serve them.
 HIT_OPERATIONS = frozenset(
     {
         "RegisterHITType",
@@ -90,17 +91,36 @@ HIT_OPERATIONS = frozenset(
         "GetFileUploadURL",
     }
 )
+# The 2007-06-21 WSDL has 16 of them, and so has the vendor's 2008-08-02 API reference
+# (mdp/rturk aws_docs/, its operation pages). GetAssignment and
+# ApproveRejectedAssignment came with the 2012 WSDL (mechanicalturk.typepad.com/blog/
+# 2012/04), GetReviewResultsForHIT with review policies.
+HIT_OPERATIONS_2007_06_21 = HIT_OPERATIONS - {
+    "GetAssignment", "ApproveRejectedAssignment", "GetReviewResultsForHIT"
+}  # fmt: skip
 OPERATIONS_2012_03_25 = OPERATIONS_2008_08_02 | HIT_OPERATIONS
+
+
+Occurs = tuple[int, int | None]
 
 
 @dataclass(frozen=True)
 class Shapes:
-    """How a version's messages differ from the tables in api.schema."""
+    """How a version's messages differ from the tables in api.schema, as data: the
+    codec, spyne's models (so the WSDL) and the answer writers read the result
+    (`ApiVersion.types`, `ApiVersion.enums`), never the version's date."""
 
     # type name -> {field name in api.schema: the name this version gives it}
     renamed: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # type name -> fields this version does not have
     absent: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # type name -> {field name in api.schema: (min occurs, max occurs; None unbounded)}
+    occurs: Mapping[str, Mapping[str, Occurs]] = field(default_factory=dict)
+    # type name -> fields this version has that api.schema does not, each after
+    # the field (by its api.schema name) it follows on the wire
+    added: Mapping[str, tuple[tuple[str, Field], ...]] = field(default_factory=dict)
+    # enumeration name -> values this version's enumeration does not have
+    enum_absent: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 # The first generation's Qualification: CreationTime and Value (seed 001), and its
@@ -120,13 +140,44 @@ FIRST_GENERATION_SHAPES = Shapes(
 # Until 2014-08-15 a Locale was a Country only (2007-06-21 WSDL; the 2013-11-15
 # classes in ipeirotis/mturk-surveys, Locale.java).
 COUNTRY_ONLY_SHAPES = Shapes(absent={"Locale": frozenset({"Subdivision"})})
-# The 2007-06-21 XSD's NotifyWorkersResult holds only its Request (no failure
-# statuses); 2008-04-01 keeps that (no source between them says otherwise).
+# The messages of the 2007-06-21 WSDL and XSD (vendor-wsdl/2007-06-21), which the
+# vendor's 2008-08-02 reference (mdp/rturk aws_docs/) describes too: a `Locale` is a
+# Country only; no review policies, HIT layouts or request tokens; a HIT reports
+# NumberOfSimilarHITs (after AssignmentDurationInSeconds; the captured get_hit.xml
+# has it there) and no HITGroupId or HITLayoutId; a
+# QualificationRequirement holds one IntegerValue or LocaleValue and compares without
+# DoesNotExist, In or NotIn; CreateHIT requires its Question; the `Request` echo names
+# two slots without their suffix (GetAssignmentsForHIT, GetFileUploadURL, each holding
+# that operation's request: 2007 WSDL lines 1932-1933); NotifyWorkersResult holds only
+# its Request (no failure statuses; so does the 2008-08-02 NotifyWorkers page).
 SHAPES_2007_06_21 = Shapes(
+    renamed={
+        "Request": {
+            "GetAssignmentsForHITRequest": "GetAssignmentsForHIT",
+            "GetFileUploadURLRequest": "GetFileUploadURL",
+        }
+    },
     absent={
         "Locale": frozenset({"Subdivision"}),
         "NotifyWorkersResult": frozenset({"NotifyWorkersFailureStatus"}),
-    }
+        "CreateHITRequest": frozenset(
+            {
+                "UniqueRequestToken",
+                "AssignmentReviewPolicy",
+                "HITReviewPolicy",
+                "HITLayoutId",
+                "HITLayoutParameter",
+            }
+        ),  # fmt: skip
+        "ExtendHITRequest": frozenset({"UniqueRequestToken"}),
+        "HIT": frozenset({"HITGroupId", "HITLayoutId"}),
+    },
+    occurs={
+        "CreateHITRequest": {"Question": (1, 1)},
+        "QualificationRequirement": {"IntegerValue": (0, 1), "LocaleValue": (0, 1)},
+    },
+    added={"HIT": (("AssignmentDurationInSeconds", Field("NumberOfSimilarHITs", INT)),)},
+    enum_absent={"Comparator": frozenset({"DoesNotExist", "In", "NotIn"})},
 )
 CURRENT_SHAPES = Shapes()
 
@@ -151,6 +202,11 @@ class ApiVersion:
         version's field names and without the fields it lacks. The `Request` echo
         holds only the requests of this version's operations."""
         return _types(self)
+
+    @property
+    def enums(self) -> Mapping[str, tuple[str, ...]]:
+        """The enumerations of this version: api.schema's without the values it lacks."""
+        return _enums(self.shapes)
 
     def has(self, operation: str) -> bool:
         return operation in self.operations
@@ -177,14 +233,35 @@ def _types(version: ApiVersion) -> Mapping[str, list[Field]]:
     for name, fields in TYPES.items():
         renamed = shapes.renamed.get(name, {})
         absent = shapes.absent.get(name, frozenset())
-        types[name] = [fd._replace(name=renamed.get(fd.name, fd.name)) for fd in fields
-                       if fd.name not in absent]  # fmt: skip
+        occurs = shapes.occurs.get(name, {})
+        after: dict[str, list[Field]] = {}
+        for previous, added in shapes.added.get(name, ()):
+            after.setdefault(previous, []).append(added)
+        shaped: list[Field] = []
+        for fd in fields:
+            if fd.name not in absent:
+                low, high = occurs.get(fd.name, (fd.min, fd.max))
+                shaped.append(fd._replace(name=renamed.get(fd.name, fd.name), min=low, max=high))
+            shaped += after.pop(fd.name, [])
+        # An added field must follow one of the type's own: a misspelt anchor
+        # would silently drop it.
+        assert not after, f"{name}: no field {sorted(after)} to add after"
+        types[name] = shaped
     echoed = [r for r in ECHOED_REQUESTS if version.has(r.removesuffix("Request"))]
     types["Request"] = [
         fd for fd in types["Request"] if fd.name not in ECHOED_REQUESTS or fd.name in echoed
     ]
     _TYPES_CACHE[key] = MappingProxyType(types)
     return _TYPES_CACHE[key]
+
+
+def _enums(shapes: Shapes) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(
+        {
+            name: tuple(v for v in values if v not in shapes.enum_absent.get(name, ()))
+            for name, values in ENUMS.items()
+        }
+    )
 
 
 def _convert(
@@ -227,13 +304,19 @@ VERSIONS: tuple[ApiVersion, ...] = (
         COUNTRY_ONLY_SHAPES,
     ),
     ApiVersion(
-        "2008-08-02", OPERATIONS_2008_08_02 | ACCOUNT_OPERATIONS_2007_06_21, COUNTRY_ONLY_SHAPES
+        "2008-08-02",
+        OPERATIONS_2008_08_02 | ACCOUNT_OPERATIONS_2007_06_21 | HIT_OPERATIONS_2007_06_21,
+        SHAPES_2007_06_21,
     ),
     ApiVersion(
-        "2008-04-01", OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21, SHAPES_2007_06_21
+        "2008-04-01",
+        OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21 | HIT_OPERATIONS_2007_06_21,
+        SHAPES_2007_06_21,
     ),
     ApiVersion(
-        "2007-06-21", OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21, SHAPES_2007_06_21
+        "2007-06-21",
+        OPERATIONS_2006_08_23 | ACCOUNT_OPERATIONS_2007_06_21 | HIT_OPERATIONS_2007_06_21,
+        SHAPES_2007_06_21,
     ),
     ApiVersion("2006-10-31", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
     ApiVersion("2006-08-23", OPERATIONS_2006_08_23, COUNTRY_ONLY_SHAPES),
