@@ -168,7 +168,7 @@ SHAPES_2007_06_21 = Shapes(
                 "HITLayoutId",
                 "HITLayoutParameter",
             }
-        ),  # fmt: skip
+        ),
         "ExtendHITRequest": frozenset({"UniqueRequestToken"}),
         "HIT": frozenset({"HITGroupId", "HITLayoutId"}),
     },
@@ -210,6 +210,10 @@ class ApiVersion:
 
     def has(self, operation: str) -> bool:
         return operation in self.operations
+
+    def wire_name(self, type_name: str, field_name: str) -> str:
+        """The name this version gives a field of a type (api.schema names both)."""
+        return self.shapes.renamed.get(type_name, {}).get(field_name, field_name)
 
     def to_wire(self, type_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
         """A result keyed by api.schema names, as this version names its elements."""

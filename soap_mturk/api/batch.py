@@ -81,7 +81,8 @@ def run_one(
         body = {}
         status = {"IsValid": "False", "Errors": error_fields(failure)}
     if "Request" in (request.get("ResponseGroup") or ()) and op.request_type in ECHOED_REQUESTS:
-        status[op.request_type] = dict(request)
+        # The request as the caller sent it, in the slot the version names for it.
+        status[version.wire_name("Request", op.request_type)] = dict(request)
     return {"Request": status, **body}
 
 

@@ -6,7 +6,7 @@ Response groups (reference, "Response Groups" and the HIT data structure):
 | group | elements |
 |---|---|
 | Minimal | HITId, HITTypeId (captured create_hit.xml); GetReviewableHITs: HITId alone (captured get_reviewable_hits.xml) |
-| HITDetail | CreationTime, Title, Description, Keywords, HITStatus, MaxAssignments, Reward, AutoApprovalDelayInSeconds, Expiration, AssignmentDurationInSeconds, RequesterAnnotation, QualificationRequirement, HITReviewStatus, HITLayoutId |
+| HITDetail | HITGroupId, HITLayoutId, CreationTime, Title, Description, Keywords, HITStatus, MaxAssignments, Reward, AutoApprovalDelayInSeconds, Expiration, AssignmentDurationInSeconds, NumberOfSimilarHITs (versions up to 2008-08-02; 2008-08-02 reference's GetHIT sample), RequesterAnnotation, QualificationRequirement, HITReviewStatus |
 | HITQuestion | Question |
 | HITAssignmentSummary | NumberOfAssignmentsPending, -Available, -Completed |
 | AssignmentFeedback | an assignment's RequesterFeedback |
@@ -22,7 +22,7 @@ from __future__ import annotations
 from soap_mturk.api import context as request_context
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
 from soap_mturk.domain.hit_rules import HITState
-from soap_mturk.domain.model import Assignment, QualificationRequirement
+from soap_mturk.domain.model import ACCEPTED, Assignment, QualificationRequirement
 
 MINIMAL, DETAIL, QUESTION, SUMMARY, FEEDBACK = (
     "Minimal",
@@ -64,6 +64,7 @@ def hit_fields(state: HITState, shown: set[str], minimal_type_id: bool = True) -
         reward = hit_type.reward
         fields.update(
             {
+                "HITGroupId": state.group_id,
                 "HITLayoutId": hit.layout_id,
                 "CreationTime": hit.creation_time,
                 "Title": hit_type.title,
@@ -79,6 +80,8 @@ def hit_fields(state: HITState, shown: set[str], minimal_type_id: bool = True) -
                 "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
                 "Expiration": hit.expiration,
                 "AssignmentDurationInSeconds": hit_type.assignment_duration,
+                # Written where the version has it (versions.SHAPES_2007_06_21).
+                "NumberOfSimilarHITs": state.similar,
                 "RequesterAnnotation": hit.requester_annotation,
                 "QualificationRequirement": [requirement_fields(r) for r in hit_type.requirements],
                 "HITReviewStatus": hit.review_status,
@@ -108,6 +111,10 @@ def assignment_fields(a: Assignment, feedback: bool) -> Result:
         "SubmitTime": a.submit_time,
         "ApprovalTime": a.approval_time,
         "RejectionTime": a.rejection_time,
+        # AcceptTime + AssignmentDurationInSeconds, while the worker may still submit:
+        # every captured answer about a submitted, approved or rejected assignment
+        # (captured get_assignment*.xml, get_*_assignments.xml) has no Deadline.
+        "Deadline": a.deadline if a.status == ACCEPTED else None,
         "Answer": a.answer,
         "RequesterFeedback": a.requester_feedback if feedback else None,
     }

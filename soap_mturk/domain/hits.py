@@ -15,9 +15,10 @@ Events (domain/events.py) are published after each transaction commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ from soap_mturk.domain.model import (
     ABANDONED,
     ACCEPTED,
     APPROVED,
+    ASSIGNABLE,
     HIT,
     REJECTED,
     REVIEWABLE,
@@ -171,11 +173,12 @@ class HITCore:
         return found, hit
 
     def state(self, session: Session, hit: HIT, now: datetime) -> HITState:
-        return state_of(
-            hit, self.hit_type(session, hit.type_id), session.list_assignments([hit.id]), now
-        )
+        return self.states(session, [hit], now)[0]
 
     def states(self, session: Session, hits: list[HIT], now: datetime) -> list[HITState]:
+        return self._with_similar(session, self._plain_states(session, hits, now), now)
+
+    def _plain_states(self, session: Session, hits: list[HIT], now: datetime) -> list[HITState]:
         by_hit: dict[str, list[Assignment]] = {h.id: [] for h in hits}
         for a in session.list_assignments([h.id for h in hits]) if hits else []:
             by_hit[a.hit_id].append(a)
@@ -186,6 +189,31 @@ class HITCore:
                 types[h.type_id] = self.hit_type(session, h.type_id)
             result.append(state_of(h, types[h.type_id], by_hit[h.id], now))
         return result
+
+    def _with_similar(
+        self, session: Session, states: list[HITState], now: datetime
+    ) -> list[HITState]:
+        """Each state with its NumberOfSimilarHITs: the Assignable HITs of its group
+        (its HIT type), itself included. The 2008-08-02 reference's GetHIT sample
+        answers 1 for an Assignable HIT; the captured get_hit.xml, 0 for a Reviewable
+        one."""
+        if not states:
+            return states
+        known = {s.hit.id: s for s in states}
+        groups = {(s.hit.owner, s.hit.type_id) for s in states}
+        others: list[HIT] = []
+        for owner in {owner for owner, _ in groups}:
+            others += [
+                h
+                for h in session.list_hits(owner)
+                if (owner, h.type_id) in groups and h.id not in known and not h.disposed
+            ]
+        counts: Counter[str] = Counter(
+            s.hit.type_id
+            for s in [*known.values(), *self._plain_states(session, others, now)]
+            if s.status == ASSIGNABLE
+        )
+        return [replace(s, similar=counts[s.hit.type_id]) for s in states]
 
     # time rules
 
