@@ -276,12 +276,28 @@ def _convert(
     if not outward:
         renamed = {wire: name for name, wire in renamed.items()}
     by_name = {fd.name: fd for fd in TYPES.get(type_name, ())}
+    on_wire = {fd.name: fd for fd in version.types.get(type_name, ())}
     converted: dict[str, Any] = {}
     for key, value in data.items():
         if outward and key in absent:
             continue
         name = renamed.get(key, key)
         schema_field = by_name.get(key if outward else name)
+        wire_field = on_wire.get(name if outward else key)
+        if (
+            schema_field is not None
+            and wire_field is not None
+            and value is not None
+            and schema_field.repeated
+            and not wire_field.repeated
+        ):
+            # A field this version holds once (2007's requirement IntegerValue): the
+            # domain still sees a list; an answer writes the first value, all such a
+            # version's client can read (a 2014 client may have set more).
+            if outward:
+                value = value[0] if isinstance(value, list) and value else value
+            elif not isinstance(value, list):
+                value = [value]
         if schema_field is not None and schema_field.type in TYPES and value is not None:
             value = (
                 [_convert(version, schema_field.type, v, outward) for v in value]
