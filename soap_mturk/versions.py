@@ -204,6 +204,11 @@ class ApiVersion:
         return _types(self)
 
     @property
+    def written(self) -> Mapping[str, frozenset[str]]:
+        """Each type's element names in this version (api.schema's type names)."""
+        return _written(self)
+
+    @property
     def enums(self) -> Mapping[str, tuple[str, ...]]:
         """The enumerations of this version: api.schema's without the values it lacks."""
         return _enums(self.shapes)
@@ -257,6 +262,18 @@ def _types(version: ApiVersion) -> Mapping[str, list[Field]]:
     ]
     _TYPES_CACHE[key] = MappingProxyType(types)
     return _TYPES_CACHE[key]
+
+
+_WRITTEN_CACHE: dict[tuple, Mapping[str, frozenset[str]]] = {}
+
+
+def _written(version: ApiVersion) -> Mapping[str, frozenset[str]]:
+    key = (version.date, frozenset(version.operations), id(version.shapes))
+    if key not in _WRITTEN_CACHE:
+        _WRITTEN_CACHE[key] = MappingProxyType(
+            {name: frozenset(fd.name for fd in fields) for name, fields in _types(version).items()}
+        )
+    return _WRITTEN_CACHE[key]
 
 
 def _enums(shapes: Shapes) -> Mapping[str, tuple[str, ...]]:

@@ -437,3 +437,18 @@ def test_every_element_the_vendor_gives_a_hit_and_an_assignment_is_written(
         assert tags == [n for n in expected if n in tags]  # the schema's order
         seen |= set(tags)
     assert seen == set(expected)
+
+
+def test_a_handler_knows_which_elements_the_callers_version_writes():
+    """NumberOfSimilarHITs is counted (a query over the HIT's group) only where the
+    version writes it; a handler called outside a request writes everything."""
+    from soap_mturk.api import context
+
+    assert context.written("HIT", "NumberOfSimilarHITs")  # no request: everything
+    for version, expected in ((BY_DATE["2008-08-02"], True), (LATEST, False)):
+        token = context.WRITTEN.set(version.written)
+        try:
+            assert context.written("HIT", "NumberOfSimilarHITs") is expected
+            assert context.written("HIT", "HITGroupId") is not expected
+        finally:
+            context.WRITTEN.reset(token)

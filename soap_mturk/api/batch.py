@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from soap_mturk.api import context as request_context
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import MTurkError, errors
@@ -57,6 +58,17 @@ class Unreadable(dict):
         self.error = error
 
 
+def _handle(
+    op: Operation, domain: Domain, caller: str, request: Request, version: ApiVersion
+) -> Result:
+    """The handler's answer, the handler knowing which elements the version writes."""
+    token = request_context.WRITTEN.set(version.written)
+    try:
+        return op.handler(domain, caller, request)
+    finally:
+        request_context.WRITTEN.reset(token)
+
+
 def run_one(
     op: Operation,
     domain: Domain,
@@ -69,7 +81,7 @@ def run_one(
     try:
         if isinstance(request, Unreadable):
             raise request.error
-        body = op.handler(domain, caller, version.from_wire(op.request_type, request))
+        body = _handle(op, domain, caller, version.from_wire(op.request_type, request), version)
         body = version.to_wire(op.result_type, body)
         status: Result = {"IsValid": "True"}
     except MTurkError as error:

@@ -158,16 +158,25 @@ def _create_hit(d, caller: str, r: Request) -> Result:
         keywords=r.get("Keywords"),
         qualification_requirements=r.get("QualificationRequirement"),
     )
-    return hit_fields(state, groups(r, HIT_GROUPS, (MINIMAL,)))
+    shown = groups(r, HIT_GROUPS, (MINIMAL,))
+    return hit_fields(_counted(d, [state], shown)[0], shown)
 
 
 def _get_hit(d, caller: str, r: Request) -> Result:
     state = d.hits.get_hit(caller, r.get("HITId"))
-    return hit_fields(state, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, QUESTION)))
+    shown = groups(r, HIT_GROUPS, (MINIMAL, DETAIL, QUESTION))
+    return hit_fields(_counted(d, [state], shown)[0], shown)
 
 
-def _hit_page(page, shown: set[str], minimal_type_id: bool = True) -> Result:
-    items = [hit_fields(s, shown, minimal_type_id) for s in page.items]
+def _counted(d, states: list[HITState], shown: set[str]) -> list[HITState]:
+    """The states, with NumberOfSimilarHITs counted where the answer writes it."""
+    if DETAIL in shown and request_context.written("HIT", "NumberOfSimilarHITs"):
+        return d.hits.with_similar(states)
+    return states
+
+
+def _hit_page(d, page, shown: set[str], minimal_type_id: bool = True) -> Result:
+    items = [hit_fields(s, shown, minimal_type_id) for s in _counted(d, page.items, shown)]
     return page_fields(page, "HIT", items)
 
 
@@ -179,7 +188,7 @@ def _search_hits(d, caller: str, r: Request) -> Result:
         page_number=r.get("PageNumber"),
         page_size=r.get("PageSize"),
     )
-    return _hit_page(page, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, SUMMARY)))
+    return _hit_page(d, page, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, SUMMARY)))
 
 
 def _reviewable_hits(d, caller: str, r: Request) -> Result:
@@ -193,14 +202,14 @@ def _reviewable_hits(d, caller: str, r: Request) -> Result:
         page_size=r.get("PageSize"),
     )
     # "Currently, the GetReviewableHITs operation only supports the Minimal response group."
-    return _hit_page(page, {MINIMAL}, minimal_type_id=False)
+    return _hit_page(d, page, {MINIMAL}, minimal_type_id=False)
 
 
 def _hits_for_qualification_type(d, caller: str, r: Request) -> Result:
     page = d.hits.hits_for_qualification_type(
         caller, r.get("QualificationTypeId"), r.get("PageNumber"), r.get("PageSize")
     )
-    return _hit_page(page, {MINIMAL})
+    return _hit_page(d, page, {MINIMAL})
 
 
 def _change_type(d, caller: str, r: Request) -> Result:
@@ -243,7 +252,7 @@ def _get_assignment(d, caller: str, r: Request) -> Result:
     shown = groups(r, (MINIMAL, FEEDBACK, DETAIL, QUESTION), (MINIMAL,))
     return {
         "Assignment": assignment_fields(assignment, FEEDBACK in shown),
-        "HIT": hit_fields(state, shown),
+        "HIT": hit_fields(_counted(d, [state], shown)[0], shown),
     }
 
 

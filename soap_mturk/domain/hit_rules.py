@@ -296,9 +296,9 @@ class HITState:
     pending: int
     available: int
     completed: int
-    # NumberOfSimilarHITs: the Assignable HITs of this one's group, itself included
-    # (HITService fills it in: it needs the group's other HITs).
-    similar: int = 0
+    # NumberOfSimilarHITs: the Assignable HITs of this one's group, itself included;
+    # None until HITService.with_similar counts it (it reads the group's other HITs).
+    similar: int | None = None
 
     @property
     def group_id(self) -> str:

@@ -176,9 +176,6 @@ class HITCore:
         return self.states(session, [hit], now)[0]
 
     def states(self, session: Session, hits: list[HIT], now: datetime) -> list[HITState]:
-        return self._with_similar(session, self._plain_states(session, hits, now), now)
-
-    def _plain_states(self, session: Session, hits: list[HIT], now: datetime) -> list[HITState]:
         by_hit: dict[str, list[Assignment]] = {h.id: [] for h in hits}
         for a in session.list_assignments([h.id for h in hits]) if hits else []:
             by_hit[a.hit_id].append(a)
@@ -190,28 +187,26 @@ class HITCore:
             result.append(state_of(h, types[h.type_id], by_hit[h.id], now))
         return result
 
-    def _with_similar(
-        self, session: Session, states: list[HITState], now: datetime
-    ) -> list[HITState]:
-        """Each state with its NumberOfSimilarHITs: the Assignable HITs of its group
-        (its HIT type), itself included. The 2008-08-02 reference's GetHIT sample
-        answers 1 for an Assignable HIT; the captured get_hit.xml, 0 for a Reviewable
-        one."""
+    def with_similar(self, states: list[HITState]) -> list[HITState]:
+        """The states with their NumberOfSimilarHITs: the Assignable HITs of each one's
+        group (its HIT type), itself included. The 2008-08-02 reference's GetHIT
+        sample answers 1 for an Assignable HIT; the captured get_hit.xml, 0 for a
+        Reviewable one. Asked for only where it is written (it reads the groups'
+        other HITs: several times the cost of the HIT itself)."""
         if not states:
             return states
-        known = {s.hit.id: s for s in states}
+        known = {s.hit.id for s in states}
         groups = {(s.hit.owner, s.hit.type_id) for s in states}
-        others: list[HIT] = []
-        for owner in {owner for owner, _ in groups}:
-            others += [
+        with self.unit() as unit:
+            others = [
                 h
-                for h in session.list_hits(owner)
+                for owner in {owner for owner, _ in groups}
+                for h in unit.session.list_hits(owner)
                 if (owner, h.type_id) in groups and h.id not in known and not h.disposed
             ]
+            other_states = self.states(unit.session, others, unit.now)
         counts: Counter[str] = Counter(
-            s.hit.type_id
-            for s in [*known.values(), *self._plain_states(session, others, now)]
-            if s.status == ASSIGNABLE
+            s.hit.type_id for s in [*states, *other_states] if s.status == ASSIGNABLE
         )
         return [replace(s, similar=counts[s.hit.type_id]) for s in states]
 
