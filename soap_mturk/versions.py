@@ -51,11 +51,12 @@ OPERATIONS_2006_08_23 = FIRST_GENERATION_OPERATIONS | {
 # which sends Version=2008-08-02.
 OPERATIONS_2008_08_02 = OPERATIONS_2006_08_23 | {"DisposeQualificationType"}
 # The account, worker and help operations of the 2007-06-21 WSDL; GetBlockedWorkers
-# first appears in the 2014-08-15 WSDL (no source dates it between them).
+# came with the 2012 WSDL (mechanicalturk.typepad.com/blog/2012/04; the 2013-11-15
+# classes in ipeirotis/mturk-surveys, GetBlockedWorkers.java).
 ACCOUNT_OPERATIONS_2007_06_21 = frozenset(
     {"GetAccountBalance", "BlockWorker", "UnblockWorker", "NotifyWorkers", "Help"}
 )
-ACCOUNT_OPERATIONS_2014_08_15 = ACCOUNT_OPERATIONS_2007_06_21 | {"GetBlockedWorkers"}
+ACCOUNT_OPERATIONS_2012_03_25 = ACCOUNT_OPERATIONS_2007_06_21 | {"GetBlockedWorkers"}
 # Notifications, bonuses and statistics need HIT types and assignments: served
 # where HITs are.
 NOTIFICATION_OPERATIONS = frozenset(
@@ -328,16 +329,16 @@ def _convert(
 VERSIONS: tuple[ApiVersion, ...] = (
     ApiVersion(
         "2014-08-15",
-        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2014_08_15 | NOTIFICATION_OPERATIONS,
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2012_03_25 | NOTIFICATION_OPERATIONS,
     ),
     ApiVersion(
         "2013-11-15",
-        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2012_03_25 | NOTIFICATION_OPERATIONS,
         COUNTRY_ONLY_SHAPES,
     ),
     ApiVersion(
         "2012-03-25",
-        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2007_06_21 | NOTIFICATION_OPERATIONS,
+        OPERATIONS_2012_03_25 | ACCOUNT_OPERATIONS_2012_03_25 | NOTIFICATION_OPERATIONS,
         COUNTRY_ONLY_SHAPES,
     ),
     ApiVersion(

@@ -105,6 +105,9 @@ def test_the_versions_up_to_2008_08_02_serve_the_2007_hit_operations_with_its_sh
         assert version.shapes is SHAPES_2007_06_21, date
     for date in ("2012-03-25", "2013-11-15", "2014-08-15"):
         assert HIT_OPERATIONS <= BY_DATE[date].operations, date
+        # With the 2012 WSDL (blog, April 2012; 2013-11-15 GetBlockedWorkers.java).
+        assert "GetBlockedWorkers" in BY_DATE[date].operations, date
+    assert "GetBlockedWorkers" not in BY_DATE["2008-08-02"].operations
     for date in ("2006-10-31", "2006-08-23", "2006-06-20", "2005-10-01"):
         assert not BY_DATE[date].operations & HIT_OPERATIONS, date
 
