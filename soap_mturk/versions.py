@@ -1,9 +1,10 @@
 """API versions, as data.
 
 Each published version of the legacy Requester API is one `ApiVersion`: its date (the
-REST `Version` value), its SOAP namespace, the qualification operations it has, how
-its messages differ from the current tables in `soap_mturk.api.schema` (fields
-renamed or absent), and the service rules it answered by (`domain.Rules`). Nothing
+REST `Version` value), its SOAP namespace, the operations it has, how its messages
+differ from the current tables in `soap_mturk.api.schema` (`Shapes`: fields renamed,
+absent, with other occurs or added; enumeration values absent), and the service
+rules it answered by (`domain.Rules`). Nothing
 else in the code asks which version it serves: the protocols read the version's
 operations and types, the api layer renames fields with `to_wire`/`from_wire`, and
 the domain applies the version's rules.
@@ -375,9 +376,11 @@ EVIDENCE: Mapping[str, str] = MappingProxyType(
         "2014-08-15": "vendor WSDL (../shared/reference/vendor-wsdl/2014-08-15); the reference",
         "2013-11-15": "JAXB classes generated from its WSDL: ipeirotis/mturk-surveys, "
         "src/main/java/com/ipeirotis/mturk/requester/package-info.java",
-        "2012-03-25": "API Reference API Version 2012-03-25; MTurkR R/request.R default version",
-        "2008-08-02": "reference sample (legacy-api-reference-2014-08-15.txt line 4414); rturk; "
-        "boto 2 (boto/mturk/connection.py APIVersion before 2.x)",
+        "2012-03-25": "API Reference API Version 2012-03-25; MTurkR R/request.R default version "
+        "(R/CreateHIT.R: tokens, review policies, layouts); mechanicalturk.typepad.com/blog/2012/04",
+        "2008-08-02": "its API reference as mdp/rturk ships it (aws_docs/); reference sample "
+        "(legacy-api-reference-2014-08-15.txt line 4414); rturk; boto 2 "
+        "(boto/mturk/connection.py APIVersion before 2.x)",
         "2008-04-01": "docs.amazonwebservices.com/AWSMechanicalTurkRequester/2008-04-01/"
         "ApiReference_WsdlLocationArticle.html",
         "2007-06-21": "vendor WSDL and XSD (../shared/reference/vendor-wsdl/2007-06-21); the "
