@@ -80,13 +80,15 @@ def hit_fields(state: HITState, shown: set[str], minimal_type_id: bool = True) -
                 "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
                 "Expiration": hit.expiration,
                 "AssignmentDurationInSeconds": hit_type.assignment_duration,
-                # Written where the version has it (versions.SHAPES_2007_06_21).
+                # Counted (None otherwise) where the version has it: _counted below.
                 "NumberOfSimilarHITs": state.similar,
                 "RequesterAnnotation": hit.requester_annotation,
                 "QualificationRequirement": [requirement_fields(r) for r in hit_type.requirements],
                 "HITReviewStatus": hit.review_status,
             }
         )
+        if state.similar is None:
+            del fields["NumberOfSimilarHITs"]
     if QUESTION in shown:
         fields["Question"] = hit.question
     if SUMMARY in shown:
