@@ -347,6 +347,9 @@ def test_hits_of_one_type_share_a_group_and_count_the_assignable_ones(rest_emula
     groups = {h: hit_group_of(rest_emulator, h) for h in (first, second, third, other)}
     assert groups[first] == groups[second] == groups[third] != groups[other]
     assert len(groups[first]) == 30 and groups[first].isalnum() and groups[first].isupper()
+    as_workers_see_them = {h["HITId"]: h for h in Worker(control).hits()}  # the control API
+    assert as_workers_see_them[first]["HITGroupId"] == groups[first]
+    assert "NumberOfSimilarHITs" not in as_workers_see_them[first]
 
     def similar(hit_id: str) -> str:
         return valid(rest(rest_emulator, "GetHIT", HITId=hit_id), "HIT").findtext(
