@@ -451,10 +451,31 @@ def test_a_handler_knows_which_elements_the_callers_version_writes():
     from soap_mturk.api import context
 
     assert context.written("HIT", "NumberOfSimilarHITs")  # no request: everything
+    assert context.version() is LATEST
     for version, expected in ((BY_DATE["2008-08-02"], True), (LATEST, False)):
-        token = context.WRITTEN.set(version.written)
+        token = context.VERSION.set(version)
         try:
             assert context.written("HIT", "NumberOfSimilarHITs") is expected
             assert context.written("HIT", "HITGroupId") is not expected
         finally:
-            context.WRITTEN.reset(token)
+            context.VERSION.reset(token)
+
+
+def test_help_describes_the_callers_version(rest_emulator):
+    """Help answers from the caller's version's tables: 2008-08-02's CreateHIT has
+    no UniqueRequestToken and requires a Question; GetAssignment is not its own."""
+
+    def about(operation: str, version: str) -> etree._Element:
+        return rest(rest_emulator, "Help", version=version, About=operation)
+
+    old = valid(about("CreateHIT", "2008-08-02"), "Information")
+    available = [p.text for p in old.iterfind("OperationInformation/AvailableParameters/Parameter")]
+    required = [p.text for p in old.iterfind("OperationInformation/RequiredParameters/Parameter")]
+    assert "UniqueRequestToken" not in available and "Question" in required
+    latest = valid(about("CreateHIT", LATEST.date), "Information")
+    assert "UniqueRequestToken" in [
+        p.text for p in latest.iterfind("OperationInformation/AvailableParameters/Parameter")
+    ]
+    refused = about("GetAssignment", "2008-08-02").find("Information")
+    assert refused.findtext("Request/IsValid") == "False"
+    assert valid(about("GetAssignment", LATEST.date), "Information") is not None

@@ -61,12 +61,12 @@ class Unreadable(dict):
 def _handle(
     op: Operation, domain: Domain, caller: str, request: Request, version: ApiVersion
 ) -> Result:
-    """The handler's answer, the handler knowing which elements the version writes."""
-    token = request_context.WRITTEN.set(version.written)
+    """The handler's answer, the handler knowing the caller's version."""
+    token = request_context.VERSION.set(version)
     try:
         return op.handler(domain, caller, request)
     finally:
-        request_context.WRITTEN.reset(token)
+        request_context.VERSION.reset(token)
 
 
 def run_one(
