@@ -207,6 +207,8 @@ def _extend(d, caller: str, r: Request) -> Result:
         r.get("HITId"),
         r.get("MaxAssignmentsIncrement"),
         r.get("ExpirationIncrementInSeconds"),
+        r.get("UniqueRequestToken"),
+        request_context.REQUEST_ID.get(),
     )
     return {}
 

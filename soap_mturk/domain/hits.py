@@ -57,6 +57,7 @@ from soap_mturk.domain.model import (
     REVIEWING,
     SUBMITTED,
     Assignment,
+    HITExtension,
     HITType,
     Page,
 )
@@ -568,9 +569,15 @@ class HITService(HITCore):
         hit_id: str | None,
         max_assignments_increment: int | None = None,
         expiration_increment: int | None = None,
+        unique_request_token: str | None = None,
+        request_id: str = "",
     ) -> None:
+        """`request_id` is the RequestId this call is answered with: a retry with the
+        same UniqueRequestToken within its lifetime is refused naming it, and does
+        not extend again (reference, ExtendHIT)."""
         require(HITId=hit_id)
         assert hit_id is not None  # require() refused None
+        check_length("UniqueRequestToken", unique_request_token, MAX_TOKEN)
         if max_assignments_increment is None and expiration_increment is None:
             raise MTurkError.missing("MaxAssignmentsIncrement", "ExpirationIncrementInSeconds")
         check_int_range("MaxAssignmentsIncrement", max_assignments_increment, 1, MAX_ASSIGNMENTS)
@@ -583,6 +590,8 @@ class HITService(HITCore):
         added = 0
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
+            if unique_request_token is not None:
+                self._once_per_token(unit, hit, unique_request_token, request_id)
             if hit.disposed:
                 raise _state_error(hit, "Disposed", "extend it")
             if max_assignments_increment is not None:
@@ -604,6 +613,25 @@ class HITService(HITCore):
                 hit.expiry_announced = False
             hit.reviewing = False
             self._funded(unit, hit, ev.HIT_EXTENDED, added)
+
+    def _once_per_token(self, unit: Unit, hit: HIT, token: str, request_id: str) -> None:
+        """Refuse a token the caller extended with in its lifetime (24 hours of
+        emulator time, as CreateHIT's), else remember it with this call's id. The
+        reference: "an error with a message containing the request ID"; it names no
+        code, so this is InvalidParameterValue, as for GrantBonus's token."""
+        earlier = unit.session.find_extension_by_token(hit.owner, token)
+        if earlier is not None and unit.now - earlier.time < timedelta(
+            seconds=TOKEN_LIFETIME_SECONDS
+        ):
+            raise MTurkError.invalid(
+                "UniqueRequestToken",
+                token,
+                f"HIT {earlier.hit_id} was already extended with it, by request "
+                f"{earlier.request_id}",
+            )
+        unit.session.put_extension(
+            HITExtension(hit.owner, token, hit.id, request_id or new_id(), unit.now)
+        )
 
     def force_expire(self, caller: str, hit_id: str | None) -> None:
         require(HITId=hit_id)
