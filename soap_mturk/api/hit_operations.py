@@ -285,12 +285,16 @@ def _policy_fields(policy) -> Result | None:
     return {"PolicyName": policy.name, "Parameter": parameters}
 
 
-def _report(report: dict | None) -> Result | None:
-    if report is None:
+def _report(page) -> Result | None:
+    if page is None:
         return None
-    total = len(report["ReviewResult"]) + len(report["ReviewAction"])
-    # Every result and action on one page: the reference gives no order to page by.
-    return {"PageNumber": 1, "NumResults": total, "TotalNumResults": total, **report}
+    return {
+        "PageNumber": page.number,
+        "NumResults": len(page.items),
+        "TotalNumResults": page.total,
+        "ReviewResult": [item for kind, item in page.items if kind == "Result"],
+        "ReviewAction": [item for kind, item in page.items if kind == "Action"],
+    }
 
 
 def _review_results(d, caller: str, r: Request) -> Result:
@@ -300,6 +304,8 @@ def _review_results(d, caller: str, r: Request) -> Result:
         levels=r.get("PolicyLevel"),
         retrieve_actions=r.get("RetrieveActions"),
         retrieve_results=r.get("RetrieveResults"),
+        page_number=r.get("PageNumber"),
+        page_size=r.get("PageSize"),
     )
     return {
         "HITId": hit.id,

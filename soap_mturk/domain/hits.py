@@ -824,31 +824,44 @@ class HITService(HITCore):
         levels: list[str] | None = None,
         retrieve_actions: bool | None = None,
         retrieve_results: bool | None = None,
-    ) -> tuple:
-        """(HIT, its two policies, {level: {"ReviewResult": [...], "ReviewAction": [...]}})."""
+        page_number: int | None = None,
+        page_size: int | None = None,
+    ) -> tuple[HIT, tuple, dict[str, Page[tuple[str, dict]]]]:
+        """(HIT, its two policies, {level: a page of its report}). A report is the
+        level's results and actions in the order they were made (reference: "in
+        chronological order"), each a (kind, item) with kind "Result" or "Action";
+        each level's report is paged on its own, PageSize 100-65535, default 400
+        (reference, GetReviewResultsForHIT)."""
         require(HITId=hit_id)
         assert hit_id is not None  # require() refused None
         for level in levels or ():
             check_choice("PolicyLevel", level, ("Assignment", "HIT"))
         wanted = set(levels or ("Assignment", "HIT"))
+        number, offset, limit = paging(
+            page_number,
+            page_size,
+            REVIEW_PAGE_MAX,
+            min_size=REVIEW_PAGE_MIN,
+            default_size=REVIEW_PAGE_DEFAULT,
+        )
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             items = unit.session.list_review_items(hit.id)
-        reports: dict = {}
+        skipped = {"Action": retrieve_actions is False, "Result": retrieve_results is False}
+        by_level: dict[str, list[tuple[str, dict]]] = {}
         for level, kind, item in items:
-            if level not in wanted:
-                continue
-            if kind == "Action" and retrieve_actions is False:
-                continue
-            if kind == "Result" and retrieve_results is False:
-                continue
-            report = reports.setdefault(level, {"ReviewResult": [], "ReviewAction": []})
-            report["Review" + kind].append(item)
+            if level in wanted and not skipped[kind]:
+                by_level.setdefault(level, []).append((kind, item))
+        reports = {
+            level: Page(found[offset : offset + limit], len(found), number)
+            for level, found in by_level.items()
+        }
         policies = (load_policy(hit.assignment_review_policy), load_policy(hit.hit_review_policy))
         return hit, policies, reports
 
 
 FILE_LINK_SECONDS = 60
+REVIEW_PAGE_MIN, REVIEW_PAGE_MAX, REVIEW_PAGE_DEFAULT = 100, 65535, 400
 SORTS = ("Title", "Reward", "Expiration", "CreationTime", "Enumeration")
 ASSIGNMENT_SORTS = ("AcceptTime", "SubmitTime", "Answer", "AssignmentStatus")
 
