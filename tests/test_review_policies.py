@@ -235,7 +235,7 @@ def test_review_reports_page_as_the_reference_says(requester, control):
     KnownAnswerCorrect, a KnownAnswerScore, a review and an approve action."""
     hit = requester.hit(Question=WIDE_FORM, MaxAssignments=4, AssignmentReviewPolicy=WIDE_KEY)
     for _ in range(4):
-        Worker(control).take(hit, answered(**{q: "yes" for q in QUESTIONS}))
+        Worker(control).take(hit, answered(**dict.fromkeys(QUESTIONS, "yes")))
     total = 4 * (len(QUESTIONS) + 3)
 
     whole = requester.ok("GetReviewResultsForHIT", HITId=hit).AssignmentReviewReport
