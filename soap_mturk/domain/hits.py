@@ -15,7 +15,7 @@ Events (domain/events.py) are published after each transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -745,45 +745,56 @@ class HITService(HITCore):
     def approve_assignment(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
-        require(AssignmentId=assignment_id)
-        assert assignment_id is not None  # require() refused None
-        check_feedback(feedback)
-        with self.unit() as unit:
-            assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != SUBMITTED:
-                raise _assignment_state(assignment, "approve it")
-            self.approve(unit, assignment, hit, feedback)
+        self._decide(caller, assignment_id, feedback, SUBMITTED, "approve it", self.approve)
 
     def reject_assignment(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
-        require(AssignmentId=assignment_id)
-        assert assignment_id is not None  # require() refused None
-        check_feedback(feedback)
-        with self.unit() as unit:
-            assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != SUBMITTED:
-                raise _assignment_state(assignment, "reject it")
-            self.reject(unit, assignment, hit, feedback)
+        self._decide(caller, assignment_id, feedback, SUBMITTED, "reject it", self.reject)
 
     def approve_rejected(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
         """A rejected assignment submitted within the last 30 days, of a HIT not
         disposed (reference, ApproveRejectedAssignment)."""
+        self._decide(
+            caller,
+            assignment_id,
+            feedback,
+            REJECTED,
+            "approve it as a rejected one",
+            self._approve_rejected,
+        )
+
+    def _decide(
+        self,
+        caller: str,
+        assignment_id: str | None,
+        feedback: str | None,
+        wanted: str,
+        action: str,
+        apply: Callable[[Unit, Assignment, HIT, str | None], None],
+    ) -> None:
+        """The requester's verdict on one of its assignments, which must be in state
+        `wanted`: what the three review operations share."""
         require(AssignmentId=assignment_id)
         assert assignment_id is not None  # require() refused None
         check_feedback(feedback)
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != REJECTED:
-                raise _assignment_state(assignment, "approve it as a rejected one")
-            assert assignment.submit_time is not None  # a rejected assignment was submitted
-            if unit.now - assignment.submit_time > timedelta(days=30):
-                raise errors.InvalidAssignmentState(
-                    f"Assignment {assignment_id} was submitted more than 30 days ago."
-                )
-            self.approve(unit, assignment, hit, feedback)
+            if assignment.status != wanted:
+                raise _assignment_state(assignment, action)
+            apply(unit, assignment, hit, feedback)
+
+    def _approve_rejected(
+        self, unit: Unit, assignment: Assignment, hit: HIT, feedback: str | None
+    ) -> None:
+        assert assignment.submit_time is not None  # a rejected assignment was submitted
+        if unit.now - assignment.submit_time > timedelta(days=30):
+            raise errors.InvalidAssignmentState(
+                f"Assignment {assignment.id} was submitted more than 30 days ago."
+            )
+        self.approve(unit, assignment, hit, feedback)
 
     # files workers uploaded
 
