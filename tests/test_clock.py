@@ -150,3 +150,26 @@ def _system(state: dict, worker_id: str) -> dict:
         if q["SubjectId"] == worker_id
     ]
     return found
+
+
+def test_blocks_and_worker_messages_carry_emulator_time(control, emulator):
+    from tests.conftest import served_client
+
+    service = served_client(emulator, "2014-08-15").service
+    control.advance_clock(3 * 24 * 3600)
+    moved_now = _time(control.clock()["Now"])
+
+    def call(operation, **request):
+        answer = getattr(service, operation)(
+            AWSAccessKeyId="AKIACLOCKBLOCKER", Timestamp=datetime.now(UTC),
+            Signature="unchecked", Request=[request],
+        )  # fmt: skip
+        (result,) = answer[operation + "Result"]
+        assert result.Request.IsValid == "True", result.Request.Errors
+
+    call("BlockWorker", WorkerId="A1CLOCKBLOCKED", Reason="spam")
+    call("NotifyWorkers", Subject="Hi", MessageText="Thanks", WorkerId=["A1CLOCKTOLD"])
+    (block,) = [b for b in control.state()["WorkerBlocks"] if b["WorkerId"] == "A1CLOCKBLOCKED"]
+    (message,) = control.messages("A1CLOCKTOLD")
+    for what, text in (("BlockTime", block["BlockTime"]), ("SendTime", message["SendTime"])):
+        assert _time(text) >= moved_now - timedelta(seconds=1), what
