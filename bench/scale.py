@@ -113,12 +113,12 @@ def max_rss_mb(pid: int) -> float:
 
 
 def start_emulator(
-    db: str, workers: int, requesters: dict[str, str]
+    db: str, workers: int, requesters: dict[str, str], threads: int = 1
 ) -> tuple[subprocess.Popen, int]:
     """`soap-mturk serve` as a user runs it, on a free port."""
     command = [
         sys.executable, "-m", "soap_mturk", "serve", "--port", "0", "--db", db,
-        "--workers", str(workers),
+        "--workers", str(workers), "--threads", str(threads),
     ]  # fmt: skip
     for key, secret in requesters.items():
         command += ["--requester", f"{key}:{secret}"]
@@ -205,7 +205,7 @@ def emulator_rows(args, load: str, log, run_load, kit) -> tuple[list, dict[int, 
                     began = time.perf_counter()
                     type_id, workers = seed_store(db, size, OWNER)
                     log(f"[{label}] seeded in {time.perf_counter() - began:.1f}s")
-                    child, port = start_emulator(db, args.server_workers, SECRETS)
+                    child, port = start_emulator(db, args.server_workers, SECRETS, args.threads)
                     try:
                         reads = [
                             envelope("GetQualificationScore", OWNER,

@@ -41,9 +41,10 @@ def _bindir() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, base_url: str, stop=None):
+    def __init__(self, base_url: str, stop=None, pg_ctl=None):
         self._base_url = base_url
         self._stop = stop
+        self._pg_ctl = pg_ctl
         self._schemas = itertools.count(1)
 
     def fresh_url(self) -> str:
@@ -59,6 +60,13 @@ class PostgresServer:
     def stop(self) -> None:
         if self._stop:
             self._stop()
+
+    def pg_ctl(self, action: str) -> None:
+        """`pg_ctl stop|start|restart` of a server these tests started (fast stop:
+        sessions are ended, as an operator's restart ends them)."""
+        if self._pg_ctl is None:
+            pytest.skip("the PostgreSQL server was not started by the tests")
+        self._pg_ctl(action)
 
 
 def start_server(fsync: bool = False) -> PostgresServer:
@@ -114,6 +122,13 @@ def start_server(fsync: bool = False) -> PostgresServer:
         )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
+    def pg_ctl(action: str) -> None:
+        extra = ["-m", "fast"] if action in ("stop", "restart") else []
+        extra += ["-o", options] if action in ("start", "restart") else []
+        run(
+            str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", *extra, action
+        )
+
     return PostgresServer(
-        f"postgresql://postgres@/postgres?host={quote(str(folder), safe='')}", stop
+        f"postgresql://postgres@/postgres?host={quote(str(folder), safe='')}", stop, pg_ctl
     )

@@ -26,8 +26,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import partial
 from typing import Any
 from urllib.parse import unquote_to_bytes
+
+from soap_mturk.store import durability
 
 log = logging.getLogger("soap_mturk.server")
 
@@ -555,11 +558,21 @@ class HttpFront:
             if job is None:
                 return
             connection, request = job
-            data, keep_alive = self._run(request, connection.peer)
-            try:
-                self.loop.call_soon_threadsafe(connection.respond, data, keep_alive)
-            except RuntimeError:
-                return  # the loop is closed: stopping
+            # A write's answer leaves once the write is on disk; this thread does not
+            # wait for that, so the next request's commit can share the flush.
+            with durability.deferring() as flushes:
+                data, keep_alive = self._run(request, connection.peer)
+            durability.when_all_flushed(flushes, partial(self._send, connection, data, keep_alive))
+
+    def _send(self, connection: _Connection, data: bytes, keep_alive: bool, flushed: bool):
+        if not flushed:
+            log.error("a write could not be flushed to disk; its answer is a 503")
+            data = _plain_response(_status(503), "The write could not be made durable.\n")
+            keep_alive = False
+        try:
+            self.loop.call_soon_threadsafe(connection.respond, data, keep_alive)
+        except RuntimeError:
+            pass  # the loop is closed: stopping
 
     def _environ(self, request: _Request, peer) -> dict:
         path, _, query = request.target.partition("?")

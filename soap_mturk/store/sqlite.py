@@ -3,23 +3,40 @@ shared SQL (sql.py).
 
 Files use one connection per thread in WAL mode, so readers never wait for the
 writer; writes take the database's write lock up front (BEGIN IMMEDIATE) so a
-read-modify-write cannot interleave with another, even across processes, and
-commit with synchronous=FULL so an acknowledged write survives a crash.
+read-modify-write cannot interleave with another, even across processes.
+
+Durability: an acknowledged write is on disk. Each write's transaction commits
+with synchronous=NORMAL (its WAL frames written, not yet flushed) and then, after
+the write lock is released, `write()` returns only once an fdatasync of the WAL
+file that began after that commit has finished, or, when the server defers
+(store/durability.py), the server's answer waits for that flush while the
+application goes on. The flush is thus outside the lock and off the application
+thread: it overlaps the next transactions, in this process and others, and one
+flush covers every commit before it (a group commit), where synchronous=FULL
+flushes inside the lock, one commit at a time. SQLite's recovery reads the WAL up to its
+last valid commit frame, so a flushed commit survives a crash or power loss.
+
+Writers of one file, in any process, queue on an flock of a lock file beside it
+(`<db>-writers`): the kernel wakes the next writer the moment the lock is free,
+where SQLite's busy handler polls with sleeps of up to 100 ms (measured: write
+p99 of 158-212 ms at 8 connections with two processes, bench/README.md).
 ':memory:' has a single connection, shared under a lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.ports import StoreUnusable
+from soap_mturk.store import durability
 from soap_mturk.store.migrations import check_version, migrate
 from soap_mturk.store.sql import SQLITE, SQLSession
 
@@ -73,6 +90,19 @@ class SQLiteStore:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        # (pid, fd) of the writers' lock file: opened again in a forked child, whose
+        # inherited descriptor would share the parent's lock instead of queueing.
+        self._writers_lock: tuple[int, int] | None = None
+        # Commits made by this process, and how many of them are known flushed.
+        self._commits = 0
+        self._flushed = 0
+        self._flush_lock = threading.Lock()
+        # Answers waiting for a flush, [(ticket, done)], and the thread that flushes
+        # for them (started in the process that first defers).
+        self._flush_waiting: list[tuple[int, Callable[[bool], None]]] = []
+        self._flush_wanted = threading.Condition()
+        self._flusher: tuple[int, threading.Thread] | None = None
+        self._wal: tuple[int, int, int] | None = None  # (pid, fd, inode) of the -wal file
         if not self._memory:
             _check_file(path, read_only)
         problems = ["ok"]
@@ -85,6 +115,9 @@ class SQLiteStore:
                 else:
                     with self._transaction("BEGIN IMMEDIATE"):
                         migrate(db, SQLITE, datetime.now(UTC).isoformat())
+                    if not self._memory:
+                        self._commits += 1
+                        self._flush()
                 if check:
                     problems = [row[0] for row in db.execute("PRAGMA quick_check(3)").fetchall()]
         except sqlite3.Error as error:
@@ -112,7 +145,7 @@ class SQLiteStore:
         db.row_factory = sqlite3.Row
         if not self._memory and not self.read_only:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA synchronous=NORMAL")  # flushed by _flush(), outside the lock
         db.execute("PRAGMA foreign_keys=ON")
         self._connections.append(db)
         return db
@@ -151,9 +184,90 @@ class SQLiteStore:
             raise ServiceUnavailable(
                 "The emulator serves its database read-only (--read-only): nothing can be changed."
             )
-        # The in-process lock keeps threads from queueing inside SQLite's busy handler.
-        with self._write_lock, self._transaction("BEGIN IMMEDIATE") as session:
-            yield session
+        # The in-process lock keeps threads, and the file lock other processes, from
+        # queueing inside SQLite's busy handler.
+        with self._write_lock, self._writers_queue():
+            with self._transaction("BEGIN IMMEDIATE") as session:
+                yield session
+            self._commits += 1
+            ticket = self._commits
+        if not self._memory and not durability.defer(lambda done: self._after_flush(ticket, done)):
+            self._flush(ticket)
+
+    @property
+    def commits_flushed(self) -> tuple[int, int]:
+        """(writes this process committed, how many of them are known on disk)."""
+        return self._commits, self._flushed
+
+    def _after_flush(self, ticket: int, done: Callable[[bool], None]) -> None:
+        """Call `done` once commit `ticket` is on disk (from the flusher thread)."""
+        with self._flush_wanted:
+            if self._flushed < ticket:
+                if self._flusher is None or self._flusher[0] != os.getpid():
+                    thread = threading.Thread(
+                        target=self._flush_for_waiters, name="soap-mturk-flush", daemon=True
+                    )
+                    self._flusher = (os.getpid(), thread)
+                    thread.start()
+                self._flush_waiting.append((ticket, done))
+                self._flush_wanted.notify()
+                return
+        done(True)
+
+    def _flush_for_waiters(self) -> None:
+        while True:
+            with self._flush_wanted:
+                while not self._flush_waiting:
+                    self._flush_wanted.wait()
+                waiting, self._flush_waiting = self._flush_waiting, []
+            try:
+                self._flush(max(ticket for ticket, _ in waiting))
+                ok = True
+            except OSError:
+                ok = False  # the answers are not sent as successes: the write may be lost
+            for _, done in waiting:
+                done(ok)
+
+    def _flush(self, ticket: int | None = None) -> None:
+        """Return once commit number `ticket` (default: the latest) of this process
+        is on disk: flush the WAL file, unless a flush that began after that commit
+        has already finished (another thread's, which covered it)."""
+        ticket = self._commits if ticket is None else ticket
+        with self._flush_lock:
+            if self._flushed >= ticket:
+                return
+            covered = self._commits  # every commit made so far is in the file's pages
+            os.fdatasync(self._wal_fd())
+            self._flushed = covered
+
+    def _wal_fd(self) -> int:
+        """A descriptor of the current -wal file (reopened in a forked child, and if
+        the file was replaced: SQLite deletes it when the last connection closes)."""
+        wal = self.path + "-wal"
+        inode = os.stat(wal).st_ino
+        if self._wal is not None and (self._wal[0] != os.getpid() or self._wal[2] != inode):
+            if self._wal[0] == os.getpid():
+                os.close(self._wal[1])
+            self._wal = None
+        if self._wal is None:
+            fd = os.open(wal, os.O_RDONLY | os.O_CLOEXEC)
+            self._wal = (os.getpid(), fd, os.fstat(fd).st_ino)
+        return self._wal[1]
+
+    @contextmanager
+    def _writers_queue(self) -> Iterator[None]:
+        if self._memory:
+            yield
+            return
+        if self._writers_lock is None or self._writers_lock[0] != os.getpid():
+            fd = os.open(self.path + "-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            self._writers_lock = (os.getpid(), fd)
+        fd = self._writers_lock[1]
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         for db in self._connections:
@@ -162,3 +276,7 @@ class SQLiteStore:
             except sqlite3.ProgrammingError:
                 pass
         self._connections.clear()
+        for held in (self._writers_lock, self._wal):
+            if held is not None and held[0] == os.getpid():
+                os.close(held[1])
+        self._writers_lock = self._wal = None
