@@ -242,8 +242,12 @@ REFUSALS = [
     # SearchHITs
     Refusal("SearchHITs", "PageSize over 100", RANGE, "ref", lambda w: {"PageSize": 101}),
     Refusal("SearchHITs", "PageNumber 0", RANGE, "ref", lambda w: {"PageNumber": 0}),
+    Refusal("SearchHITs", "an unknown SortProperty", INVALID, "ref, WSDL enumeration",
+            lambda w: {"SortProperty": "Color"}, via="rest"),
     # GetReviewableHITs
     Refusal("GetReviewableHITs", "PageSize 0", RANGE, "ref", lambda w: {"PageSize": 0}),
+    Refusal("GetReviewableHITs", "a Status other than Reviewable or Reviewing", INVALID,
+            "ref, WSDL enumeration", lambda w: {"Status": "Assignable"}, via="rest"),
     # GetHITsForQualificationType
     Refusal("GetHITsForQualificationType", "an unknown type",
             MT + "QualificationTypeDoesNotExist", "README",
@@ -308,6 +312,9 @@ REFUSALS = [
             lambda w: {"HITId": "NOSUCH"}),
     Refusal("GetAssignmentsForHIT", "PageSize over 100", RANGE, "ref",
             lambda w: {"HITId": w.hit(), "PageSize": 101}),
+    Refusal("GetAssignmentsForHIT", "an AssignmentStatus not Submitted, Approved, Rejected",
+            INVALID, "ref, WSDL enumeration",
+            lambda w: {"HITId": w.hit(), "AssignmentStatus": "Accepted"}, via="rest"),
     # ApproveAssignment
     Refusal("ApproveAssignment", "an approved assignment", ASSIGNMENT_STATE, "README",
             lambda w: {"AssignmentId": w.approved()}),
