@@ -65,32 +65,19 @@ SERVERS = ("production", "waitress", "cheroot", "gunicorn")
 
 
 class BenchApp:
-    """The emulator, and beside it under /__static__/<size> a static app that reads
-    the request body like any POST and answers <size> bytes."""
+    """The emulator, and beside it under /__static__/<size> the floor's static app."""
 
     def __init__(self, emulator):
         self.emulator = emulator
-        self._bodies: dict[int, bytes] = {}
+        self.static = StaticApp()
 
     def close(self) -> None:
         self.emulator.close()  # its notification deliverer
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith(STATIC_PREFIX):
-            return self.emulator(environ, start_response)
-        size = int(path[len(STATIC_PREFIX) :])
-        body = self._bodies.get(size)
-        if body is None:
-            body = self._bodies.setdefault(size, b"x" * size)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length:
-            environ["wsgi.input"].read(length)
-        start_response(
-            "200 OK",
-            [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(size))],
-        )
-        return [body]
+        if environ.get("PATH_INFO", "").startswith(STATIC_PREFIX):
+            return self.static(environ, start_response)
+        return self.emulator(environ, start_response)
 
 
 class StaticApp:

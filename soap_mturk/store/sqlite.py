@@ -25,7 +25,6 @@ p99 of 158-212 ms at 8 connections with two processes, bench/README.md).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 import threading
@@ -33,6 +32,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote
+
+try:
+    import fcntl
+except ImportError:  # Windows: writers of other processes wait in SQLite's busy handler
+    fcntl = None  # type: ignore[assignment]
 
 from soap_mturk.domain.errors import ServiceUnavailable
 from soap_mturk.domain.ports import StoreUnusable
@@ -74,6 +78,12 @@ def _check_file(path: str, read_only: bool) -> None:
         raise StoreUnusable(
             f"the database {path} is read-only; start with --read-only to serve it without writes"
         )
+
+
+def _sync_data(fd: int) -> None:
+    """Flush a file's data to disk (fdatasync; fsync where there is none, as on macOS)."""
+    sync = getattr(os, "fdatasync", None) or os.fsync
+    sync(fd)
 
 
 class SQLiteStore:
@@ -237,7 +247,7 @@ class SQLiteStore:
             if self._flushed >= ticket:
                 return
             covered = self._commits  # every commit made so far is in the file's pages
-            os.fdatasync(self._wal_fd())
+            _sync_data(self._wal_fd())
             self._flushed = covered
 
     def _wal_fd(self) -> int:
@@ -256,7 +266,7 @@ class SQLiteStore:
 
     @contextmanager
     def _writers_queue(self) -> Iterator[None]:
-        if self._memory:
+        if self._memory or fcntl is None:
             yield
             return
         if self._writers_lock is None or self._writers_lock[0] != os.getpid():
