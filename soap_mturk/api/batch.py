@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from soap_mturk.api import context as request_context
 from soap_mturk.api.operations import Operation, Request, Result
 from soap_mturk.api.schema import ECHOED_REQUESTS
 from soap_mturk.domain import MTurkError, errors
@@ -110,7 +111,9 @@ def run_batch(
     caller: str,
     requests: Sequence[Request],
     version: ApiVersion = LATEST,
+    request_id: str = "",
 ) -> list[Result]:
+    request_context.REQUEST_ID.set(request_id)  # the id this call is answered with
     domain = domain.under(version.rules)
     # A call without any Request element is answered like one empty request, which
     # reports the missing parameters rather than answering nothing.
@@ -140,5 +143,5 @@ def answer_call(
     request_id = str(uuid.uuid4())
     if isinstance(caller, MTurkError):
         return {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(caller)}}
-    results = run_batch(op, domain, caller, requests, version)
+    results = run_batch(op, domain, caller, requests, version, request_id)
     return {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
