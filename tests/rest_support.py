@@ -19,6 +19,7 @@ from soap_mturk.auth.verify import SignatureVerifier
 from soap_mturk.server.app import EmulatorApp
 from soap_mturk.server.run import start_in_thread
 from soap_mturk.store import open_store
+from tests.signing import vendor_signature
 
 SERVICE = "AWSMechanicalTurkRequester"
 OWNER = Requester("AKIARESTOWNER0000001", "owner-secret-key/with+signs=")
@@ -50,22 +51,12 @@ def now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _b64_hmac(secret: str, message: str, digest=hashlib.sha1) -> str:
-    return base64.b64encode(
-        hmac.new(secret.encode(), message.encode("utf-8"), digest).digest()
-    ).decode()
-
-
-def vendor_signature(secret: str, operation: str, timestamp: str) -> str:
-    """The vendor SDKs' scheme: HMAC-SHA1 over Service + Operation + Timestamp."""
-    return _b64_hmac(secret, SERVICE + operation + timestamp)
-
-
 def sigv2_signature(secret: str, method: str, host: str, path: str, params: dict) -> str:
     """AWS signature version 2 (HmacSHA256) over the canonical query string."""
     quote = lambda s: urllib.parse.quote(s, safe="-_.~")  # noqa: E731
     query = "&".join(f"{quote(k)}={quote(params[k])}" for k in sorted(params))
-    return _b64_hmac(secret, f"{method}\n{host.lower()}\n{path}\n{query}", hashlib.sha256)
+    message = f"{method}\n{host.lower()}\n{path}\n{query}".encode()
+    return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
 
 
 def vendor_signed(requester: Requester, operation: str, **params) -> dict:
@@ -78,6 +69,24 @@ def vendor_signed(requester: Requester, operation: str, **params) -> dict:
         "Signature": vendor_signature(requester.secret_key, operation, timestamp),
         **{k: str(v) for k, v in params.items()},
     }
+
+
+def boto_connection(running, requester: Requester = OWNER):
+    """boto 2's MTurkConnection to a running emulator, signing every REST call as
+    `requester`, as a legacy program does. The port must go in `port=`: given
+    host="127.0.0.1:PORT", boto 2.49 still connects to port 80. (A test that uses it
+    takes `http_proxy` out of the environment: boto would go through it.)"""
+    from boto.mturk.connection import MTurkConnection
+
+    import soap_mturk.testing.boto2
+
+    return MTurkConnection(
+        aws_access_key_id=requester.access_key,
+        aws_secret_access_key=requester.secret_key,
+        host=running.host,
+        port=running.port,
+        is_secure=False,
+    )
 
 
 def host_of(running) -> str:

@@ -15,7 +15,15 @@ from soap_mturk.auth.requesters import RequesterConfigError, load_credentials
 from soap_mturk.control.client import ControlClient, ControlError
 from tests.conftest import REFERENCE, STORE_KINDS, served_client
 from tests.lifecycle_support import Caller, codes, new_key
-from tests.rest_support import OWNER, call, local_paths, rest_emulator, text, vendor_signed
+from tests.rest_support import (
+    OWNER,
+    boto_connection,
+    call,
+    local_paths,
+    rest_emulator,
+    text,
+    vendor_signed,
+)
 
 boto_mturk = pytest.importorskip("boto.mturk.connection")
 
@@ -247,13 +255,7 @@ def test_rest_answers_have_the_captured_shape(rest_emulator, captured, op, param
 
 def test_boto2_balance_blocks_and_notifications(rest_emulator, monkeypatch):
     monkeypatch.delenv("http_proxy", raising=False)
-    mturk = boto_mturk.MTurkConnection(
-        aws_access_key_id=OWNER.access_key,
-        aws_secret_access_key=OWNER.secret_key,
-        host=rest_emulator.host,
-        port=rest_emulator.port,
-        is_secure=False,
-    )
+    mturk = boto_connection(rest_emulator)
     (balance,) = mturk.get_account_balance()
     assert balance.amount == 10000.0 and balance.currency_code == "USD"
     worker = new_worker()

@@ -17,7 +17,7 @@ import uuid
 import pytest
 
 from soap_mturk.control.client import ControlClient
-from tests.rest_support import OWNER, call, rest_emulator, text, vendor_signed
+from tests.rest_support import OWNER, boto_connection, call, rest_emulator, text, vendor_signed
 
 boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
@@ -27,13 +27,7 @@ boto_mturk = pytest.importorskip(
 @pytest.fixture
 def boto(rest_emulator, monkeypatch):
     monkeypatch.delenv("http_proxy", raising=False)
-    return boto_mturk.MTurkConnection(
-        aws_access_key_id=OWNER.access_key,
-        aws_secret_access_key=OWNER.secret_key,
-        host=rest_emulator.host,
-        port=rest_emulator.port,
-        is_secure=False,
-    )
+    return boto_connection(rest_emulator)
 
 
 @pytest.fixture

@@ -97,3 +97,79 @@ def test_the_cli_prints_and_moves_the_clock(control, emulator):
     refused = run_cli("clock", "--advance", "-5", "--url", emulator.base_url)
     assert refused.returncode == 1
     assert "AWS.ParameterOutOfRange" in refused.stderr
+
+
+def test_fixtures_and_system_type_grants_carry_emulator_time(control):
+    """What a fixture leaves out (a type's CreationTime, a grant's or a request's
+    time) and a system type's GrantTime happen now in emulator time, not on the
+    wall clock."""
+    control.advance_clock(5 * 24 * 3600)
+    moved_now = _time(control.clock()["Now"])
+    control.load(
+        {
+            "Requesters": [{"AccessKeyId": "AKIACLOCKFIXTURE", "SecretAccessKey": "s"}],
+            "QualificationTypes": [
+                {
+                    "Name": "Loaded later",
+                    "Description": "d",
+                    "Qualifications": [{"SubjectId": "A1CLOCKHELD", "IntegerValue": 5}],
+                    "QualificationRequests": [{"SubjectId": "A1CLOCKASKER"}],
+                }
+            ],
+            "SystemQualifications": [
+                {"SubjectId": "A1CLOCKSYS", "QualificationTypeId": "000000000000000000L0",
+                 "IntegerValue": 97}
+            ],
+        }
+    )  # fmt: skip
+    granted = control.set_system_qualification("A1CLOCKLIVE", "00000000000000000040", 120)
+    state = control.state()
+    (loaded,) = [t for t in state["QualificationTypes"] if t["Name"] == "Loaded later"]
+    times = {
+        "type CreationTime": loaded["CreationTime"],
+        "fixture GrantTime": _one(loaded, "Qualifications", "A1CLOCKHELD")["GrantTime"],
+        "fixture SubmitTime": _one(loaded, "QualificationRequests", "A1CLOCKASKER")["SubmitTime"],
+        "fixture system GrantTime": _system(state, "A1CLOCKSYS")["GrantTime"],
+        "live system GrantTime": granted["Qualification"]["GrantTime"],
+    }
+    for what, text in times.items():
+        assert _time(text) >= moved_now - timedelta(seconds=1), what
+        assert _time(text) >= datetime.now(UTC) + timedelta(days=5) - timedelta(seconds=5), what
+
+
+def _one(qualification_type: dict, table: str, worker_id: str) -> dict:
+    (found,) = [row for row in qualification_type[table] if row["SubjectId"] == worker_id]
+    return found
+
+
+def _system(state: dict, worker_id: str) -> dict:
+    (found,) = [
+        q
+        for t in state["SystemQualificationTypes"]
+        for q in t["Qualifications"]
+        if q["SubjectId"] == worker_id
+    ]
+    return found
+
+
+def test_blocks_and_worker_messages_carry_emulator_time(control, emulator):
+    from tests.conftest import served_client
+
+    service = served_client(emulator, "2014-08-15").service
+    control.advance_clock(3 * 24 * 3600)
+    moved_now = _time(control.clock()["Now"])
+
+    def call(operation, **request):
+        answer = getattr(service, operation)(
+            AWSAccessKeyId="AKIACLOCKBLOCKER", Timestamp=datetime.now(UTC),
+            Signature="unchecked", Request=[request],
+        )  # fmt: skip
+        (result,) = answer[operation + "Result"]
+        assert result.Request.IsValid == "True", result.Request.Errors
+
+    call("BlockWorker", WorkerId="A1CLOCKBLOCKED", Reason="spam")
+    call("NotifyWorkers", Subject="Hi", MessageText="Thanks", WorkerId=["A1CLOCKTOLD"])
+    (block,) = [b for b in control.state()["WorkerBlocks"] if b["WorkerId"] == "A1CLOCKBLOCKED"]
+    (message,) = control.messages("A1CLOCKTOLD")
+    for what, text in (("BlockTime", block["BlockTime"]), ("SendTime", message["SendTime"])):
+        assert _time(text) >= moved_now - timedelta(seconds=1), what

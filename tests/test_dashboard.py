@@ -1,15 +1,20 @@
 """The dashboard at /_emulator/, rendered by headless Chromium, shows what was just
-written over SOAP, counts each table, escapes what it shows and never shows a secret."""
+written over SOAP and done by scripted workers (qualifications; HIT types, HITs in
+every state, assignments in every state), counts each table, escapes what it shows
+and never shows a secret."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import zeep
 
+from tests.hit_support import QUESTION_FORM, Worker
+from tests.hit_support import answers as tweet
 from tests.worker_docs import CHESS_TEST, answers
 
 DOCS_PICTURE = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
@@ -128,6 +133,7 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
     call("AssignQualification", QualificationTypeId=english, WorkerId="A2BOB", IntegerValue=40)
     call("RevokeQualification", SubjectId="A2BOB", QualificationTypeId=english, Reason="spam")
     filed = mturk_emulator.control.request_qualification("A3CAROL", chess, answers(nextmove="D"))
+    hits, assignments = _hits_in_every_state(call, mturk_emulator.control, english)
 
     browser.get(mturk_emulator.dashboard_url)
     assert browser.title == "soap-mturk dashboard"
@@ -136,9 +142,9 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
         "qualification-types": 2,
         "qualifications": 2,
         "pending-requests": 1,
-        "hit-types": 0,
-        "hits": 0,
-        "assignments": 0,
+        "hit-types": 2,
+        "hits": 5,
+        "assignments": 5,
         "notifications": 0,
         "balances": 2,
         "blocked-workers": 0,
@@ -165,6 +171,32 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
         "A3CAROL",
     ]
 
+    types = {row[1]: row for row in _cells(browser, "hit-types")}
+    assert types[TWEET][3:] == ["$0.10", "600", "86400", "0"]  # the markup shown as text
+    assert types["Tag photos"][3:] == ["$0.05", "300", "3600", "1"]
+    assert browser.find_elements(By.CSS_SELECTOR, "#hit-types b, #hits b, #hits i") == []
+    shown = {row[0]: row for row in _cells(browser, "hits")}
+    # status, available, pending, completed, max
+    assert {name: shown[hit][3:8] for name, hit in hits.items()} == {
+        "open": ["Assignable", "1", "1", "1", "3"],
+        "rejected": ["Reviewable", "0", "0", "1", "1"],
+        "taken": ["Unassignable", "0", "1", "0", "1"],
+        "reviewing": ["Reviewing", "0", "0", "0", "1"],
+        "disabled": ["Disposed", "0", "0", "0", "1"],
+    }
+    assert shown[hits["open"]][1] == TWEET
+    assert shown[hits["open"]][9] == "batch <7> & co"
+    work = {row[0]: row for row in _cells(browser, "assignments")}
+    assert {name: work[a][2:4] for name, a in assignments.items()} == {
+        "approved": ["A1ALICE", "Approved"],
+        "working": ["A4DAVE", "Accepted"],
+        "returned": ["A5ERIN", "Returned"],
+        "rejected": ["A6FRANK", "Rejected"],
+        "taken": ["A1ALICE", "Accepted"],
+    }
+    assert work[assignments["working"]][5].endswith("Z")  # a deadline while accepted
+    assert work[assignments["approved"]][7].endswith("Z")  # the approval time
+
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1400, max(600, int(height) + 40))
     picture = tmp_path / "dashboard.png"
@@ -174,6 +206,55 @@ def test_dashboard_shows_what_was_just_written_over_soap(mturk_emulator, browser
     if os.environ.get("SOAP_MTURK_WRITE_DOCS"):  # refresh README's picture on request only
         DOCS_PICTURE.parent.mkdir(exist_ok=True)
         DOCS_PICTURE.write_bytes(data)
+
+
+TWEET = "Write a tweet about <b>cats</b>"
+
+
+def _hits_in_every_state(call, control, english: str) -> tuple[dict, dict]:
+    """Two HIT types, five HITs (Assignable, Reviewable, Unassignable, Reviewing,
+    Disposed) and five assignments (Approved, Accepted, Returned, Rejected), over
+    SOAP and through scripted workers. ({name: HITId}, {name: AssignmentId})."""
+
+    def register(title, amount, duration, delay, *requirements):
+        return call(
+            "RegisterHITType", Title=title, Description="d", AssignmentDurationInSeconds=duration,
+            AutoApprovalDelayInSeconds=delay, Reward={"Amount": amount, "CurrencyCode": "USD"},
+            QualificationRequirement=list(requirements),
+        ).RegisterHITTypeResult[0].HITTypeId  # fmt: skip
+
+    def create(type_id, assignments=1, **more):
+        return call(
+            "CreateHIT", HITTypeId=type_id, LifetimeInSeconds=86400, Question=QUESTION_FORM,
+            MaxAssignments=assignments, **more,
+        ).HIT[0].HITId  # fmt: skip
+
+    tweet_type = register(TWEET, Decimal("0.10"), 600, 86400)
+    photos = register("Tag photos", Decimal("0.05"), 300, 3600,
+                      {"QualificationTypeId": english, "Comparator": "GreaterThan",
+                       "IntegerValue": [50]})  # fmt: skip
+    hits = {
+        "open": create(tweet_type, 3, RequesterAnnotation="batch <7> & co"),
+        "rejected": create(tweet_type),
+        "taken": create(photos),
+        "reviewing": create(tweet_type),
+        "disabled": create(tweet_type),
+    }
+    alice, dave, erin = (Worker(control, w) for w in ("A1ALICE", "A4DAVE", "A5ERIN"))
+    assignments = {
+        "approved": alice.take(hits["open"], tweet("Cats rule &amp; dogs drool")),
+        "working": dave.accept(hits["open"])["AssignmentId"],
+        "returned": erin.accept(hits["open"])["AssignmentId"],
+        "rejected": Worker(control, "A6FRANK").take(hits["rejected"]),
+        "taken": alice.accept(hits["taken"])["AssignmentId"],  # holds English above 50
+    }
+    control.return_assignment(erin.id, assignments["returned"])
+    call("ApproveAssignment", AssignmentId=assignments["approved"], RequesterFeedback="Great")
+    call("RejectAssignment", AssignmentId=assignments["rejected"], RequesterFeedback="Off topic")
+    call("ForceExpireHIT", HITId=hits["reviewing"])
+    call("SetHITAsReviewing", HITId=hits["reviewing"])
+    call("DisableHIT", HITId=hits["disabled"])
+    return hits, assignments
 
 
 def test_empty_dashboard_says_none_and_counts_zero(mturk_emulator, browser):

@@ -15,7 +15,14 @@ from lxml import etree
 from soap_mturk.control.client import ControlClient
 from tests.conftest import _find_reference
 from tests.hit_support import QUESTION_FORM, Worker, answers, refused_code
-from tests.rest_support import OWNER, call, local_paths, rest_emulator, vendor_signed
+from tests.rest_support import (
+    OWNER,
+    boto_connection,
+    call,
+    local_paths,
+    rest_emulator,
+    vendor_signed,
+)
 
 boto_mturk = pytest.importorskip(
     "boto.mturk.connection", reason="boto 2 is a test extra: pip install -e '.[test]'"
@@ -30,13 +37,7 @@ MT = "AWS.MechanicalTurk."
 @pytest.fixture
 def mturk(rest_emulator, monkeypatch):
     monkeypatch.delenv("http_proxy", raising=False)
-    return boto_mturk.MTurkConnection(
-        aws_access_key_id=OWNER.access_key,
-        aws_secret_access_key=OWNER.secret_key,
-        host=rest_emulator.host,
-        port=rest_emulator.port,
-        is_secure=False,
-    )
+    return boto_connection(rest_emulator)
 
 
 @pytest.fixture

@@ -322,6 +322,48 @@ def test_unique_request_token_answers_the_existing_hits_id(requester, service):
     assert Requester(service).hit(UniqueRequestToken="token-1")  # another requester's token
 
 
+def test_extend_hit_token_extends_once_in_24_hours_and_names_the_first_request(
+    requester, service, clock
+):
+    """Reference, ExtendHIT: a repeated UniqueRequestToken answers an error whose
+    message holds the request ID and does not extend again; the token expires after
+    24 hours (emulator time)."""
+    hit = requester.hit(MaxAssignments=2)
+    first = service.ExtendHIT(
+        AWSAccessKeyId=requester.key, Timestamp=datetime.datetime.now(datetime.UTC),
+        Signature="unchecked",
+        Request=[{"HITId": hit, "MaxAssignmentsIncrement": 1, "UniqueRequestToken": "ext-1"}],
+    )  # fmt: skip
+    assert first.ExtendHITResult[0].Request.IsValid == "True"
+    again = requester.call(
+        "ExtendHIT", "ExtendHITResult", HITId=hit, MaxAssignmentsIncrement=1,
+        UniqueRequestToken="ext-1",
+    ).Request.Errors.Error[0]  # fmt: skip
+    assert again.Code == MT + "InvalidParameterValue"
+    assert first.OperationRequest.RequestId in again.Message
+    assert requester.get(hit, "HITDetail").MaxAssignments == 3  # extended once
+    # another requester's token of the same text is its own
+    theirs = Requester(service)
+    theirs.ok(
+        "ExtendHIT", HITId=theirs.hit(), MaxAssignmentsIncrement=1, UniqueRequestToken="ext-1"
+    )
+    clock(24 * 3600 + 1)  # the token expired: the same token extends again
+    requester.ok("ExtendHIT", HITId=hit, ExpirationIncrementInSeconds=3600,
+                 UniqueRequestToken="ext-1")  # fmt: skip
+    assert requester.error("ExtendHIT", HITId=hit, MaxAssignmentsIncrement=1,
+                           UniqueRequestToken="x" * 65) == MT + "InvalidParameterValue"  # fmt: skip
+
+
+def test_a_refused_extend_hit_does_not_use_up_its_token(requester):
+    """The token lets a client retry "on error": a refused call leaves it unused."""
+    hit = requester.hit(MaxAssignments=9)
+    code = requester.error("ExtendHIT", HITId=hit, MaxAssignmentsIncrement=1,
+                           UniqueRequestToken="retry-1")  # fmt: skip
+    assert code == MT + "InvalidMaximumAssignmentsIncrease"
+    requester.ok("ExtendHIT", HITId=hit, ExpirationIncrementInSeconds=3600,
+                 UniqueRequestToken="retry-1")  # fmt: skip
+
+
 def test_extend_across_ten_assignments_is_refused(requester):
     hit = requester.hit(MaxAssignments=9)
     code = requester.error("ExtendHIT", HITId=hit, MaxAssignmentsIncrement=1)
@@ -568,3 +610,30 @@ def test_the_worker_routes_answer_bad_bodies_clearly(requester, control, path, b
     assert refused.value.code == 400
     assert json.loads(refused.value.read())["Error"]["Code"] == "BadRequest"
     assert worker.submit(assignment)["AssignmentStatus"] == "Submitted"  # still served
+
+
+def test_extend_hit_tokens_are_shared_by_every_process_on_one_database(tmp_path):
+    """Two stores on one SQLite file, as two `serve --workers` processes: a token
+    one of them took is refused by the other."""
+    from soap_mturk.domain.errors import InvalidParameterValue
+    from soap_mturk.domain.service import Domain
+    from soap_mturk.store import open_store
+
+    path = str(tmp_path / "shared.sqlite3")
+    first, second = open_store(path), open_store(path)
+    try:
+        one, other = Domain(first), Domain(second)
+        hit = one.hits.create_hit(
+            "AKIASHAREDTOKEN", lifetime=3600, question=QUESTION_FORM, title="t",
+            description="d", reward={"Amount": Decimal("0.10"), "CurrencyCode": "USD"},
+            assignment_duration=60,
+        ).hit  # fmt: skip
+        one.hits.extend(
+            "AKIASHAREDTOKEN", hit.id, 1, unique_request_token="shared", request_id="R1"
+        )
+        with pytest.raises(InvalidParameterValue, match="request R1"):
+            other.hits.extend("AKIASHAREDTOKEN", hit.id, 1, unique_request_token="shared")
+        assert other.hits.get_hit("AKIASHAREDTOKEN", hit.id).hit.max_assignments == 2
+    finally:
+        first.close()
+        second.close()

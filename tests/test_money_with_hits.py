@@ -14,7 +14,15 @@ from soap_mturk.control.client import ControlClient, ControlError
 from tests.conftest import REFERENCE, STORE_KINDS, served_client
 from tests.hit_support import QUESTION_FORM, Worker
 from tests.lifecycle_support import Caller, codes
-from tests.rest_support import OTHER, OWNER, call, local_paths, rest_emulator, vendor_signed
+from tests.rest_support import (
+    OTHER,
+    OWNER,
+    boto_connection,
+    call,
+    local_paths,
+    rest_emulator,
+    vendor_signed,
+)
 
 boto_mturk = pytest.importorskip("boto.mturk.connection")
 CAPTURED = REFERENCE / "captured-rest-responses"
@@ -151,10 +159,7 @@ def test_only_the_hits_requester_grants_and_lists(rest_emulator, job):
 
 def test_boto2_grants_and_lists_bonuses(rest_emulator, job, monkeypatch):
     monkeypatch.delenv("http_proxy", raising=False)
-    mturk = boto_mturk.MTurkConnection(
-        aws_access_key_id=OWNER.access_key, aws_secret_access_key=OWNER.secret_key,
-        host=rest_emulator.host, port=rest_emulator.port, is_secure=False,
-    )  # fmt: skip
+    mturk = boto_connection(rest_emulator)
     from boto.mturk.price import Price
 
     job.control.set_balance(OWNER.access_key, "10.00")

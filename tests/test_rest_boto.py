@@ -17,20 +17,9 @@ MTurkConnection = boto_mturk.MTurkConnection
 MTurkRequestError = boto_mturk.MTurkRequestError
 
 from tests.rest_support import OTHER, OWNER, rest_emulator  # noqa: E402
+from tests.rest_support import boto_connection as connect  # noqa: E402
 
 WORKER = "AZ3456EXAMPLE"
-
-
-def connect(running, requester) -> MTurkConnection:
-    # The port must go in `port=`: given host="127.0.0.1:PORT", boto 2.49 still
-    # connects to port 80.
-    return MTurkConnection(
-        aws_access_key_id=requester.access_key,
-        aws_secret_access_key=requester.secret_key,
-        host=running.host,
-        port=running.port,
-        is_secure=False,
-    )
 
 
 @pytest.fixture

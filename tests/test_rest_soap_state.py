@@ -16,7 +16,7 @@ boto_mturk = pytest.importorskip(
 )
 
 from tests.conftest import STORE_KINDS, served_client  # noqa: E402
-from tests.rest_support import OWNER, now_text, rest_emulator, vendor_signature  # noqa: E402
+from tests.rest_support import OWNER, boto_connection, now_text, rest_emulator, vendor_signature  # noqa: E402
 
 WORKER = "AZ3456EXAMPLE"
 
@@ -43,13 +43,7 @@ def soap(rest_emulator):
 
 @pytest.fixture
 def rest(rest_emulator):
-    return boto_mturk.MTurkConnection(
-        aws_access_key_id=OWNER.access_key,
-        aws_secret_access_key=OWNER.secret_key,
-        host=rest_emulator.host,
-        port=rest_emulator.port,
-        is_secure=False,
-    )
+    return boto_connection(rest_emulator)
 
 
 def test_score_written_over_rest_is_read_over_soap(soap, rest):

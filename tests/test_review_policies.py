@@ -207,3 +207,55 @@ def test_a_known_answer_policy_extends_the_hit_on_submission(requester, control)
     review = requester.ok("GetReviewResultsForHIT", HITId=hit)
     actions = [(a.ActionName, a.Status) for a in review.AssignmentReviewReport.ReviewAction]
     assert ("extend", "Succeeded") in actions
+
+
+QUESTIONS = [f"q{n}" for n in range(30)]
+WIDE_FORM = (
+    f'<QuestionForm xmlns="{DATA}/2005-10-01/QuestionForm.xsd">'
+    + "".join(
+        f"<Question><QuestionIdentifier>{q}</QuestionIdentifier>"
+        f"<QuestionContent><Text>{q}?</Text></QuestionContent>"
+        "<AnswerSpecification><FreeTextAnswer/></AnswerSpecification></Question>"
+        for q in QUESTIONS
+    )
+    + "</QuestionForm>"
+)
+WIDE_KEY = {
+    "PolicyName": "ScoreMyKnownAnswers/2011-09-01",
+    "Parameter": [
+        {"Key": "AnswerKey", "MapEntry": [{"Key": q, "Value": ["yes"]} for q in QUESTIONS]},
+        parameter("ApproveIfKnownAnswerScoreIsAtLeast", "50"),
+    ],
+}
+
+
+def test_review_reports_page_as_the_reference_says(requester, control):
+    """PageSize 100-65535, default 400; PageNumber from 1 (reference,
+    GetReviewResultsForHIT). 4 submissions of 30 known answers: each makes 30
+    KnownAnswerCorrect, a KnownAnswerScore, a review and an approve action."""
+    hit = requester.hit(Question=WIDE_FORM, MaxAssignments=4, AssignmentReviewPolicy=WIDE_KEY)
+    for _ in range(4):
+        Worker(control).take(hit, answered(**dict.fromkeys(QUESTIONS, "yes")))
+    total = 4 * (len(QUESTIONS) + 3)
+
+    whole = requester.ok("GetReviewResultsForHIT", HITId=hit).AssignmentReviewReport
+    assert (whole.PageNumber, whole.NumResults, whole.TotalNumResults) == (1, total, total)
+    pages = [
+        requester.ok(
+            "GetReviewResultsForHIT", HITId=hit, PageSize=100, PageNumber=n
+        ).AssignmentReviewReport
+        for n in (1, 2, 3)
+    ]
+    counts = [(p.PageNumber, p.NumResults, p.TotalNumResults) for p in pages]
+    assert counts == [(1, 100, total), (2, total - 100, total), (3, 0, total)]
+    for kind in ("ReviewResult", "ReviewAction"):  # the pages, in order, are the whole
+        paged = [i.ActionId for p in pages for i in getattr(p, kind) or []]
+        assert paged == [i.ActionId for i in getattr(whole, kind)]
+    only_actions = requester.ok(
+        "GetReviewResultsForHIT", HITId=hit, RetrieveResults=False
+    ).AssignmentReviewReport
+    assert (only_actions.NumResults, only_actions.TotalNumResults) == (8, 8)
+
+    for bad in ({"PageSize": 99}, {"PageSize": 65536}, {"PageNumber": 0}):
+        code = requester.error("GetReviewResultsForHIT", HITId=hit, **bad)
+        assert code == "AWS.ParameterOutOfRange", bad

@@ -123,7 +123,9 @@ def run_batch(
     caller: str,
     requests: Sequence[Request],
     version: ApiVersion = LATEST,
+    request_id: str = "",
 ) -> list[Result]:
+    request_context.REQUEST_ID.set(request_id)  # the id this call is answered with
     domain = domain.under(version.rules)
     # A call without any Request element is answered like one empty request, which
     # reports the missing parameters rather than answering nothing.
@@ -153,5 +155,5 @@ def answer_call(
     request_id = str(uuid.uuid4())
     if isinstance(caller, MTurkError):
         return {"OperationRequest": {"RequestId": request_id, "Errors": error_fields(caller)}}
-    results = run_batch(op, domain, caller, requests, version)
+    results = run_batch(op, domain, caller, requests, version, request_id)
     return {"OperationRequest": {"RequestId": request_id}, op.result_element: results}

@@ -225,23 +225,32 @@ def _extend(d, caller: str, r: Request) -> Result:
         r.get("HITId"),
         r.get("MaxAssignmentsIncrement"),
         r.get("ExpirationIncrementInSeconds"),
+        r.get("UniqueRequestToken"),
+        request_context.REQUEST_ID.get(),
     )
     return {}
 
 
-def _force_expire(d, caller: str, r: Request) -> Result:
-    d.hits.force_expire(caller, r.get("HITId"))
-    return {}
+def _on_hit(method: str):
+    """A handler that hands the HITId to the HITService method and answers nothing
+    but the request's status (ForceExpireHIT, DisableHIT, DisposeHIT)."""
+
+    def handler(d, caller: str, r: Request) -> Result:
+        getattr(d.hits, method)(caller, r.get("HITId"))
+        return {}
+
+    return handler
 
 
-def _disable(d, caller: str, r: Request) -> Result:
-    d.hits.disable(caller, r.get("HITId"))
-    return {}
+def _verdict(method: str):
+    """A handler for a requester's verdict on an assignment (ApproveAssignment,
+    RejectAssignment, ApproveRejectedAssignment): status only."""
 
+    def handler(d, caller: str, r: Request) -> Result:
+        getattr(d.hits, method)(caller, r.get("AssignmentId"), r.get("RequesterFeedback"))
+        return {}
 
-def _dispose(d, caller: str, r: Request) -> Result:
-    d.hits.dispose(caller, r.get("HITId"))
-    return {}
+    return handler
 
 
 def _set_reviewing(d, caller: str, r: Request) -> Result:
@@ -273,21 +282,6 @@ def _assignments_for_hit(d, caller: str, r: Request) -> Result:
     return page_fields(page, "Assignment", items)
 
 
-def _approve(d, caller: str, r: Request) -> Result:
-    d.hits.approve_assignment(caller, r.get("AssignmentId"), r.get("RequesterFeedback"))
-    return {}
-
-
-def _reject(d, caller: str, r: Request) -> Result:
-    d.hits.reject_assignment(caller, r.get("AssignmentId"), r.get("RequesterFeedback"))
-    return {}
-
-
-def _approve_rejected(d, caller: str, r: Request) -> Result:
-    d.hits.approve_rejected(caller, r.get("AssignmentId"), r.get("RequesterFeedback"))
-    return {}
-
-
 def _policy_fields(policy) -> Result | None:
     if policy is None:
         return None
@@ -301,12 +295,16 @@ def _policy_fields(policy) -> Result | None:
     return {"PolicyName": policy.name, "Parameter": parameters}
 
 
-def _report(report: dict | None) -> Result | None:
-    if report is None:
+def _report(page) -> Result | None:
+    if page is None:
         return None
-    total = len(report["ReviewResult"]) + len(report["ReviewAction"])
-    # Every result and action on one page: the reference gives no order to page by.
-    return {"PageNumber": 1, "NumResults": total, "TotalNumResults": total, **report}
+    return {
+        "PageNumber": page.number,
+        "NumResults": len(page.items),
+        "TotalNumResults": page.total,
+        "ReviewResult": [item for kind, item in page.items if kind == "Result"],
+        "ReviewAction": [item for kind, item in page.items if kind == "Action"],
+    }
 
 
 def _review_results(d, caller: str, r: Request) -> Result:
@@ -316,6 +314,8 @@ def _review_results(d, caller: str, r: Request) -> Result:
         levels=r.get("PolicyLevel"),
         retrieve_actions=r.get("RetrieveActions"),
         retrieve_results=r.get("RetrieveResults"),
+        page_number=r.get("PageNumber"),
+        page_size=r.get("PageSize"),
     )
     return {
         "HITId": hit.id,
@@ -349,16 +349,18 @@ HIT_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("ChangeHITTypeOfHIT", *_result("ChangeHITTypeOfHIT"), _change_type),
     Operation("ExtendHIT", *_result("ExtendHIT"), _extend),
-    Operation("ForceExpireHIT", *_result("ForceExpireHIT"), _force_expire),
-    Operation("DisableHIT", *_result("DisableHIT"), _disable),
-    Operation("DisposeHIT", *_result("DisposeHIT"), _dispose),
+    Operation("ForceExpireHIT", *_result("ForceExpireHIT"), _on_hit("force_expire")),
+    Operation("DisableHIT", *_result("DisableHIT"), _on_hit("disable")),
+    Operation("DisposeHIT", *_result("DisposeHIT"), _on_hit("dispose")),
     Operation("SetHITAsReviewing", *_result("SetHITAsReviewing"), _set_reviewing),
     Operation("GetAssignment", *_result("GetAssignment"), _get_assignment),
     Operation("GetAssignmentsForHIT", *_result("GetAssignmentsForHIT"), _assignments_for_hit),
-    Operation("ApproveAssignment", *_result("ApproveAssignment"), _approve),
-    Operation("RejectAssignment", *_result("RejectAssignment"), _reject),
+    Operation("ApproveAssignment", *_result("ApproveAssignment"), _verdict("approve_assignment")),
+    Operation("RejectAssignment", *_result("RejectAssignment"), _verdict("reject_assignment")),
     Operation(
-        "ApproveRejectedAssignment", *_result("ApproveRejectedAssignment"), _approve_rejected
+        "ApproveRejectedAssignment",
+        *_result("ApproveRejectedAssignment"),
+        _verdict("approve_rejected"),
     ),
     Operation("GetReviewResultsForHIT", *_result("GetReviewResultsForHIT"), _review_results),
     Operation("GetFileUploadURL", *_result("GetFileUploadURL"), _file_upload_url),

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from soap_mturk.domain.hit_rules import COMPARATORS
+from soap_mturk.domain.notifications import EVENT_TYPES
+
 STRING, INT, LONG, BOOLEAN, DATETIME = "string", "int", "long", "boolean", "dateTime"
 DOUBLE = "double"  # DataPoint/DoubleValue
 DECIMAL = "decimal"  # the vendor's Price/Amount; no qualification message uses it yet
@@ -90,20 +93,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "TimePeriod": ("OneDay", "SevenDays", "ThirtyDays", "LifeToDate"),
     "NotifyWorkersFailureCode": ("SoftFailure", "HardFailure"),
     "NotificationTransport": ("SOAP", "REST", "Email", "SQS"),
-    "EventType": (
-        "AssignmentAccepted",
-        "AssignmentAbandoned",
-        "AssignmentReturned",
-        "AssignmentSubmitted",
-        "AssignmentRejected",
-        "AssignmentApproved",
-        "HITCreated",
-        "HITExpired",
-        "HITReviewable",
-        "HITExtended",
-        "HITDisposed",
-        "Ping",
-    ),
+    "EventType": EVENT_TYPES,  # the domain's list (domain/notifications.py)
     "HITStatus": ("Assignable", "Unassignable", "Reviewable", "Reviewing", "Disposed"),
     "HITReviewStatus": (
         "NotReviewed",
@@ -111,18 +101,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
         "ReviewedAppropriate",
         "ReviewedInappropriate",
     ),
-    "Comparator": (
-        "LessThan",
-        "LessThanOrEqualTo",
-        "GreaterThan",
-        "GreaterThanOrEqualTo",
-        "EqualTo",
-        "NotEqualTo",
-        "Exists",
-        "DoesNotExist",
-        "In",
-        "NotIn",
-    ),
+    "Comparator": COMPARATORS,  # the domain's list (domain/hit_rules.py)
     "AssignmentStatus": ("Submitted", "Approved", "Rejected"),
     "ReviewableHITStatus": ("Reviewable", "Reviewing"),
     "GetReviewableHITsSortProperty": (

@@ -147,7 +147,7 @@ class ControlApi:
         self.clock = self.domain.clock
         self.workers = WorkerService(store, self.clock)
         self.hit_workers = self.domain.hit_workers
-        self.seeder = Seeder(store)
+        self.seeder = Seeder(store, self.clock)
         # One load or reset at a time: each reads the registry, writes the store, then
         # updates the registry, and two interleaved would leave them disagreeing.
         self._lock = threading.Lock()

@@ -11,10 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from soap_mturk.auth.requesters import Requester, RequesterConfigError, checked_requester
-from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import ACTIVE, FIXTURE, GRANTED, Locale, QualificationType
 from soap_mturk.domain.money import parse_balance
-from soap_mturk.domain.seeding import SeedQualification, SeedRequest, SeedSystemValue, SeedType
+from soap_mturk.domain.seeding import (
+    AT_LOAD,
+    SeedQualification,
+    SeedRequest,
+    SeedSystemValue,
+    SeedType,
+)
 
 
 class FixtureError(ValueError):
@@ -204,7 +210,7 @@ def _seed_type(item: Any, where: str, default_owner: str | None) -> SeedType:
         id=t.text("QualificationTypeId") or new_id(),
         owner=owner,
         name=t.required_text("Name"),
-        creation_time=t.time("CreationTime") or utc_now(),
+        creation_time=t.time("CreationTime") or AT_LOAD,  # emulator time, at load
         description=t.text("Description"),
         keywords=t.text("Keywords"),
         status=t.text("QualificationTypeStatus") or ACTIVE,

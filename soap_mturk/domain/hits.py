@@ -16,7 +16,7 @@ Events (domain/events.py) are published after each transaction commits.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -59,6 +59,7 @@ from soap_mturk.domain.model import (
     REVIEWING,
     SUBMITTED,
     Assignment,
+    HITExtension,
     HITType,
     Page,
 )
@@ -591,9 +592,15 @@ class HITService(HITCore):
         hit_id: str | None,
         max_assignments_increment: int | None = None,
         expiration_increment: int | None = None,
+        unique_request_token: str | None = None,
+        request_id: str = "",
     ) -> None:
+        """`request_id` is the RequestId this call is answered with: a retry with the
+        same UniqueRequestToken within its lifetime is refused naming it, and does
+        not extend again (reference, ExtendHIT)."""
         require(HITId=hit_id)
         assert hit_id is not None  # require() refused None
+        check_length("UniqueRequestToken", unique_request_token, MAX_TOKEN)
         if max_assignments_increment is None and expiration_increment is None:
             raise MTurkError.missing("MaxAssignmentsIncrement", "ExpirationIncrementInSeconds")
         check_int_range("MaxAssignmentsIncrement", max_assignments_increment, 1, MAX_ASSIGNMENTS)
@@ -606,6 +613,8 @@ class HITService(HITCore):
         added = 0
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
+            if unique_request_token is not None:
+                self._once_per_token(unit, hit, unique_request_token, request_id)
             if hit.disposed:
                 raise _state_error(hit, "Disposed", "extend it")
             if max_assignments_increment is not None:
@@ -627,6 +636,25 @@ class HITService(HITCore):
                 hit.expiry_announced = False
             hit.reviewing = False
             self._funded(unit, hit, ev.HIT_EXTENDED, added)
+
+    def _once_per_token(self, unit: Unit, hit: HIT, token: str, request_id: str) -> None:
+        """Refuse a token the caller extended with in its lifetime (24 hours of
+        emulator time, as CreateHIT's), else remember it with this call's id. The
+        reference: "an error with a message containing the request ID"; it names no
+        code, so this is InvalidParameterValue, as for GrantBonus's token."""
+        earlier = unit.session.find_extension_by_token(hit.owner, token)
+        if earlier is not None and unit.now - earlier.time < timedelta(
+            seconds=TOKEN_LIFETIME_SECONDS
+        ):
+            raise MTurkError.invalid(
+                "UniqueRequestToken",
+                token,
+                f"HIT {earlier.hit_id} was already extended with it, by request "
+                f"{earlier.request_id}",
+            )
+        unit.session.put_extension(
+            HITExtension(hit.owner, token, hit.id, request_id or new_id(), unit.now)
+        )
 
     def force_expire(self, caller: str, hit_id: str | None) -> None:
         require(HITId=hit_id)
@@ -740,45 +768,56 @@ class HITService(HITCore):
     def approve_assignment(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
-        require(AssignmentId=assignment_id)
-        assert assignment_id is not None  # require() refused None
-        check_feedback(feedback)
-        with self.unit() as unit:
-            assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != SUBMITTED:
-                raise _assignment_state(assignment, "approve it")
-            self.approve(unit, assignment, hit, feedback)
+        self._decide(caller, assignment_id, feedback, SUBMITTED, "approve it", self.approve)
 
     def reject_assignment(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
-        require(AssignmentId=assignment_id)
-        assert assignment_id is not None  # require() refused None
-        check_feedback(feedback)
-        with self.unit() as unit:
-            assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != SUBMITTED:
-                raise _assignment_state(assignment, "reject it")
-            self.reject(unit, assignment, hit, feedback)
+        self._decide(caller, assignment_id, feedback, SUBMITTED, "reject it", self.reject)
 
     def approve_rejected(
         self, caller: str, assignment_id: str | None, feedback: str | None = None
     ) -> None:
         """A rejected assignment submitted within the last 30 days, of a HIT not
         disposed (reference, ApproveRejectedAssignment)."""
+        self._decide(
+            caller,
+            assignment_id,
+            feedback,
+            REJECTED,
+            "approve it as a rejected one",
+            self._approve_rejected,
+        )
+
+    def _decide(
+        self,
+        caller: str,
+        assignment_id: str | None,
+        feedback: str | None,
+        wanted: str,
+        action: str,
+        apply: Callable[[Unit, Assignment, HIT, str | None], None],
+    ) -> None:
+        """The requester's verdict on one of its assignments, which must be in state
+        `wanted`: what the three review operations share."""
         require(AssignmentId=assignment_id)
         assert assignment_id is not None  # require() refused None
         check_feedback(feedback)
         with self.unit() as unit:
             assignment, hit = self.assignment(unit.session, assignment_id, caller)
-            if assignment.status != REJECTED:
-                raise _assignment_state(assignment, "approve it as a rejected one")
-            assert assignment.submit_time is not None  # a rejected assignment was submitted
-            if unit.now - assignment.submit_time > timedelta(days=30):
-                raise errors.InvalidAssignmentState(
-                    f"Assignment {assignment_id} was submitted more than 30 days ago."
-                )
-            self.approve(unit, assignment, hit, feedback)
+            if assignment.status != wanted:
+                raise _assignment_state(assignment, action)
+            apply(unit, assignment, hit, feedback)
+
+    def _approve_rejected(
+        self, unit: Unit, assignment: Assignment, hit: HIT, feedback: str | None
+    ) -> None:
+        assert assignment.submit_time is not None  # a rejected assignment was submitted
+        if unit.now - assignment.submit_time > timedelta(days=30):
+            raise errors.InvalidAssignmentState(
+                f"Assignment {assignment.id} was submitted more than 30 days ago."
+            )
+        self.approve(unit, assignment, hit, feedback)
 
     # files workers uploaded
 
@@ -819,31 +858,44 @@ class HITService(HITCore):
         levels: list[str] | None = None,
         retrieve_actions: bool | None = None,
         retrieve_results: bool | None = None,
-    ) -> tuple:
-        """(HIT, its two policies, {level: {"ReviewResult": [...], "ReviewAction": [...]}})."""
+        page_number: int | None = None,
+        page_size: int | None = None,
+    ) -> tuple[HIT, tuple, dict[str, Page[tuple[str, dict]]]]:
+        """(HIT, its two policies, {level: a page of its report}). A report is the
+        level's results and actions in the order they were made (reference: "in
+        chronological order"), each a (kind, item) with kind "Result" or "Action";
+        each level's report is paged on its own, PageSize 100-65535, default 400
+        (reference, GetReviewResultsForHIT)."""
         require(HITId=hit_id)
         assert hit_id is not None  # require() refused None
         for level in levels or ():
             check_choice("PolicyLevel", level, ("Assignment", "HIT"))
         wanted = set(levels or ("Assignment", "HIT"))
+        number, offset, limit = paging(
+            page_number,
+            page_size,
+            REVIEW_PAGE_MAX,
+            min_size=REVIEW_PAGE_MIN,
+            default_size=REVIEW_PAGE_DEFAULT,
+        )
         with self.unit() as unit:
             hit = self.hit(unit.session, hit_id, caller)
             items = unit.session.list_review_items(hit.id)
-        reports: dict = {}
+        skipped = {"Action": retrieve_actions is False, "Result": retrieve_results is False}
+        by_level: dict[str, list[tuple[str, dict]]] = {}
         for level, kind, item in items:
-            if level not in wanted:
-                continue
-            if kind == "Action" and retrieve_actions is False:
-                continue
-            if kind == "Result" and retrieve_results is False:
-                continue
-            report = reports.setdefault(level, {"ReviewResult": [], "ReviewAction": []})
-            report["Review" + kind].append(item)
+            if level in wanted and not skipped[kind]:
+                by_level.setdefault(level, []).append((kind, item))
+        reports = {
+            level: Page(found[offset : offset + limit], len(found), number)
+            for level, found in by_level.items()
+        }
         policies = (load_policy(hit.assignment_review_policy), load_policy(hit.hit_review_policy))
         return hit, policies, reports
 
 
 FILE_LINK_SECONDS = 60
+REVIEW_PAGE_MIN, REVIEW_PAGE_MAX, REVIEW_PAGE_DEFAULT = 100, 65535, 400
 SORTS = ("Title", "Reward", "Expiration", "CreationTime", "Enumeration")
 ASSIGNMENT_SORTS = ("AcceptTime", "SubmitTime", "Answer", "AssignmentStatus")
 

@@ -265,6 +265,18 @@ class NotificationDelivery:
     next_try: datetime | None = None
 
 
+@dataclass(frozen=True)
+class HITExtension:
+    """An ExtendHIT call made with a UniqueRequestToken, remembered so that a retry
+    within the token's lifetime does not extend the HIT again."""
+
+    owner: str
+    token: str
+    hit_id: str
+    request_id: str  # the RequestId the first call was answered with
+    time: datetime
+
+
 @dataclass
 class BonusPayment:
     """A bonus a requester paid a worker for an assignment (GrantBonus)."""

@@ -19,6 +19,7 @@ from soap_mturk.domain.model import (
     HIT,
     Assignment,
     BonusPayment,
+    HITExtension,
     HITType,
     NotificationDelivery,
     NotificationSetting,
@@ -166,6 +167,12 @@ class Session(Protocol):
     def put_hit(self, hit: HIT) -> None: ...
     def find_hit_by_token(self, owner: str, token: str) -> HIT | None:
         """The newest of the owner's HITs created with this UniqueRequestToken."""
+
+    def find_extension_by_token(self, owner: str, token: str) -> HITExtension | None:
+        """The owner's last ExtendHIT made with this UniqueRequestToken."""
+
+    def put_extension(self, extension: HITExtension) -> None:
+        """Remember an ExtendHIT's token (replacing an earlier one of the owner's)."""
 
     def list_hits(self, owner: str | None) -> list[HIT]:
         """One requester's HITs, or everyone's (None), oldest first."""

@@ -69,13 +69,19 @@ def check_xml(name: str, text: str | None, root_element: str) -> None:
 
 
 def paging(
-    page_number: int | None, page_size: int | None, max_size: int = MAX_PAGE_SIZE
+    page_number: int | None,
+    page_size: int | None,
+    max_size: int = MAX_PAGE_SIZE,
+    *,
+    min_size: int = 1,
+    default_size: int = DEFAULT_PAGE_SIZE,
 ) -> tuple[int, int, int]:
-    """(page number, offset, limit) with the vendor's defaults and bounds."""
+    """(page number, offset, limit) with the vendor's defaults and bounds (most
+    operations: 1-100, default 10; a few give their own)."""
     number = 1 if page_number is None else page_number
-    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    size = default_size if page_size is None else page_size
     check_int("PageNumber", number, 1, INT_MAX)
-    check_int("PageSize", size, 1, max_size)
+    check_int("PageSize", size, min_size, max_size)
     return number, (number - 1) * size, size
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.errors import InvalidParameterValue, MTurkError
-from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import Page, WorkerBlock, WorkerMessage
 from soap_mturk.domain.qualifications import paging, require
 from soap_mturk.domain.workers import MAX_WORKER_ID
@@ -44,8 +45,9 @@ def _check_length(name: str, text: str | None, limit: int) -> None:
 
 
 class RequesterWorkers:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, clock: Clock | None = None):
         self.store = store
+        self.clock = clock or Clock(store)
 
     # --- blocks ----------------------------------------------------------------------
 
@@ -58,7 +60,7 @@ class RequesterWorkers:
             # Blocking again succeeds (reference): the reason is the latest, the block
             # keeps its place in GetBlockedWorkers.
             existing = session.get_block(caller, worker_id)
-            since = existing.block_time if existing else utc_now()
+            since = existing.block_time if existing else self.clock.now(session)
             session.put_block(WorkerBlock(caller, worker_id, reason, since))
 
     def unblock(self, caller: str, worker_id: str | None, reason: str | None) -> None:
@@ -99,12 +101,12 @@ class RequesterWorkers:
             )
         for worker_id in worker_ids:
             valid_worker_id(worker_id)
-        now = utc_now()
-        sent = [
-            WorkerMessage(new_id(30), caller, worker_id, subject, text, now)
-            for worker_id in dict.fromkeys(worker_ids)  # one mail per worker, in order
-        ]
         with self.store.write() as session:
+            now = self.clock.now(session)
+            sent = [
+                WorkerMessage(new_id(30), caller, worker_id, subject, text, now)
+                for worker_id in dict.fromkeys(worker_ids)  # one mail per worker, in order
+            ]
             for message in sent:
                 session.put_message(message)
         return sent

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain import errors, system_types
 from soap_mturk.domain.answer_key import parse_answers
+from soap_mturk.domain.clock import Clock
 from soap_mturk.domain.errors import MTurkError
-from soap_mturk.domain.identity import new_id, utc_now
+from soap_mturk.domain.identity import new_id
 from soap_mturk.domain.model import (
     FIXTURE,
     GRANTED,
@@ -34,6 +35,11 @@ from soap_mturk.domain.workers import check_worker_id
 
 if TYPE_CHECKING:  # the store depends on the domain's entities, not the other way
     from soap_mturk.domain.ports import Session, Store
+
+
+# A fixture's type without a CreationTime is created when the fixture loads, in
+# emulator time; the fixture reader cannot know that time, so it leaves this mark.
+AT_LOAD = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -79,8 +85,9 @@ class Seeded:
 
 
 class Seeder:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, clock: Clock | None = None):
         self.store = store
+        self.clock = clock or Clock(store)
 
     def reset(self) -> None:
         """Empty the store and forget the requesters fixtures added, in one transaction."""
@@ -99,16 +106,19 @@ class Seeder:
         all or nothing."""
         seeded = Seeded()
         with self.store.write() as session:
+            now = self.clock.now(session)  # what a fixture leaves out happens now
             for requester in requesters:
                 session.keep_requester(requester)
             for value in system_values:
                 check_worker_id(value.worker_id)
                 system_types.set_value(
-                    session, value.worker_id, value.type_id, value.integer_value, value.locale
+                    session, value.worker_id, value.type_id, value.integer_value, value.locale, now
                 )
                 seeded.system_qualifications += 1
             for seed in seeds:
                 qtype = seed.qtype
+                if qtype.creation_time == AT_LOAD:
+                    qtype.creation_time = now
                 # CreateQualificationType's own checks: what it requires, then the rules.
                 require(
                     Name=qtype.name,
@@ -129,16 +139,16 @@ class Seeder:
                 session.put_type(qtype)
                 seeded.qualification_types += 1
                 for held in seed.qualifications:
-                    session.put_qualification(self._qualification(session, qtype, held))
+                    session.put_qualification(self._qualification(session, qtype, held, now))
                     seeded.qualifications += 1
                 for pending in seed.requests:
-                    session.put_request(self._request(session, qtype, pending))
+                    session.put_request(self._request(session, qtype, pending, now))
                     seeded.qualification_requests += 1
         return seeded
 
     @staticmethod
     def _qualification(
-        session: Session, qtype: QualificationType, held: SeedQualification
+        session: Session, qtype: QualificationType, held: SeedQualification, now: datetime
     ) -> Qualification:
         check_worker_id(held.worker_id)
         check_int("IntegerValue", held.integer_value)
@@ -157,7 +167,7 @@ class Seeder:
         return Qualification(
             type_id=qtype.id,
             subject_id=held.worker_id,
-            grant_time=held.grant_time or utc_now(),
+            grant_time=held.grant_time or now,
             integer_value=value,
             locale=held.locale,
             status=held.status,
@@ -165,7 +175,7 @@ class Seeder:
 
     @staticmethod
     def _request(
-        session: Session, qtype: QualificationType, pending: SeedRequest
+        session: Session, qtype: QualificationType, pending: SeedRequest, now: datetime
     ) -> QualificationRequest:
         check_worker_id(pending.worker_id)
         if pending.answer is not None:
@@ -177,7 +187,7 @@ class Seeder:
             id=request_id,
             type_id=qtype.id,
             subject_id=pending.worker_id,
-            submit_time=pending.submit_time or utc_now(),
+            submit_time=pending.submit_time or now,
             test=qtype.test,
             answer=pending.answer,
             status=PENDING,

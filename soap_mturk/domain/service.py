@@ -44,4 +44,4 @@ class Domain(QualificationService):
         self.notifications = Notifications(store, self.clock)
         self.statistics = Statistics(store, self.clock)
         self.events.subscribe(self.notifications.on_event)
-        self.requester_workers = RequesterWorkers(store)
+        self.requester_workers = RequesterWorkers(store, self.clock)

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from soap_mturk.domain.errors import MTurkError
-from soap_mturk.domain.identity import utc_now
 from soap_mturk.domain.model import (
     ACTIVE,
     GRANTED,
@@ -128,9 +127,15 @@ def install(session: Session) -> None:
 
 
 def set_value(
-    session: Session, worker_id: str, type_id: str, integer_value: int | None, locale: Locale | None
+    session: Session,
+    worker_id: str,
+    type_id: str,
+    integer_value: int | None,
+    locale: Locale | None,
+    now: datetime,
 ) -> Qualification:
-    """Set a worker's value for a system type, as the marketplace did: granted, now."""
+    """Set a worker's value for a system type, as the marketplace did: granted at
+    `now` (emulator time) unless the worker already held it."""
     system_type = SYSTEM_TYPES.get(type_id)
     if system_type is None:
         raise MTurkError.invalid("QualificationTypeId", type_id, "not a system qualification type")
@@ -139,7 +144,7 @@ def set_value(
     qualification = Qualification(
         type_id=type_id,
         subject_id=worker_id,
-        grant_time=held.grant_time if held else utc_now(),
+        grant_time=held.grant_time if held else now,
         integer_value=integer_value,
         locale=locale,
         status=GRANTED,

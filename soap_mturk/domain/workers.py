@@ -93,7 +93,8 @@ class WorkerService:
         require(QualificationTypeId=type_id)
         assert type_id is not None  # require() refused None
         with self.store.write() as session:
-            return system_types.set_value(session, worker_id, type_id, integer_value, locale)
+            now = self.clock.now(session)
+            return system_types.set_value(session, worker_id, type_id, integer_value, locale, now)
 
     def request_qualification(
         self, worker_id: str | None, type_id: str | None, answer: str | None = None

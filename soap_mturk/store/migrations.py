@@ -272,6 +272,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    # Issue 13: ExtendHIT's UniqueRequestToken, kept 24 hours (emulator time) so
+    # that a retry never extends twice, whichever process serves it.
+    Migration(
+        7,
+        "ExtendHIT's request tokens",
+        """
+        CREATE TABLE IF NOT EXISTS hit_extension (
+            owner TEXT NOT NULL,
+            token TEXT NOT NULL,
+            hit_id TEXT NOT NULL,
+            request_id TEXT NOT NULL,
+            request_time TEXT NOT NULL,
+            PRIMARY KEY (owner, token)
+        )
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

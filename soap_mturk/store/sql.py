@@ -22,6 +22,7 @@ from soap_mturk.domain.model import (
     HIT,
     Assignment,
     BonusPayment,
+    HITExtension,
     HITType,
     Locale,
     NotificationDelivery,
@@ -95,6 +96,7 @@ CLEARED_TABLES = (
     "notification_setting",
     "notification_delivery",
     "bonus_payment",
+    "hit_extension",
 )
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -542,6 +544,29 @@ class SQLSession:
             (owner, token),
         )
         return _hit_from_row(row) if row else None
+
+    def find_extension_by_token(self, owner: str, token: str) -> HITExtension | None:
+        row = self._one("SELECT * FROM hit_extension WHERE owner = ? AND token = ?", (owner, token))
+        if row is None:
+            return None
+        return HITExtension(
+            owner=row["owner"],
+            token=row["token"],
+            hit_id=row["hit_id"],
+            request_id=row["request_id"],
+            time=_time_from_db(row["request_time"]),
+        )
+
+    def put_extension(self, extension: HITExtension) -> None:
+        self._upsert(
+            "hit_extension",
+            ("owner", "token"),
+            owner=extension.owner,
+            token=extension.token,
+            hit_id=extension.hit_id,
+            request_id=extension.request_id,
+            request_time=_time_to_db(extension.time),
+        )
 
     def list_hits(self, owner: str | None) -> list[HIT]:
         if owner is None:

@@ -110,7 +110,7 @@ class RestEndpoint:
             request = codec.rest_reader.read(op.request_type, parameters)
         except MTurkError as error:
             request = Unreadable(error)
-        results = run_batch(op, self.domain, caller, [request], version)
+        results = run_batch(op, self.domain, caller, [request], version, request_id)
         data = {"OperationRequest": {"RequestId": request_id}, op.result_element: results}
         return self._answer(start_response, response_document(codec, op, data))
 
