@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 import pytest
 import zeep
@@ -31,7 +32,7 @@ from soap_mturk.versions import (
 from tests.conftest import vendor_wsdl_2007_or_skip, vendor_wsdl_or_skip
 from tests.hit_support import QUESTION_FORM, Worker, answers
 from tests.rest_support import OWNER, call, rest_emulator, vendor_signed
-from tests.signing import VendorSigner, java_timestamp, signed
+from tests.signing import VendorSigner, java_timestamp, signed, vendor_signature
 from tests.wsdl_compare import Content, Wsdl
 
 __all__ = ["rest_emulator"]  # the fixture, used by name
@@ -246,20 +247,35 @@ def test_vendor_2007_client_runs_a_hit_flow(clients, control):
     assert HIT_OPERATIONS_2007_06_21 <= {operation for operation, _ in signer.signed}
 
 
-def test_2007_client_is_refused_what_its_wsdl_lacks(rest_emulator):
-    """GetAssignment came with 2012: a 2007-06-21 message naming it is an unknown
-    operation, and a CreateHIT with a 2014 element is refused, not half read."""
+def soap_2007(running, operation: str, request: str) -> tuple[int, etree._Element]:
+    timestamp = java_timestamp()
     envelope = (
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        f'<GetAssignment xmlns="{NS_2007}"><AWSAccessKeyId>{OWNER.access_key}</AWSAccessKeyId>'
-        "<Timestamp>2020-01-01T00:00:00Z</Timestamp><Signature>x</Signature>"
-        "<Request><AssignmentId>A</AssignmentId></Request></GetAssignment></s:Body></s:Envelope>"
+        f'<{operation} xmlns="{NS_2007}"><AWSAccessKeyId>{OWNER.access_key}</AWSAccessKeyId>'
+        f"<Timestamp>{timestamp}</Timestamp>"
+        f"<Signature>{vendor_signature(OWNER.secret_key, operation, timestamp)}</Signature>"
+        f"<Request>{request}</Request></{operation}></s:Body></s:Envelope>"
     )
-    status, _, root = call(
-        rest_emulator, [], method="POST", content_type="text/xml", body=envelope.encode()
-    )
+    status, _, root = call(running, [], method="POST", content_type="text/xml",
+                           body=envelope.encode())  # fmt: skip
+    return status, root
+
+
+def test_2007_client_is_refused_what_its_wsdl_lacks(rest_emulator):
+    """GetAssignment came with 2012: a 2007-06-21 message naming it is an unknown
+    operation; a CreateHIT holding a 2014 element is refused, not half read."""
+    status, root = soap_2007(rest_emulator, "GetAssignment", "<AssignmentId>A</AssignmentId>")
     assert status == 500
     assert "GetAssignment" in "".join(root.itertext())
+    status, root = soap_2007(
+        rest_emulator,
+        "CreateHIT",
+        "<Title>t</Title><Description>d</Description>"
+        f"<Question>{escape(QUESTION_FORM)}</Question><LifetimeInSeconds>600</LifetimeInSeconds>"
+        "<UniqueRequestToken>tok</UniqueRequestToken>",
+    )
+    assert status == 500  # a Client fault naming the element
+    assert "CreateHIT/Request has no element 'UniqueRequestToken'" in "".join(root.itertext())
 
 
 # --- REST with Version=2008-08-02 -------------------------------------------------------------
