@@ -115,8 +115,10 @@ def result_of(root: etree._Element, element: str) -> etree._Element:
     return root if root.tag == element else root.find(element)
 
 
-# Elements captured answers hold that the vendor's 2014-08-15 WSDL has no place for.
-NOT_IN_WSDL = {"NumberOfSimilarHITs"}
+# Elements in which the versions' HITs differ: the captures are older versions'
+# answers, with NumberOfSimilarHITs and no HITGroupId (the 2007-06-21 WSDL's HIT);
+# 2014-08-15 has HITGroupId instead. Compared as a whole at 2008-08-02 below.
+NOT_IN_WSDL = {"NumberOfSimilarHITs", "HITGroupId"}
 
 
 def shape(element: etree._Element) -> set[str]:
@@ -182,6 +184,25 @@ def test_get_hit_has_the_captured_shape(world):
     assert shape(ours) == shape(theirs) - {p for p in shape(theirs) if "Qualification" in p}
     assert ours.findtext("HIT/HITStatus") == "Reviewable"
     assert ours.findtext("HIT/Reward/FormattedPrice") == "$0.10"
+
+
+def test_get_hit_at_2008_08_02_has_the_captured_shape_whole(world):
+    """The capture's own generation: every element it has, NumberOfSimilarHITs in
+    its place, and no HITGroupId; a Reviewable HIT alone in its group counts 0, as
+    the capture does."""
+    world.ok("ForceExpireHIT", "ForceExpireHITResult", HITId=world.hit)
+    ours = world.answer("GetHIT", HITId=world.hit, Version="2008-08-02")
+    theirs = captured("get_hit")
+    requirement = {p for p in local_paths(theirs) if "Qualification" in p}
+    assert local_paths(ours) == local_paths(theirs) - requirement
+    hit = ours.find("HIT")
+    assert [e.tag for e in hit][13:16] == [
+        "AssignmentDurationInSeconds", "NumberOfSimilarHITs", "RequesterAnnotation",
+    ]  # fmt: skip
+    assert hit.findtext("NumberOfSimilarHITs") == theirs.findtext("HIT/NumberOfSimilarHITs") == "0"
+    latest = world.answer("GetHIT", HITId=world.hit).find("HIT")
+    assert latest.find("NumberOfSimilarHITs") is None
+    assert [e.tag for e in latest][1:4] == ["HITId", "HITTypeId", "HITGroupId"]
 
 
 def test_lists_have_the_captured_shape(world):

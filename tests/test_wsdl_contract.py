@@ -152,22 +152,54 @@ SUBDIVISION = b'<xs:element name="Subdivision" type="xs:string" minOccurs="0" />
 def vendor_wsdl_for(version: ApiVersion) -> Wsdl:
     """The vendor's WSDL of the version where ../shared/reference has it (2007-06-21,
     2014-08-15). For a version between them, the vendor document its declaration
-    says it matches, in its namespace: the 2007-06-21 one for the versions with its
-    12 operations, else the 2014-08-15 one, without Locale/Subdivision where the
-    version's Locale is a Country only. The first generation has no vendor WSDL at
-    hand (test_first_generation_... below)."""
-    if version.has("DisposeQualificationType"):
+    says it matches, in its namespace: the 2014-08-15 one for the versions with
+    2012's operations (GetAssignment), without Locale/Subdivision where the version's
+    Locale is a Country only; the 2007-06-21 one for the others, with
+    DisposeQualificationType grafted in where the version has it (2008-08-02: the
+    vendor's 2008-08-02 reference, mdp/rturk aws_docs/, has the 2007 operations and
+    messages plus that one). The first generation has no vendor WSDL at hand
+    (test_first_generation_... below)."""
+    if version.has("GetAssignment"):
         text = vendor_wsdl_or_skip().read_bytes()
         assert text.count(SUBDIVISION) == 1
         if "Subdivision" in version.shapes.absent.get("Locale", ()):
             text = text.replace(SUBDIVISION, b"")
         return Wsdl(text.replace(VENDOR_NAMESPACE.encode(), version.namespace.encode()))
-    text = (
-        vendor_wsdl_2007_or_skip()
-        .read_bytes()
-        .replace(b"/doc/2007-06-21", f"/doc/{version.date}".encode())
+    text = vendor_wsdl_2007_or_skip().read_bytes()
+    if version.has("DisposeQualificationType"):
+        text = with_dispose_qualification_type(text)
+    return Wsdl(text.replace(b"/doc/2007-06-21", f"/doc/{version.date}".encode()))
+
+
+def with_dispose_qualification_type(text_2007: bytes) -> bytes:
+    """The 2007-06-21 document with the 2014-08-15 one's DisposeQualificationType:
+    its message elements and types, its `Request` echo slot (after
+    CreateQualificationTypeRequest, as in 2014), its messages and port type entry."""
+    text_2014 = vendor_wsdl_or_skip().read_bytes()
+    start = text_2014.index(b"<!-- Dispose Qualification -->")
+    declarations = text_2014[start : text_2014.index(b"<!--", start + 1)]
+    echo_2007 = b'<xs:element name="CreateQualificationTypeRequest"'
+    echo_2014 = b'<xs:element name="DisposeQualificationTypeRequest" type='
+    echo = text_2014[text_2014.index(echo_2014) :]
+    echo = echo[: echo.index(b"/>") + 2]
+    messages = (
+        b'<message name="DisposeQualificationTypeRequestMsg"><part name="body" '
+        b'element="tns:DisposeQualificationType"/></message>'
+        b'<message name="DisposeQualificationTypeResponseMsg"><part name="body" '
+        b'element="tns:DisposeQualificationTypeResponse"/></message>'
     )
-    return Wsdl(text)
+    port_type_entry = (
+        b'<operation name="DisposeQualificationType">'
+        b'<input message="tns:DisposeQualificationTypeRequestMsg"/>'
+        b'<output message="tns:DisposeQualificationTypeResponseMsg"/></operation>'
+    )
+    assert text_2007.count(echo_2007) == 1 and text_2007.count(b"</xs:schema>") == 1
+    at = text_2007.index(echo_2007)
+    at = text_2007.index(b"/>", at) + 2
+    text = text_2007[:at] + echo + text_2007[at:]
+    text = text.replace(b"</xs:schema>", declarations + b"</xs:schema>")
+    text = text.replace(b"<portType ", messages + b"<portType ", 1)
+    return text.replace(b"</portType>", port_type_entry + b"</portType>", 1)
 
 
 WITH_VENDOR_SHAPE = [v for v in VERSIONS if v.shapes is not FIRST_GENERATION_SHAPES]
@@ -213,7 +245,8 @@ def test_request_echo_holds_every_qualification_request(version):
         if p.name in ("IsValid", "Errors") or p.name.removesuffix("Request") in version.operations
     ]
     # Every operation has a slot but GetQualificationScore, UpdateQualificationScore,
-    # SetHITTypeNotification and SendTestEventNotification.
+    # SetHITTypeNotification and SendTestEventNotification (the 2007-06-21 document
+    # names two slots without the "Request" suffix: GetAssignmentsForHIT, GetFileUploadURL).
     slotless = {"GetQualificationScore", "UpdateQualificationScore", "SetHITTypeNotification",
                 "SendTestEventNotification"}  # fmt: skip
     assert len(expected) == 2 + len(version.operations - slotless)

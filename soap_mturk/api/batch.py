@@ -58,6 +58,17 @@ class Unreadable(dict):
         self.error = error
 
 
+def _handle(
+    op: Operation, domain: Domain, caller: str, request: Request, version: ApiVersion
+) -> Result:
+    """The handler's answer, the handler knowing the caller's version."""
+    token = request_context.VERSION.set(version)
+    try:
+        return op.handler(domain, caller, request)
+    finally:
+        request_context.VERSION.reset(token)
+
+
 def run_one(
     op: Operation,
     domain: Domain,
@@ -70,7 +81,7 @@ def run_one(
     try:
         if isinstance(request, Unreadable):
             raise request.error
-        body = op.handler(domain, caller, version.from_wire(op.request_type, request))
+        body = _handle(op, domain, caller, version.from_wire(op.request_type, request), version)
         body = version.to_wire(op.result_type, body)
         status: Result = {"IsValid": "True"}
     except MTurkError as error:
@@ -82,7 +93,8 @@ def run_one(
         body = {}
         status = {"IsValid": "False", "Errors": error_fields(failure)}
     if "Request" in (request.get("ResponseGroup") or ()) and op.request_type in ECHOED_REQUESTS:
-        status[op.request_type] = dict(request)
+        # The request as the caller sent it, in the slot the version names for it.
+        status[version.wire_name("Request", op.request_type)] = dict(request)
     return {"Request": status, **body}
 
 

@@ -6,7 +6,7 @@ Response groups (reference, "Response Groups" and the HIT data structure):
 | group | elements |
 |---|---|
 | Minimal | HITId, HITTypeId (captured create_hit.xml); GetReviewableHITs: HITId alone (captured get_reviewable_hits.xml) |
-| HITDetail | CreationTime, Title, Description, Keywords, HITStatus, MaxAssignments, Reward, AutoApprovalDelayInSeconds, Expiration, AssignmentDurationInSeconds, RequesterAnnotation, QualificationRequirement, HITReviewStatus, HITLayoutId |
+| HITDetail | HITGroupId, HITLayoutId, CreationTime, Title, Description, Keywords, HITStatus, MaxAssignments, Reward, AutoApprovalDelayInSeconds, Expiration, AssignmentDurationInSeconds, NumberOfSimilarHITs (versions up to 2008-08-02; 2008-08-02 reference's GetHIT sample), RequesterAnnotation, QualificationRequirement, HITReviewStatus |
 | HITQuestion | Question |
 | HITAssignmentSummary | NumberOfAssignmentsPending, -Available, -Completed |
 | AssignmentFeedback | an assignment's RequesterFeedback |
@@ -22,7 +22,7 @@ from __future__ import annotations
 from soap_mturk.api import context as request_context
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
 from soap_mturk.domain.hit_rules import HITState
-from soap_mturk.domain.model import Assignment, QualificationRequirement
+from soap_mturk.domain.model import ACCEPTED, Assignment, QualificationRequirement
 
 MINIMAL, DETAIL, QUESTION, SUMMARY, FEEDBACK = (
     "Minimal",
@@ -64,6 +64,7 @@ def hit_fields(state: HITState, shown: set[str], minimal_type_id: bool = True) -
         reward = hit_type.reward
         fields.update(
             {
+                "HITGroupId": state.group_id,
                 "HITLayoutId": hit.layout_id,
                 "CreationTime": hit.creation_time,
                 "Title": hit_type.title,
@@ -79,11 +80,15 @@ def hit_fields(state: HITState, shown: set[str], minimal_type_id: bool = True) -
                 "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
                 "Expiration": hit.expiration,
                 "AssignmentDurationInSeconds": hit_type.assignment_duration,
+                # Counted (None otherwise) where the version has it: _counted below.
+                "NumberOfSimilarHITs": state.similar,
                 "RequesterAnnotation": hit.requester_annotation,
                 "QualificationRequirement": [requirement_fields(r) for r in hit_type.requirements],
                 "HITReviewStatus": hit.review_status,
             }
         )
+        if state.similar is None:
+            del fields["NumberOfSimilarHITs"]
     if QUESTION in shown:
         fields["Question"] = hit.question
     if SUMMARY in shown:
@@ -108,6 +113,10 @@ def assignment_fields(a: Assignment, feedback: bool) -> Result:
         "SubmitTime": a.submit_time,
         "ApprovalTime": a.approval_time,
         "RejectionTime": a.rejection_time,
+        # AcceptTime + AssignmentDurationInSeconds, while the worker may still submit:
+        # every captured answer about a submitted, approved or rejected assignment
+        # (captured get_assignment*.xml, get_*_assignments.xml) has no Deadline.
+        "Deadline": a.deadline if a.status == ACCEPTED else None,
         "Answer": a.answer,
         "RequesterFeedback": a.requester_feedback if feedback else None,
     }
@@ -151,16 +160,25 @@ def _create_hit(d, caller: str, r: Request) -> Result:
         keywords=r.get("Keywords"),
         qualification_requirements=r.get("QualificationRequirement"),
     )
-    return hit_fields(state, groups(r, HIT_GROUPS, (MINIMAL,)))
+    shown = groups(r, HIT_GROUPS, (MINIMAL,))
+    return hit_fields(_counted(d, [state], shown)[0], shown)
 
 
 def _get_hit(d, caller: str, r: Request) -> Result:
     state = d.hits.get_hit(caller, r.get("HITId"))
-    return hit_fields(state, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, QUESTION)))
+    shown = groups(r, HIT_GROUPS, (MINIMAL, DETAIL, QUESTION))
+    return hit_fields(_counted(d, [state], shown)[0], shown)
 
 
-def _hit_page(page, shown: set[str], minimal_type_id: bool = True) -> Result:
-    items = [hit_fields(s, shown, minimal_type_id) for s in page.items]
+def _counted(d, states: list[HITState], shown: set[str]) -> list[HITState]:
+    """The states, with NumberOfSimilarHITs counted where the answer writes it."""
+    if DETAIL in shown and request_context.written("HIT", "NumberOfSimilarHITs"):
+        return d.hits.with_similar(states)
+    return states
+
+
+def _hit_page(d, page, shown: set[str], minimal_type_id: bool = True) -> Result:
+    items = [hit_fields(s, shown, minimal_type_id) for s in _counted(d, page.items, shown)]
     return page_fields(page, "HIT", items)
 
 
@@ -172,7 +190,7 @@ def _search_hits(d, caller: str, r: Request) -> Result:
         page_number=r.get("PageNumber"),
         page_size=r.get("PageSize"),
     )
-    return _hit_page(page, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, SUMMARY)))
+    return _hit_page(d, page, groups(r, HIT_GROUPS, (MINIMAL, DETAIL, SUMMARY)))
 
 
 def _reviewable_hits(d, caller: str, r: Request) -> Result:
@@ -186,14 +204,14 @@ def _reviewable_hits(d, caller: str, r: Request) -> Result:
         page_size=r.get("PageSize"),
     )
     # "Currently, the GetReviewableHITs operation only supports the Minimal response group."
-    return _hit_page(page, {MINIMAL}, minimal_type_id=False)
+    return _hit_page(d, page, {MINIMAL}, minimal_type_id=False)
 
 
 def _hits_for_qualification_type(d, caller: str, r: Request) -> Result:
     page = d.hits.hits_for_qualification_type(
         caller, r.get("QualificationTypeId"), r.get("PageNumber"), r.get("PageSize")
     )
-    return _hit_page(page, {MINIMAL})
+    return _hit_page(d, page, {MINIMAL})
 
 
 def _change_type(d, caller: str, r: Request) -> Result:
@@ -245,7 +263,7 @@ def _get_assignment(d, caller: str, r: Request) -> Result:
     shown = groups(r, (MINIMAL, FEEDBACK, DETAIL, QUESTION), (MINIMAL,))
     return {
         "Assignment": assignment_fields(assignment, FEEDBACK in shown),
-        "HIT": hit_fields(state, shown),
+        "HIT": hit_fields(_counted(d, [state], shown)[0], shown),
     }
 
 

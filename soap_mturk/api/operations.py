@@ -4,10 +4,10 @@ vendor's element names; values are Python values (str, int, bool, datetime)."""
 
 from __future__ import annotations
 
+from soap_mturk.api import context as request_context
 from soap_mturk.api.help import help_information
 from soap_mturk.api.hit_operations import HIT_OPERATIONS
 from soap_mturk.api.operation import Operation, Request, Result, page_fields
-from soap_mturk.api.schema import TYPES
 from soap_mturk.domain import Qualification, QualificationRequest, QualificationService
 from soap_mturk.domain.model import QualificationType
 from soap_mturk.domain.money import price
@@ -276,7 +276,11 @@ def _test_notification(d, caller: str, r: Request) -> Result:
 
 
 def _help(d, caller: str, r: Request) -> Result:
-    fields = {name: TYPES[op.request_type] for name, op in OPERATIONS.items()}
+    """The caller's version's operations, with its request fields."""
+    version = request_context.version()
+    fields = {
+        name: version.types[op.request_type] for name, op in OPERATIONS.items() if version.has(name)
+    }
     return help_information(r.get("About"), r.get("HelpType"), fields)
 
 

@@ -12,6 +12,7 @@ most 10 QualificationRequirements; a Question at most 65,535 bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from lxml import etree
 from soap_mturk.domain import errors
 from soap_mturk.domain.documents import parse_document
 from soap_mturk.domain.errors import MTurkError
+from soap_mturk.domain.identity import ID_ALPHABET
 from soap_mturk.domain.model import (
     ABANDONED,
     ACCEPTED,
@@ -294,6 +296,28 @@ class HITState:
     pending: int
     available: int
     completed: int
+    # NumberOfSimilarHITs: the Assignable HITs of this one's group, itself included;
+    # None until HITService.with_similar counts it (it reads the group's other HITs).
+    similar: int | None = None
+
+    @property
+    def group_id(self) -> str:
+        return group_id_of(self.hit.type_id)
+
+
+def group_id_of(hit_type_id: str) -> str:
+    """A HIT's HITGroupId. Workers see HITs in groups: the HITs of one HIT type (one
+    requester, title, description, reward, keywords, durations and requirements; the
+    service gives HITs registered with the same properties the same type). A real
+    answer (2012-03-25 SearchHITs) shows a group id shaped like the other ids and
+    unlike its HITTypeId; derived from the type id, it is the same in every process
+    and after every restart, with nothing stored."""
+    digest = int.from_bytes(hashlib.sha256(b"HITGroup:" + hit_type_id.encode()).digest(), "big")
+    letters = []
+    for _ in range(30):
+        digest, index = divmod(digest, len(ID_ALPHABET))
+        letters.append(ID_ALPHABET[index])
+    return "".join(letters)
 
 
 def state_of(hit: HIT, hit_type: HITType, assignments: list[Assignment], now: datetime) -> HITState:

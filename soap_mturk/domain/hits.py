@@ -15,9 +15,10 @@ Events (domain/events.py) are published after each transaction commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ from soap_mturk.domain.model import (
     ABANDONED,
     ACCEPTED,
     APPROVED,
+    ASSIGNABLE,
     HIT,
     REJECTED,
     REVIEWABLE,
@@ -172,9 +174,7 @@ class HITCore:
         return found, hit
 
     def state(self, session: Session, hit: HIT, now: datetime) -> HITState:
-        return state_of(
-            hit, self.hit_type(session, hit.type_id), session.list_assignments([hit.id]), now
-        )
+        return self.states(session, [hit], now)[0]
 
     def states(self, session: Session, hits: list[HIT], now: datetime) -> list[HITState]:
         by_hit: dict[str, list[Assignment]] = {h.id: [] for h in hits}
@@ -187,6 +187,29 @@ class HITCore:
                 types[h.type_id] = self.hit_type(session, h.type_id)
             result.append(state_of(h, types[h.type_id], by_hit[h.id], now))
         return result
+
+    def with_similar(self, states: list[HITState]) -> list[HITState]:
+        """The states with their NumberOfSimilarHITs: the Assignable HITs of each one's
+        group (its HIT type), itself included. The 2008-08-02 reference's GetHIT
+        sample answers 1 for an Assignable HIT; the captured get_hit.xml, 0 for a
+        Reviewable one. Asked for only where it is written (it reads the groups'
+        other HITs: several times the cost of the HIT itself)."""
+        if not states:
+            return states
+        known = {s.hit.id for s in states}
+        groups = {(s.hit.owner, s.hit.type_id) for s in states}
+        with self.unit() as unit:
+            others = [
+                h
+                for owner in {owner for owner, _ in groups}
+                for h in unit.session.list_hits(owner)
+                if (owner, h.type_id) in groups and h.id not in known and not h.disposed
+            ]
+            other_states = self.states(unit.session, others, unit.now)
+        counts: Counter[str] = Counter(
+            s.hit.type_id for s in [*states, *other_states] if s.status == ASSIGNABLE
+        )
+        return [replace(s, similar=counts[s.hit.type_id]) for s in states]
 
     # time rules
 

@@ -6,12 +6,12 @@ import secrets
 import string
 from datetime import UTC, datetime, timedelta
 
-_ALPHABET = string.ascii_uppercase + string.digits
+ID_ALPHABET = string.ascii_uppercase + string.digits
 
 
 def new_id(length: int = 30) -> str:
     """An id like the vendor's: upper-case letters and digits."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
 
 
 def utc_now() -> datetime:

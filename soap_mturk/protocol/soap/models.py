@@ -47,17 +47,28 @@ _PRIMITIVES = {
 class VersionModels:
     """The complex types, messages and responses of one namespace."""
 
-    def __init__(self, namespace: str, types: Mapping[str, list[Field]]):
+    def __init__(
+        self,
+        namespace: str,
+        types: Mapping[str, list[Field]],
+        enums: Mapping[str, tuple[str, ...]] = ENUMS,
+    ):
         self.namespace = namespace
         self._tables = types
+        self._enum_values = enums
         self._built: dict[str, type[ComplexModelBase]] = {}
         self._enums: dict[str, Any] = {}
 
     def _enum(self, name: str):
         if name not in self._enums:
-            self._enums[name] = Unicode.customize(
-                values=list(ENUMS[name]), type_name=name, __namespace__=self.namespace
+            enum = Unicode.customize(
+                values=list(self._enum_values[name]), type_name=name, __namespace__=self.namespace
             )
+            # spyne orders the schema's types by repr() within each level of their
+            # dependencies; every enumeration would be "Unicode", leaving their order
+            # to set iteration (so the WSDL would change from run to run).
+            enum.__name__ = enum.__qualname__ = name
+            self._enums[name] = enum
         return self._enums[name]
 
     def _field_type(self, field: Field):

@@ -52,7 +52,7 @@ def build_application(
     in_protocol: Soap11 | None = None,
     out_protocol: Soap11 | None = None,
 ) -> Application:
-    models = VersionModels(version.namespace, version.types)
+    models = VersionModels(version.namespace, version.types, version.enums)
     methods = {
         name: _operation_method(op, models, handler)
         for name, op in OPERATIONS.items()

@@ -176,7 +176,7 @@ def _build_wsdl(version: ApiVersion) -> bytes:
     etree.cleanup_namespaces(root, keep_ns_prefixes=["tns", "xs"])
     comment = etree.Comment(
         f" soap-mturk: the Mechanical Turk Requester API {version.date}, "
-        f"{len(version.operations)} qualification operations. Generated from soap_mturk.api.schema "
+        f"{len(version.operations)} operations. Generated from soap_mturk.api.schema "
         "by `soap-mturk wsdl`; do not edit. "
     )
     root.addprevious(comment)
