@@ -1,4 +1,6 @@
-"""HITs and assignments over SOAP, through zeep with the vendor's 2014-08-15 WSDL:
+"""HITs and assignments over SOAP, through zeep with the 2014-08-15 WSDL the emulator
+serves (test_vendor_wsdl_drives.py reruns the flow and the state machine with a
+client generated from the vendor's own WSDL):
 the whole flow of a legacy program, each state of the HIT state machine and each
 error code the reference names for these operations. Workers are scripted through
 the control API; time moves through the emulator clock, never by sleeping."""
