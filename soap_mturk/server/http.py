@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
-from functools import partial
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -552,23 +551,43 @@ class HttpFront:
     def submit(self, connection: _Connection, request: _Request):
         self.jobs.put((connection, request))
 
+    # Answers held for their writes' flush, at most this many before flushing.
+    HELD_ANSWERS = 16
+
     def _work(self):
+        # A write's answer leaves once the write is on disk. The answers are held
+        # while other requests wait, and flushed together when none does: one
+        # flush then covers every write committed meanwhile (store/durability.py).
+        held: list[tuple[list, _Connection, bytes, bool]] = []
         while True:
-            job = self.jobs.get()
-            if job is None:
-                return
+            try:
+                job = self.jobs.get_nowait() if held else self.jobs.get()
+            except queue.Empty:
+                job = False  # nothing waits: flush now
+            if job is False or job is None or len(held) >= self.HELD_ANSWERS:
+                self._release(held)
+                held = []
+                if job is None:
+                    return
+                if job is False:
+                    continue
             connection, request = job
-            # A write's answer leaves once the write is on disk; this thread does not
-            # wait for that, so the next request's commit can share the flush.
             with durability.deferring() as flushes:
                 data, keep_alive = self._run(request, connection.peer)
-            durability.when_all_flushed(flushes, partial(self._send, connection, data, keep_alive))
+            if flushes:
+                held.append((flushes, connection, data, keep_alive))
+            else:
+                self._send(connection, data, keep_alive)
 
-    def _send(self, connection: _Connection, data: bytes, keep_alive: bool, flushed: bool):
-        if not flushed:
-            log.error("a write could not be flushed to disk; its answer is a 503")
-            data = _plain_response(_status(503), "The write could not be made durable.\n")
-            keep_alive = False
+    def _release(self, held: list[tuple[list, _Connection, bytes, bool]]) -> None:
+        for flushes, connection, data, keep_alive in held:
+            if not durability.run_all(flushes):
+                log.error("a write could not be flushed to disk; its answer is a 503")
+                data = _plain_response(_status(503), "The write could not be made durable.\n")
+                keep_alive = False
+            self._send(connection, data, keep_alive)
+
+    def _send(self, connection: _Connection, data: bytes, keep_alive: bool):
         try:
             self.loop.call_soon_threadsafe(connection.respond, data, keep_alive)
         except RuntimeError:

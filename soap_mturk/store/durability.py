@@ -1,11 +1,13 @@
-"""Answers that wait for the disk without holding up the next request.
+"""Answers that wait for the disk, flushed together.
 
 A write is acknowledged only once it is flushed. By default a store flushes before
-`write()` returns. A server that can hold an answer back instead opens `deferring()`
-around the application call: the store then hands it one waiter per write, and the
-server sends the answer when every waiter has called back. Meanwhile its
-application thread goes on with the next request, whose commit the same flush may
-cover: a group commit (store/sqlite.py), with no change to the application.
+`write()` returns. A server that can hold answers back instead opens `deferring()`
+around the application call: the store then hands it one flush per write, a
+callable that makes that write durable and says whether it could. The server runs
+those flushes when it has no other request waiting (or holds too many answers),
+and sends the held answers after them. The first flush covers every commit made
+before it (store/sqlite.py), so the rest return at once: writes that arrived
+together share one flush, a group commit, without a thread of its own.
 """
 
 from __future__ import annotations
@@ -14,50 +16,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-# `waiter(done)` calls `done(flushed: bool)` once the write it stands for is on disk
-# (True) or the flush failed (False), from any thread.
-Waiter = Callable[[Callable[[bool], None]], None]
+# Makes one write durable; True once it is on disk, False if the flush failed.
+Flush = Callable[[], bool]
 
-_waiters: ContextVar[list[Waiter] | None] = ContextVar("soap_mturk_flush_waiters", default=None)
+_flushes: ContextVar[list[Flush] | None] = ContextVar("soap_mturk_flushes", default=None)
 
 
 @contextmanager
-def deferring() -> Iterator[list[Waiter]]:
-    """Within: writes hand their flush to the returned list instead of waiting."""
-    waiters: list[Waiter] = []
-    token = _waiters.set(waiters)
+def deferring() -> Iterator[list[Flush]]:
+    """Within: writes hand their flush to the returned list instead of flushing."""
+    flushes: list[Flush] = []
+    token = _flushes.set(flushes)
     try:
-        yield waiters
+        yield flushes
     finally:
-        _waiters.reset(token)
+        _flushes.reset(token)
 
 
-def defer(waiter: Waiter) -> bool:
+def defer(flush: Flush) -> bool:
     """Hand a write's flush to the server, if it is deferring; False: flush now."""
-    waiters = _waiters.get()
-    if waiters is None:
+    flushes = _flushes.get()
+    if flushes is None:
         return False
-    waiters.append(waiter)
+    flushes.append(flush)
     return True
 
 
-def when_all_flushed(waiters: list[Waiter], done: Callable[[bool], None]) -> None:
-    """Call `done(ok)` once, after every waiter has called back."""
-    if not waiters:
-        done(True)
-        return
-    import threading
-
-    lock = threading.Lock()
-    state = {"left": len(waiters), "ok": True}
-
-    def one(ok: bool) -> None:
-        with lock:
-            state["ok"] = state["ok"] and ok
-            state["left"] -= 1
-            finished = state["left"] == 0
-        if finished:
-            done(bool(state["ok"]))
-
-    for waiter in waiters:
-        waiter(one)
+def run_all(flushes: list[Flush]) -> bool:
+    """Run every flush; True if every write is on disk."""
+    ok = True
+    for flush in flushes:
+        ok = flush() and ok
+    return ok

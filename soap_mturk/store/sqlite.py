@@ -6,15 +6,15 @@ writer; writes take the database's write lock up front (BEGIN IMMEDIATE) so a
 read-modify-write cannot interleave with another, even across processes.
 
 Durability: an acknowledged write is on disk. Each write's transaction commits
-with synchronous=NORMAL (its WAL frames written, not yet flushed) and then, after
-the write lock is released, `write()` returns only once an fdatasync of the WAL
-file that began after that commit has finished, or, when the server defers
-(store/durability.py), the server's answer waits for that flush while the
-application goes on. The flush is thus outside the lock and off the application
-thread: it overlaps the next transactions, in this process and others, and one
-flush covers every commit before it (a group commit), where synchronous=FULL
-flushes inside the lock, one commit at a time. SQLite's recovery reads the WAL up to its
-last valid commit frame, so a flushed commit survives a crash or power loss.
+with synchronous=NORMAL (its WAL frames written, not yet flushed); after the write
+lock is released, an fdatasync of the WAL file that begins after that commit must
+finish before the write is answered. Outside a server, `write()` runs it before
+returning; a server that defers (store/durability.py) holds the answer and runs
+it once no other request waits, so writes that arrived together share one flush
+(a group commit). Either way the flush is outside the lock, overlapping other
+processes' transactions, where synchronous=FULL flushes inside it, one commit at a
+time. SQLite's recovery reads the WAL up to its last valid commit frame, so a
+flushed commit survives a crash or power loss.
 
 Writers of one file, in any process, queue on an flock of a lock file beside it
 (`<db>-writers`): the kernel wakes the next writer the moment the lock is free,
@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -107,11 +107,6 @@ class SQLiteStore:
         self._commits = 0
         self._flushed = 0
         self._flush_lock = threading.Lock()
-        # Answers waiting for a flush, [(ticket, done)], and the thread that flushes
-        # for them (started in the process that first defers).
-        self._flush_waiting: list[tuple[int, Callable[[bool], None]]] = []
-        self._flush_wanted = threading.Condition()
-        self._flusher: tuple[int, threading.Thread] | None = None
         self._wal: tuple[int, int, int] | None = None  # (pid, fd, inode) of the -wal file
         if not self._memory:
             _check_file(path, read_only)
@@ -201,7 +196,7 @@ class SQLiteStore:
                 yield session
             self._commits += 1
             ticket = self._commits
-        if not self._memory and not durability.defer(lambda done: self._after_flush(ticket, done)):
+        if not self._memory and not durability.defer(lambda: self._flush_for_answer(ticket)):
             self._flush(ticket)
 
     @property
@@ -209,34 +204,14 @@ class SQLiteStore:
         """(writes this process committed, how many of them are known on disk)."""
         return self._commits, self._flushed
 
-    def _after_flush(self, ticket: int, done: Callable[[bool], None]) -> None:
-        """Call `done` once commit `ticket` is on disk (from the flusher thread)."""
-        with self._flush_wanted:
-            if self._flushed < ticket:
-                if self._flusher is None or self._flusher[0] != os.getpid():
-                    thread = threading.Thread(
-                        target=self._flush_for_waiters, name="soap-mturk-flush", daemon=True
-                    )
-                    self._flusher = (os.getpid(), thread)
-                    thread.start()
-                self._flush_waiting.append((ticket, done))
-                self._flush_wanted.notify()
-                return
-        done(True)
-
-    def _flush_for_waiters(self) -> None:
-        while True:
-            with self._flush_wanted:
-                while not self._flush_waiting:
-                    self._flush_wanted.wait()
-                waiting, self._flush_waiting = self._flush_waiting, []
-            try:
-                self._flush(max(ticket for ticket, _ in waiting))
-                ok = True
-            except OSError:
-                ok = False  # the answers are not sent as successes: the write may be lost
-            for _, done in waiting:
-                done(ok)
+    def _flush_for_answer(self, ticket: int) -> bool:
+        """A deferred write's flush (store/durability.py): False if it failed, and
+        the answer must not report success."""
+        try:
+            self._flush(ticket)
+        except OSError:
+            return False
+        return True
 
     def _flush(self, ticket: int | None = None) -> None:
         """Return once commit number `ticket` (default: the latest) of this process
