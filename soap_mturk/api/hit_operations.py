@@ -125,17 +125,21 @@ def assignment_fields(a: Assignment, feedback: bool) -> Result:
 # --- handlers (d is the Domain: d.hits is the HITService) ---------------------------------
 
 
+def _type_properties(r: Request) -> dict:
+    """A HIT type's properties as RegisterHITType and CreateHIT (inline) send them."""
+    return {
+        "title": r.get("Title"),
+        "description": r.get("Description"),
+        "reward": r.get("Reward"),
+        "assignment_duration": r.get("AssignmentDurationInSeconds"),
+        "auto_approval_delay": r.get("AutoApprovalDelayInSeconds"),
+        "keywords": r.get("Keywords"),
+        "qualification_requirements": r.get("QualificationRequirement"),
+    }
+
+
 def _register_type(d, caller: str, r: Request) -> Result:
-    hit_type = d.hits.register_type(
-        caller,
-        title=r.get("Title"),
-        description=r.get("Description"),
-        reward=r.get("Reward"),
-        assignment_duration=r.get("AssignmentDurationInSeconds"),
-        auto_approval_delay=r.get("AutoApprovalDelayInSeconds"),
-        keywords=r.get("Keywords"),
-        qualification_requirements=r.get("QualificationRequirement"),
-    )
+    hit_type = d.hits.register_type(caller, **_type_properties(r))
     return {"HITTypeId": hit_type.id}
 
 
@@ -152,13 +156,7 @@ def _create_hit(d, caller: str, r: Request) -> Result:
         unique_request_token=r.get("UniqueRequestToken"),
         assignment_review_policy=r.get("AssignmentReviewPolicy"),
         hit_review_policy=r.get("HITReviewPolicy"),
-        title=r.get("Title"),
-        description=r.get("Description"),
-        reward=r.get("Reward"),
-        assignment_duration=r.get("AssignmentDurationInSeconds"),
-        auto_approval_delay=r.get("AutoApprovalDelayInSeconds"),
-        keywords=r.get("Keywords"),
-        qualification_requirements=r.get("QualificationRequirement"),
+        **_type_properties(r),
     )
     shown = groups(r, HIT_GROUPS, (MINIMAL,))
     return hit_fields(_counted(d, [state], shown)[0], shown)
